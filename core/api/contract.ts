@@ -1,0 +1,119 @@
+/**
+ * The one API contract: every method's name (`domain.verb`), input schema and result
+ * type. Electron IPC, the preload client, the loopback web host and the CLI all derive
+ * from this object; nothing else lists the methods. Inputs are validated here at every
+ * boundary. Plain data only, so the renderer can import it.
+ */
+import { z } from 'zod';
+import type {
+  AppStatus,
+  AuditEntryView,
+  ChainVerification,
+  KeyVersionView,
+  KmsCallView,
+  OnboardResult,
+  ProbeResult,
+  RecordView,
+  RevokePreview,
+  RevokeResult,
+  RewrapJobView,
+  RotateResult,
+  StepUpToken,
+  TenantView,
+} from './types';
+
+export interface MethodSpec<I extends z.ZodType, R> {
+  input: I;
+  summary: string;
+  /** Phantom: carries the result type. Never read at run time. */
+  readonly result?: R;
+}
+
+function method<R>() {
+  return <I extends z.ZodType>(spec: { input: I; summary: string }): MethodSpec<I, R> => spec;
+}
+
+const tenant = z.string().min(1, 'is required').max(200);
+const table = z.enum(['secret_environment_configs', 'integration_configs']);
+const version = z.number().int('must be a whole number').min(1, 'must be 1 or more');
+const stepUpToken = z.string().min(1).max(200).optional();
+const passphrase = z.string().min(1, 'is required').max(1024);
+const none = z.object({}).strict();
+
+export const contract = {
+  'app.status': method<AppStatus>()({ input: none, summary: 'Whether the installation is initialized, where its data lives, and a summary.' }),
+
+  'auth.init': method<{ initialized: true }>()({
+    input: z.object({ passphrase }).strict(),
+    summary: 'Sets the operator passphrase (once). It is kept only as a slow hash.',
+  }),
+  'auth.stepUp': method<StepUpToken>()({
+    input: z.object({ passphrase, purpose: z.enum(['rotate', 'unseal', 'revoke']) }).strict(),
+    summary: 'Re-enter the passphrase for a short-lived token: rotate 5 min, unseal 2 min, revoke 2 min.',
+  }),
+
+  'tenant.create': method<TenantView>()({
+    input: z.object({ slug: z.string().min(1, 'is required').max(63), wrap: z.enum(['local', 'global']).default('local') }).strict(),
+    summary: 'Creates a tenant on the embedded local KMS or the global MASTER_KEY_B64 key, with master key version 1.',
+  }),
+  'tenant.list': method<TenantView[]>()({ input: none, summary: 'All tenants with wrap method, provider and sealed state.' }),
+  'tenant.show': method<TenantView>()({ input: z.object({ tenant }).strict(), summary: 'One tenant.' }),
+
+  'kms.probe': method<ProbeResult>()({
+    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    summary: 'Runs the onboarding probe (wrap then unwrap 32 random bytes) without saving anything.',
+  }),
+  'kms.onboard': method<OnboardResult>()({
+    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    summary: "Onboards or replaces the tenant's customer KMS key (upsert). Probes first; on failure nothing changes.",
+  }),
+  'kms.calls': method<KmsCallView[]>()({
+    input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), after_id: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
+    summary: 'Every call the engine made to a key provider, with correlation id and outcome.',
+  }),
+
+  'keys.versions': method<KeyVersionView[]>()({ input: z.object({ tenant }).strict(), summary: 'Master key versions, newest first, with record counts.' }),
+  'keys.rotate': method<RotateResult>()({
+    input: z.object({ tenant, step_up_token: stepUpToken }).strict(),
+    summary: 'New active master key version; the previous one is retired; a rewrap job is queued. Needs step-up (rotate).',
+  }),
+  'keys.revokePreview': method<RevokePreview>()({ input: z.object({ tenant, version }).strict(), summary: 'How many records a revoke would make unreadable.' }),
+  'keys.revoke': method<RevokeResult>()({
+    input: z.object({ tenant, version, confirm: z.string().min(1, 'type the tenant slug to confirm'), step_up_token: stepUpToken, force: z.boolean().default(false) }).strict(),
+    summary: 'Destroys a master key version (cryptographic erasure, permanent). Needs the slug typed and step-up (revoke).',
+  }),
+
+  'record.put': method<RecordView>()({
+    input: z.object({ tenant, table, name: z.string().min(1, 'is required').max(200), value: z.string() }).strict(),
+    summary: 'Encrypts and stores a record under its own DEK, wrapped by the active master key version.',
+  }),
+  'record.get': method<RecordView & { value: string }>()({ input: z.object({ tenant, table, name: z.string().min(1) }).strict(), summary: 'Decrypts one record.' }),
+  'record.list': method<RecordView[]>()({
+    input: z.object({ tenant, table, after: z.string().optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    summary: 'Record names and key versions (no values), by name.',
+  }),
+  'record.delete': method<{ deleted: boolean }>()({ input: z.object({ tenant, table, name: z.string().min(1) }).strict(), summary: 'Deletes one record.' }),
+  'record.seedSample': method<{ seeded: number; key_version: number; by_table: Record<string, number> }>()({
+    input: z.object({ tenant, rows: z.number().int().min(1).max(2_000_000), prefix: z.string().regex(/^[a-z0-9-]{1,40}$/).optional() }).strict(),
+    summary: 'Writes synthetic records for rehearsals and benchmarks.',
+  }),
+
+  'audit.list': method<AuditEntryView[]>()({
+    input: z.object({ action: z.string().max(100).optional(), tenant: tenant.optional(), before_seq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
+    summary: 'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`).',
+  }),
+  'audit.verify': method<ChainVerification>()({ input: none, summary: 'Re-hashes the whole chain and names the first entry that does not check out.' }),
+
+  'rewrap.status': method<RewrapJobView[]>()({ input: z.object({ tenant: tenant.optional() }).strict(), summary: 'Rewrap jobs and their progress.' }),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<K extends MethodName> = z.input<Contract[K]['input']>;
+export type ParsedInput<K extends MethodName> = z.output<Contract[K]['input']>;
+export type MethodResult<K extends MethodName> = Contract[K] extends MethodSpec<z.ZodType, infer R> ? R : never;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}

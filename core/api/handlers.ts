@@ -1,0 +1,91 @@
+/**
+ * The implementation of every contract method, keyed by the contract's names: the type
+ * below makes a missing or extra method a compile error, so the list lives only in the
+ * contract.
+ */
+import { isoAt } from '../clock';
+import { rowToEntry, type Caller } from '../engine/audit-trail';
+import { onboard, parseKmsConfig, probe } from '../engine/onboarding';
+import { deleteRecord, getRecord, listRecords, putRecord } from '../engine/records';
+import { keySuffix } from '../engine/redact';
+import { listVersions, revoke, revokePreview, rotate } from '../engine/rotation';
+import { seedSample } from '../engine/seed-sample';
+import { rewrapJobView } from '../rewrap/view';
+import { requireTenant } from '../engine/tenant-lookup';
+import { createTenant, listTenants, showTenant } from '../engine/tenants';
+import { KeywardenError } from '../errors';
+import { PRODUCT_VERSION, type Keywarden } from '../keywarden';
+import { SCHEMA_VERSION } from '../store/database';
+import type { MethodName, MethodResult, ParsedInput } from './contract';
+
+export type Handler<K extends MethodName> = (input: ParsedInput<K>, caller: Caller) => Promise<MethodResult<K>> | MethodResult<K>;
+export type Handlers = { [K in MethodName]: Handler<K> };
+
+function actionPrefix(action: string | undefined): string | undefined {
+  if (!action) return undefined;
+  return action.endsWith('*') ? action.slice(0, -1) : action;
+}
+
+export function createHandlers(kw: Keywarden): Handlers {
+  const ctx = kw.ctx;
+  const tenantIdOf = (slug: string | undefined) => (slug ? requireTenant(ctx.store, slug).id : undefined);
+  return {
+    'app.status': () => {
+      const tenants = ctx.store.listTenants();
+      return {
+        initialized: ctx.stepUp.isInitialized(),
+        version: PRODUCT_VERSION,
+        data_dir: kw.dataDir,
+        schema_version: SCHEMA_VERSION,
+        tenants: tenants.length,
+        sealed_tenants: tenants.filter((t) => t.sealed_since !== null).map((t) => t.slug),
+        audit_entries: ctx.store.auditCount(),
+      };
+    },
+    'auth.init': async ({ passphrase }, caller) => {
+      await ctx.stepUp.setPassphrase(passphrase);
+      ctx.audit.append(caller, 'operator.initialized', null, { at: isoAt(ctx.clock) });
+      return { initialized: true };
+    },
+    'auth.stepUp': ({ passphrase, purpose }) => ctx.stepUp.issue(passphrase, purpose),
+    'tenant.create': (input, caller) => createTenant(ctx, caller, input),
+    'tenant.list': () => listTenants(ctx),
+    'tenant.show': ({ tenant }) => showTenant(ctx, tenant),
+    'kms.probe': async ({ tenant, ...config }) => probe(ctx, requireTenant(ctx.store, tenant).id, parseKmsConfig(ctx, config)),
+    'kms.onboard': ({ tenant, ...config }, caller) => onboard(ctx, caller, tenant, config),
+    'kms.calls': (input) =>
+      ctx.store
+        .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, limit: input.limit })
+        .map((c) => ({
+          id: c.id,
+          at: c.at,
+          tenant_id: c.tenant_id,
+          provider: c.provider,
+          key_ref_suffix: keySuffix(c.key_ref),
+          key_version: c.key_version,
+          operation: c.operation,
+          correlation_id: c.correlation_id,
+          principal: c.principal,
+          outcome: c.outcome,
+          error_message: c.error_message,
+          duration_ms: c.duration_ms,
+        })),
+    'keys.versions': ({ tenant }) => listVersions(ctx, tenant),
+    'keys.rotate': ({ tenant, step_up_token }, caller) => rotate(ctx, caller, tenant, step_up_token),
+    'keys.revokePreview': ({ tenant, version }) => revokePreview(ctx, tenant, version),
+    'keys.revoke': (input, caller) => revoke(ctx, caller, input),
+    'record.put': (input, caller) => putRecord(ctx, caller, input),
+    'record.get': (input) => getRecord(ctx, input),
+    'record.list': (input) => listRecords(ctx, input),
+    'record.delete': (input, caller) => deleteRecord(ctx, caller, input),
+    'record.seedSample': (input, caller) => seedSample(ctx, caller, input),
+    'audit.list': (input) =>
+      ctx.store
+        .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
+        .map((r) => ({ ...rowToEntry(r), entry_hash: r.entry_hash.toString('hex') })),
+    'audit.verify': () => ctx.audit.verifyChain(),
+    'rewrap.status': ({ tenant }) => ctx.store.rewrapJobs(tenantIdOf(tenant)).map((j) => rewrapJobView(j, ctx.clock.now())),
+  };
+}
+
+export { KeywardenError };

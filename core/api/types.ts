@@ -1,0 +1,175 @@
+/**
+ * Result types of the API contract. Plain data only (no Buffer, no Node types) so the
+ * renderer can import them; nothing here can hold key material or a credential value.
+ */
+export type RecordTable = 'secret_environment_configs' | 'integration_configs';
+export type WrapMethod = 'global' | 'local' | 'operator_kms' | 'customer_kms';
+export type KeyStatus = 'active' | 'retired' | 'revoked';
+
+export interface VerifyError {
+  provider: string;
+  reason: string;
+  message: string;
+  provider_code?: string;
+  at: string;
+}
+
+export interface TenantView {
+  id: string;
+  slug: string;
+  wrap_method: WrapMethod;
+  provider: string;
+  kms_key_ref: string;
+  kms_key_ref_suffix: string;
+  config: Record<string, unknown>;
+  customer_controlled: boolean;
+  created_at: string;
+  updated_at: string;
+  sealed_since: string | null;
+  sealed_permanently: boolean;
+  last_verify_error: VerifyError | null;
+  active_version: number | null;
+  record_counts: Record<RecordTable, number>;
+}
+
+export interface KeyVersionView {
+  id: string;
+  version: number;
+  wrap_method: WrapMethod;
+  provider: string;
+  kms_key_ref_suffix: string;
+  status: KeyStatus;
+  created_at: string;
+  retired_at: string | null;
+  revoked_at: string | null;
+  record_count: number;
+}
+
+export interface RecordView {
+  id: string;
+  table: RecordTable;
+  name: string;
+  key_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  actor: string;
+  address: string;
+  action: string;
+  tenant_id: string | null;
+  payload: Record<string, unknown>;
+  entry_hash: string;
+}
+
+export interface KmsCallView {
+  id: number;
+  at: string;
+  tenant_id: string;
+  provider: string;
+  key_ref_suffix: string;
+  key_version: number;
+  operation: string;
+  correlation_id: string;
+  principal: string | null;
+  outcome: string;
+  error_message: string | null;
+  duration_ms: number;
+}
+
+export interface RewrapJobView {
+  lease_id: number;
+  tenant_id: string;
+  target_version: number;
+  /** queued | running | paused | done | failed | expired | superseded */
+  state: string;
+  created_at: string;
+  updated_at: string;
+  /** End of the lease term (7 days from queueing): an unfinished job then expires. */
+  lease_expires_at: string;
+  processed: number;
+  skipped: number;
+  failed: number;
+  total: number;
+  /** total - processed - skipped - failed, never below 0. */
+  remaining: number;
+  /** 0-100, for a progress bar. */
+  percent: number;
+  /** The rate the worker last measured; null before its first batch. */
+  rows_per_s: number | null;
+  /** Seconds to finish at rows_per_s while running; 0 when done; null when unknown. */
+  eta_seconds: number | null;
+  /** Why a paused job paused: operator | kms_error | sealed | shutdown. */
+  pause_reason: string | null;
+  /** null: as fast as the machine allows. */
+  pace_rows_s: number | null;
+  batch_size: number | null;
+  lease_owner: string | null;
+  heartbeat_at: string | null;
+  /** A worker holds the lease and its heartbeat is fresh. */
+  lease_live: boolean;
+  started_at: string | null;
+  superseded_by: number | null;
+  last_error: string | null;
+  finished_at: string | null;
+}
+
+export interface AppStatus {
+  initialized: boolean;
+  version: string;
+  data_dir: string;
+  schema_version: number;
+  tenants: number;
+  sealed_tenants: string[];
+  audit_entries: number;
+}
+
+export interface ProbeResult {
+  ok: true;
+  provider: string;
+  key_id: string;
+  principal: string | null;
+  wrap_ms: number;
+  unwrap_ms: number;
+}
+
+export interface OnboardResult {
+  tenant: TenantView;
+  probe: ProbeResult;
+  new_version: number;
+  rewrap_lease_id: number | null;
+}
+
+export interface RotateResult {
+  rotated: true;
+  new_version: number;
+  rewrap_lease_id: number | null;
+}
+
+export interface RevokePreview {
+  tenant: string;
+  version: number;
+  status: string;
+  records_under_version: number;
+  is_active: boolean;
+}
+
+export interface RevokeResult {
+  revoked: true;
+  version: number;
+  records_made_unreadable: number;
+  tenant_sealed_permanently: boolean;
+}
+
+export type ChainVerification =
+  | { ok: true; entries: number; head: string }
+  | { ok: false; entries: number; first_bad_seq: number; reason: string };
+
+export interface StepUpToken {
+  token: string;
+  purpose: 'rotate' | 'unseal' | 'revoke';
+  expires_at: string;
+}

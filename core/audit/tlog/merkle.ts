@@ -1,0 +1,103 @@
+/**
+ * The Merkle Tree Hash and proof generation of RFC 9162 §2.1, written once against a
+ * "range hasher" so the same PATH / SUBPROOF code serves the stored-hash log (O(log n)
+ * lookups) and the plain reference over a list of leaves (used by tests).
+ */
+import { emptyTreeHash, HASH_SIZE, nodeHash } from './hash';
+import { half, isOdd, splitPoint } from './tree-math';
+
+/** Returns MTH(D[lo:hi]) for lo < hi. */
+export type RangeHasher = (lo: number, hi: number) => Buffer;
+
+/** MTH(D[n]) by the RFC's recursive definition: O(n), the reference the log is held to. */
+export function merkleTreeHash(leafHashes: readonly Uint8Array[]): Buffer {
+  if (leafHashes.length === 0) return emptyTreeHash();
+  return referenceRangeHasher(leafHashes)(0, leafHashes.length);
+}
+
+/** A RangeHasher that recomputes every range from the leaf hashes (tests, small trees). */
+export function referenceRangeHasher(leafHashes: readonly Uint8Array[]): RangeHasher {
+  const mth = (lo: number, hi: number): Buffer => {
+    if (hi - lo === 1) return Buffer.from(leafHashes[lo] as Uint8Array);
+    const k = splitPoint(hi - lo);
+    return nodeHash(mth(lo, lo + k), mth(lo + k, hi));
+  };
+  return (lo, hi) => {
+    if (!(0 <= lo && lo < hi && hi <= leafHashes.length)) throw new RangeError(`leaf range [${lo}, ${hi}) outside ${leafHashes.length} leaves`);
+    return mth(lo, hi);
+  };
+}
+
+/** RFC 9162 §2.1.3.1 PATH(index, D[size]): sibling hashes from the leaf up to the root. */
+export function inclusionPath(index: number, size: number, rangeHash: RangeHasher): Buffer[] {
+  if (!(index >= 0 && index < size)) throw new RangeError(`leaf index ${index} out of range for tree size ${size}`);
+  const topDown: Buffer[] = [];
+  let lo = 0;
+  let hi = size;
+  while (hi - lo > 1) {
+    const k = splitPoint(hi - lo);
+    if (index < lo + k) {
+      topDown.push(rangeHash(lo + k, hi));
+      hi = lo + k;
+    } else {
+      topDown.push(rangeHash(lo, lo + k));
+      lo += k;
+    }
+  }
+  return topDown.reverse();
+}
+
+/** RFC 9162 §2.1.4.1 PROOF(size1, D[size2]) via SUBPROOF; empty when size1 is 0 or size2. */
+export function consistencyPath(size1: number, size2: number, rangeHash: RangeHasher): Buffer[] {
+  if (!(size1 >= 0 && size1 <= size2)) throw new RangeError(`old tree size ${size1} is larger than new tree size ${size2}`);
+  if (size1 === 0 || size1 === size2) return [];
+  const topDown: Buffer[] = [];
+  let lo = 0;
+  let hi = size2;
+  let wholeOldTree = true; // the SUBPROOF flag b: the old tree is still a node of this one
+  while (size1 !== hi) {
+    const k = splitPoint(hi - lo);
+    if (size1 - lo <= k) {
+      topDown.push(rangeHash(lo + k, hi));
+      hi = lo + k;
+    } else {
+      topDown.push(rangeHash(lo, lo + k));
+      lo += k;
+      wholeOldTree = false;
+    }
+  }
+  if (!wholeOldTree) topDown.push(rangeHash(lo, hi));
+  return topDown.reverse();
+}
+
+/**
+ * Streams leaf hashes into a root with O(log n) memory: keeps the hashes of the perfect
+ * subtrees on the right edge (a compact range). Used to re-derive a root from the
+ * entries themselves when verifying a whole log.
+ */
+export class StreamingTreeHash {
+  readonly #stack: Buffer[] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  add(leafHash: Uint8Array): void {
+    if (leafHash.length !== HASH_SIZE) throw new RangeError(`leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
+    let h: Uint8Array = leafHash;
+    // Each trailing 1 bit of the old size is a perfect subtree the new leaf completes.
+    for (let n = this.#size; isOdd(n); n = half(n)) h = nodeHash(this.#stack.pop() as Buffer, h);
+    // Copy only a caller's buffer we would otherwise keep (nodeHash output is already ours).
+    this.#stack.push(h === leafHash ? Buffer.from(h) : (h as Buffer));
+    this.#size++;
+  }
+
+  root(): Buffer {
+    const stack = this.#stack;
+    if (stack.length === 0) return emptyTreeHash();
+    let h = stack[stack.length - 1] as Buffer;
+    for (let i = stack.length - 2; i >= 0; i--) h = nodeHash(stack[i] as Buffer, h);
+    return Buffer.from(h);
+  }
+}

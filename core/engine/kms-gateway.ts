@@ -1,0 +1,111 @@
+/**
+ * Every call the engine makes to a key provider goes through here: one correlation id
+ * per call (the provider's own log carries it back), a row in `kms_calls` with the
+ * outcome, and failures classified. Providers are built once per (provider, key, config).
+ */
+import { randomUUID } from 'node:crypto';
+import { isoAt, type Clock } from '../clock';
+import type { KeyringStore } from '../store/keyring-store';
+import type { KmsCallRow } from '../store/rows';
+import {
+  KmsError,
+  type KmsCallContext,
+  type KmsOperation,
+  type KmsProvider,
+  type ProviderDeps,
+  type ProviderFactory,
+  type ProviderName,
+} from '../providers/types';
+
+export interface ProviderRef {
+  provider: string;
+  kms_key_ref: string;
+  /** JSON of the parsed config. */
+  kms_config: string;
+}
+
+/** Lets a drill put a fault layer in front of any tenant's provider. */
+export type ProviderDecorator = (tenantId: string, provider: KmsProvider) => KmsProvider;
+
+export class KmsGateway {
+  private readonly providers = new Map<string, KmsProvider>();
+  private decorator: ProviderDecorator = (_t, p) => p;
+
+  constructor(
+    private readonly store: KeyringStore,
+    private readonly clock: Clock,
+    private readonly deps: ProviderDeps,
+    private readonly factories: ReadonlyMap<string, ProviderFactory>,
+  ) {}
+
+  setDecorator(decorator: ProviderDecorator): void {
+    this.decorator = decorator;
+  }
+
+  factory(name: string): ProviderFactory | undefined {
+    return this.factories.get(name);
+  }
+
+  provider(ref: ProviderRef): KmsProvider {
+    const id = `${ref.provider}\n${ref.kms_key_ref}\n${ref.kms_config}`;
+    let p = this.providers.get(id);
+    if (!p) {
+      const f = this.factories.get(ref.provider);
+      if (!f) throw new KmsError(ref.provider as ProviderName, 'invalid_key', `no provider "${ref.provider}" in this build`, 'UnknownProvider');
+      p = f.create({ kms_key_ref: ref.kms_key_ref, config: JSON.parse(ref.kms_config) as Record<string, unknown> }, this.deps);
+      this.providers.set(id, p);
+    }
+    return p;
+  }
+
+  /** Runs one provider call for a tenant and records it, whatever the outcome. */
+  async call<T extends { keyId: string; principal?: string; providerRequestId?: string }>(
+    ref: ProviderRef,
+    tenantId: string,
+    keyVersion: number,
+    operation: KmsOperation,
+    fn: (p: KmsProvider, ctx: KmsCallContext) => Promise<T>,
+    provider?: KmsProvider,
+  ): Promise<T> {
+    const ctx: KmsCallContext = { tenantId, keyVersion, correlationId: randomUUID(), operation };
+    const started = this.clock.now();
+    const startedWall = performance.now();
+    const base = {
+      at: new Date(started).toISOString(),
+      tenant_id: tenantId,
+      provider: ref.provider,
+      key_ref: ref.kms_key_ref,
+      key_version: keyVersion,
+      operation,
+      correlation_id: ctx.correlationId,
+    };
+    const target = this.decorator(tenantId, provider ?? this.provider(ref));
+    try {
+      const result = await fn(target, ctx);
+      this.record({ ...base, principal: result.principal ?? null, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, duration_ms: Math.round(performance.now() - startedWall) });
+      return result;
+    } catch (e) {
+      const err = e instanceof KmsError ? e : new KmsError(ref.provider as ProviderName, 'unreachable', `provider call failed: ${(e as Error)?.message ?? String(e)}`, 'Unclassified');
+      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: err.message.slice(0, 500), duration_ms: Math.round(performance.now() - startedWall) });
+      throw err;
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.providers.values()].map((p) => p.close?.()));
+    this.providers.clear();
+  }
+
+  private record(row: Omit<KmsCallRow, 'id'>): void {
+    try {
+      this.store.insertKmsCall(row);
+    } catch {
+      // A closed database during shutdown must not mask the provider's answer.
+    }
+  }
+
+  /** Exposed for `at` stamps in tests. */
+  now(): string {
+    return isoAt(this.clock);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The composition root of the engine: opens and migrates the database in the data dir,
+ * builds the store, audit trail, cache, step-up and KMS gateway around an injected
+ * clock, environment and providers. Hosts (Electron main, CLI, web host) create one.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock, type Clock } from './clock';
+import type { Caller } from './engine/audit-trail';
+import { AuditTrail } from './engine/audit-trail';
+import type { EngineContext } from './engine/context';
+import { KmsGateway } from './engine/kms-gateway';
+import { MasterKeyCache } from './engine/master-key-cache';
+import { StepUp } from './engine/step-up';
+import { defaultProviderFactories } from './providers/registry';
+import type { ProviderFactory } from './providers/types';
+import { openDatabase } from './store/database';
+import type { KeyringStore } from './store/keyring-store';
+import { SqliteStore } from './store/sqlite-store';
+
+export const DATABASE_FILE = 'keywarden.db';
+export const PRODUCT_VERSION = '0.1.0';
+
+export interface KeywardenOptions {
+  dataDir: string;
+  clock?: Clock;
+  /** Environment providers read env-var names from. Defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  providerFactories?: ProviderFactory[];
+  /** Bound on one provider call including retries. */
+  providerTimeoutMs?: number;
+  /** better-sqlite3 native binding built for Electron's ABI, when running under Electron. */
+  nativeBinding?: string;
+  /** Who the engine acts as when it acts by itself. */
+  system?: Caller;
+}
+
+export function localActor(): string {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // No passwd entry (containers): keep "unknown".
+  }
+  return `${user}@${os.hostname()}`;
+}
+
+export class Keywarden {
+  readonly ctx: EngineContext;
+  readonly dataDir: string;
+  private readonly store: KeyringStore;
+
+  constructor(options: KeywardenOptions) {
+    this.dataDir = path.resolve(options.dataDir);
+    const clock = options.clock ?? systemClock;
+    const db = openDatabase(path.join(this.dataDir, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    this.store = new SqliteStore(db);
+    const factories = new Map((options.providerFactories ?? defaultProviderFactories()).map((f) => [f.name as string, f]));
+    const gateway = new KmsGateway(this.store, clock, {
+      clock,
+      env: options.env ?? process.env,
+      timeoutMs: options.providerTimeoutMs ?? 10_000,
+      dataDir: this.dataDir,
+      userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
+    }, factories);
+    this.ctx = {
+      store: this.store,
+      clock,
+      audit: new AuditTrail(this.store, clock),
+      cache: new MasterKeyCache(clock),
+      gateway,
+      stepUp: new StepUp(this.store, clock),
+      system: options.system ?? { actor: `keywarden-engine@${os.hostname()}`, address: 'local' },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.ctx.cache.clear();
+    await this.ctx.gateway.closeAll();
+    this.store.close();
+  }
+}
+
+export function openKeywarden(options: KeywardenOptions): Keywarden {
+  return new Keywarden(options);
+}

@@ -1,0 +1,66 @@
+/**
+ * Running rewrap jobs: one by lease id, or every runnable job (queued, left `running` by a
+ * dead worker, paused for shutdown, or paused by a seal that has since been lifted),
+ * oldest first. Older jobs a newer rotation made obsolete are superseded before anything
+ * runs (see control.ts), whichever path queued the newer job.
+ */
+import { EventEmitter } from 'node:events';
+import type { Caller } from '../engine/audit-trail';
+import type { EngineContext } from '../engine/context';
+import { requireTenant } from '../engine/tenant-lookup';
+import { KeywardenError } from '../errors';
+import { isRunnable, requireJob, supersedeOlderJobs } from './control';
+import { LEASE_STALE_MS, type RewrapOptions, type RewrapProgress, type RewrapRunResult } from './types';
+import { runRewrapJob } from './worker';
+
+/**
+ * Progress of in-process runs started through the contract (`rewrap.run`), for hosts that
+ * show it (the CLI prints it on stderr). Events: `progress` (RewrapProgress).
+ */
+export const rewrapProgressEvents = new EventEmitter<{ progress: [RewrapProgress] }>();
+
+export async function runPendingRewraps(ctx: EngineContext, opts: RewrapOptions & { tenantId?: string } = {}): Promise<RewrapRunResult[]> {
+  const tenants = opts.tenantId ? [opts.tenantId] : ctx.store.listTenants().map((t) => t.id);
+  for (const t of tenants) supersedeOlderJobs(ctx, t, opts.caller ?? ctx.system);
+  const stale = opts.staleAfterMs ?? LEASE_STALE_MS;
+  const tried = new Set<number>();
+  const results: RewrapRunResult[] = [];
+  for (;;) {
+    if (opts.signal?.aborted) break;
+    const next = ctx.store
+      .rewrapJobs(opts.tenantId)
+      .filter((j) => !tried.has(j.lease_id) && isRunnable(ctx, j, stale))
+      .sort((a, b) => a.lease_id - b.lease_id)[0];
+    if (!next) break;
+    tried.add(next.lease_id);
+    results.push(await runRewrapJob(ctx, next.lease_id, opts));
+  }
+  return results;
+}
+
+export interface RunRequest {
+  tenant?: string;
+  lease_id?: number;
+  pace_rows_s?: number;
+  batch_size?: number;
+}
+
+/** `rewrap.run`: one job (lease_id), a tenant's runnable jobs, or all of them; runs to the end or a pause. */
+export async function runRewraps(ctx: EngineContext, caller: Caller, req: RunRequest, extra: RewrapOptions = {}): Promise<RewrapRunResult[]> {
+  const opts: RewrapOptions = {
+    ...extra,
+    caller,
+    ...(req.batch_size !== undefined ? { batchSize: req.batch_size } : {}),
+    ...(req.pace_rows_s !== undefined ? { paceRowsPerSecond: req.pace_rows_s } : {}),
+  };
+  const tenantId = req.tenant ? requireTenant(ctx.store, req.tenant).id : undefined;
+  if (req.lease_id === undefined) return runPendingRewraps(ctx, { ...opts, ...(tenantId ? { tenantId } : {}) });
+  const job = requireJob(ctx, req.lease_id);
+  if (tenantId && job.tenant_id !== tenantId) {
+    throw new KeywardenError('not_found', `rewrap job ${req.lease_id} is not a job of tenant "${req.tenant}"`, { field: 'lease_id' });
+  }
+  supersedeOlderJobs(ctx, job.tenant_id, caller);
+  const now = requireJob(ctx, req.lease_id);
+  if (now.state === 'superseded') return [{ job: now, outcome: 'superseded' }];
+  return [await runRewrapJob(ctx, req.lease_id, opts)];
+}

@@ -1,0 +1,12 @@
+import { migration001 } from './001-initial';
+import { migration002 } from './002-rewrap-worker';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; each runs in its own transaction and sets PRAGMA user_version. */
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,41 @@
+/**
+ * Build of the three Electron targets from this project's root-level folders (not
+ * electron-vite's default src/*): main → out/main, preload → out/preload (one CommonJS
+ * file, as a sandboxed preload needs), renderer → out/renderer (also what the loopback
+ * web host serves). The preload gets the contract's method names as a build-time
+ * constant, so it carries the names without zod or the schemas.
+ */
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { METHOD_NAMES } from './core/api/contract';
+
+const root = import.meta.dirname;
+const at = (...p: string[]) => resolve(root, ...p);
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: at('out/main'),
+      rolldownOptions: { input: { index: at('main/electron/index.ts') } },
+    },
+  },
+  preload: {
+    define: { __KEYWARDEN_METHODS__: JSON.stringify(METHOD_NAMES) },
+    build: {
+      outDir: at('out/preload'),
+      // Sandboxed: bundle everything but `electron` itself into one file.
+      externalizeDeps: false,
+      rolldownOptions: { input: { index: at('preload/index.ts') }, output: { format: 'cjs', inlineDynamicImports: true } },
+    },
+  },
+  renderer: {
+    root: at('renderer'),
+    plugins: [react()],
+    build: {
+      outDir: at('out/renderer'),
+      emptyOutDir: true,
+      rolldownOptions: { input: { index: at('renderer/index.html') } },
+    },
+  },
+});

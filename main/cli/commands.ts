@@ -1,0 +1,105 @@
+/**
+ * CLI commands: words → one contract method, plus what the CLI adds around it (a
+ * passphrase for step-up, a config file for onboarding). Flags come from the method's
+ * input schema (flags.ts), so a new contract field is a new flag with no edit here.
+ */
+import fs from 'node:fs';
+import { contract, type MethodName } from '../../core/api/contract';
+import type { StepUpPurpose } from '../../core/engine/step-up';
+import { invalidInput } from '../../core/errors';
+import { SERVE_HELP } from '../web-host/serve-command';
+
+export interface CommandSpec {
+  words: string[];
+  method: MethodName;
+  /** Extra flags beyond the method's input fields. */
+  extraFlags?: Record<string, 'string' | 'boolean'>;
+  /** Flags of the method that are filled by the CLI, not typed by the user. */
+  hiddenFields?: string[];
+  stepUp?: StepUpPurpose;
+  /** A different method for some flags (e.g. `status --tenant S` shows one tenant). */
+  route?: (flags: Record<string, string | boolean | undefined>) => MethodName;
+  /** Adjusts the flag-derived input (e.g. reads a file). */
+  prepare?: (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => Record<string, unknown>;
+  help: string;
+}
+
+function readJsonFile(file: string | boolean | undefined, flag: string): Record<string, unknown> {
+  if (typeof file !== 'string') throw invalidInput(flag, `--${flag} FILE is required`);
+  let text: string;
+  try {
+    text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw invalidInput(flag, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch (e) {
+    throw invalidInput(flag, `${file} is not a JSON object (${(e as Error).message})`);
+  }
+}
+
+const fromConfigFile = (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => {
+  const doc = readJsonFile(flags.file, 'file');
+  return { ...doc, ...input };
+};
+
+export const COMMANDS: CommandSpec[] = [
+  { words: ['init'], method: 'auth.init', hiddenFields: ['passphrase'], help: 'Set the operator passphrase (KEYWARDEN_PASSPHRASE or a prompt).' },
+  { words: ['status'], method: 'app.status', extraFlags: { tenant: 'string' }, route: (f) => (f.tenant ? 'tenant.show' : 'app.status'), help: 'Installation status; with --tenant, one tenant.' },
+  { words: ['tenant', 'create'], method: 'tenant.create', help: 'Create a tenant: --slug S [--wrap local|global].' },
+  { words: ['tenant', 'list'], method: 'tenant.list', help: 'List tenants.' },
+  { words: ['tenant', 'show'], method: 'tenant.show', help: 'Show one tenant: --tenant S.' },
+  { words: ['onboard'], method: 'kms.onboard', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config'], prepare: fromConfigFile, help: 'Onboard a customer KMS key: --tenant S --file CONFIG.json ({provider, kms_key_ref, config}).' },
+  { words: ['probe'], method: 'kms.probe', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config'], prepare: fromConfigFile, help: 'Probe a KMS config without saving: --tenant S --file CONFIG.json.' },
+  { words: ['kms', 'calls'], method: 'kms.calls', help: 'Calls the engine made to key providers: [--tenant S] [--from ISO] [--to ISO].' },
+  { words: ['versions'], method: 'keys.versions', help: 'Master key versions: --tenant S.' },
+  { words: ['rotate'], method: 'keys.rotate', stepUp: 'rotate', hiddenFields: ['step_up_token'], help: 'Rotate the master key: --tenant S (asks for the passphrase).' },
+  { words: ['revoke'], method: 'keys.revoke', stepUp: 'revoke', hiddenFields: ['step_up_token'], help: 'Revoke a version (permanent): --tenant S --version N --confirm S [--force].' },
+  { words: ['revoke-preview'], method: 'keys.revokePreview', help: 'How many records a revoke would make unreadable: --tenant S --version N.' },
+  {
+    words: ['record', 'put'],
+    method: 'record.put',
+    extraFlags: { 'value-file': 'string' },
+    prepare: (input, flags) => {
+      if (input.value === undefined && typeof flags['value-file'] === 'string') {
+        const f = flags['value-file'];
+        return { ...input, value: fs.readFileSync(f === '-' ? 0 : f, 'utf8') };
+      }
+      return input;
+    },
+    help: 'Store a record: --tenant S --table T --name N (--value V | --value-file F).',
+  },
+  { words: ['record', 'get'], method: 'record.get', help: 'Decrypt a record: --tenant S --table T --name N.' },
+  { words: ['record', 'list'], method: 'record.list', help: 'List records: --tenant S --table T [--after NAME] [--limit N].' },
+  { words: ['record', 'delete'], method: 'record.delete', help: 'Delete a record: --tenant S --table T --name N.' },
+  { words: ['seed-sample'], method: 'record.seedSample', help: 'Write synthetic records: --tenant S --rows N.' },
+  { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--limit N].' },
+  { words: ['audit', 'verify'], method: 'audit.verify', help: 'Verify the hash chain; names the first bad entry.' },
+  { words: ['rewrap', 'status'], method: 'rewrap.status', help: 'Rewrap jobs and progress: [--tenant S].' },
+];
+
+export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {
+  let best: CommandSpec | undefined;
+  for (const c of COMMANDS) {
+    if (c.words.every((w, i) => args[i] === w) && (!best || c.words.length > best.words.length)) best = c;
+  }
+  return best ? { spec: best, rest: args.slice(best.words.length) } : undefined;
+}
+
+export function usage(): string {
+  const lines = COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(16)} ${c.help}`);
+  return [
+    'Usage: keywarden <command> [flags] [--data-dir DIR] [--json]',
+    '',
+    'Commands:',
+    ...lines,
+    `  ${'call'.padEnd(16)} Call any API method: call METHOD [--input JSON] (methods: ${Object.keys(contract).join(', ')}).`,
+    `  ${'serve'.padEnd(16)} ${SERVE_HELP}`,
+    '',
+    'Every command takes --data-dir DIR (default: KEYWARDEN_DATA_DIR, else the app\'s user-data folder)',
+    'and --json (one JSON document on stdout; errors as JSON on stderr, exit code 1).',
+  ].join('\n');
+}

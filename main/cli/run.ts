@@ -1,0 +1,129 @@
+/**
+ * Runs one CLI invocation against a data dir: parses flags derived from the contract,
+ * gets a step-up token when the command needs one, dispatches, and prints either a
+ * human rendering or (with --json) one JSON document. Errors go to stderr with the
+ * stable code and a non-zero exit code.
+ */
+import { parseArgs } from 'node:util';
+import { contract, type MethodName } from '../../core/api/contract';
+import { dispatch } from '../../core/api/dispatch';
+import { createHandlers } from '../../core/api/handlers';
+import { KeywardenError, toErrorData, type ErrorData } from '../../core/errors';
+import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
+import { resolveDataDir } from '../data-dir';
+import { findCommand, usage, type CommandSpec } from './commands';
+import { flagName, flagsOf, inputFromFlags } from './flags';
+import { readPassphrase } from './passphrase-prompt';
+import { renderHuman } from './render';
+import { runServe } from '../web-host/serve-command';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+function optionsFor(spec: CommandSpec, method: MethodName) {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS };
+  const hidden = new Set(spec.hiddenFields ?? []);
+  for (const [field, kind] of Object.entries(flagsOf(contract[method].input))) {
+    if (!hidden.has(field)) options[flagName(field)] = { type: kind === 'boolean' ? 'boolean' : 'string' };
+  }
+  for (const [name, type] of Object.entries(spec.extraFlags ?? {})) options[name] = { type };
+  return options;
+}
+
+function fail(io: CliIo, json: boolean, error: ErrorData): number {
+  if (json) io.stderr(JSON.stringify({ error }) + '\n');
+  else io.stderr(`error [${error.code}]: ${error.message}\n`);
+  return 1;
+}
+
+/** Special command: `call METHOD --input JSON` reaches any contract method. */
+function genericCall(rest: string[]): { method: string; input: unknown; dataDir?: string; json: boolean } {
+  const { values, positionals } = parseArgs({ args: rest, options: { ...GLOBAL_FLAGS, input: { type: 'string' } }, allowPositionals: true, strict: true });
+  const method = positionals[0];
+  if (!method) throw new KeywardenError('invalid_input', 'call: name a method, e.g. call tenant.list');
+  let input: unknown = {};
+  if (values.input) {
+    try {
+      input = JSON.parse(values.input);
+    } catch {
+      throw new KeywardenError('invalid_input', 'input: --input must be JSON', { field: 'input' });
+    }
+  }
+  return { method, input, dataDir: values['data-dir'], json: Boolean(values.json) };
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  let kw: Keywarden | undefined;
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      io.stdout(usage() + '\n');
+      return 0;
+    }
+    // `serve` runs a long-lived host rather than one contract call.
+    if (argv[0] === 'serve') return await runServe(argv.slice(1), io);
+    let method: string;
+    let input: unknown;
+    let dataDir: string | undefined;
+    let stepUp: CommandSpec['stepUp'];
+    let passphraseField = false;
+    if (argv[0] === 'call') {
+      ({ method, input, dataDir } = genericCall(argv.slice(1)));
+    } else {
+      const found = findCommand(argv);
+      if (!found) throw new KeywardenError('invalid_input', `unknown command "${argv.slice(0, 2).join(' ')}"; run keywarden --help`);
+      const { spec, rest } = found;
+      let parsed;
+      try {
+        parsed = parseArgs({ args: rest, options: optionsFor(spec, spec.method), allowPositionals: false, strict: true });
+      } catch (e) {
+        // Also catches flags meant for the routed method (status --tenant).
+        throw new KeywardenError('invalid_input', `${(e as Error).message.split('\n')[0]} (see keywarden ${spec.words.join(' ')} --help)`);
+      }
+      const values = parsed.values as Record<string, string | boolean | undefined>;
+      if (values.help) {
+        io.stdout(`keywarden ${spec.words.join(' ')}: ${spec.help}\n`);
+        return 0;
+      }
+      method = spec.route?.(values) ?? spec.method;
+      let built = inputFromFlags(contract[method as MethodName].input, values);
+      if (spec.prepare) built = spec.prepare(built, values);
+      input = built;
+      dataDir = values['data-dir'] as string | undefined;
+      stepUp = spec.stepUp;
+      passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
+    }
+    kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
+    const handlers = createHandlers(kw);
+    const caller = { actor: localActor(), address: 'cli' };
+    if (passphraseField) {
+      const first = await readPassphrase('New operator passphrase: ', io.env);
+      if (!io.env.KEYWARDEN_PASSPHRASE) {
+        const again = await readPassphrase('Repeat it: ', io.env);
+        if (again !== first) throw new KeywardenError('invalid_input', 'passphrase: the two entries differ', { field: 'passphrase' });
+      }
+      input = { ...(input as object), passphrase: first };
+    }
+    if (stepUp) {
+      const passphrase = await readPassphrase(`Operator passphrase (step-up for ${stepUp}): `, io.env);
+      const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp }, caller);
+      if (!token.ok) return fail(io, json, token.error);
+      input = { ...(input as object), step_up_token: token.value.token };
+    }
+    const outcome = await dispatch(handlers, method, input, caller);
+    if (!outcome.ok) return fail(io, json, outcome.error);
+    io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
+    return 0;
+  } catch (e) {
+    const data = e instanceof KeywardenError ? e.toData() : toErrorData(e);
+    if (data.code === 'internal' && !(e instanceof KeywardenError)) io.stderr(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return fail(io, json, data);
+  } finally {
+    await kw?.close();
+  }
+}

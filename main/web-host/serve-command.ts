@@ -1,0 +1,79 @@
+/**
+ * `keywarden serve [--port P] [--data-dir D] [--static-dir DIR] [--json]`: runs the
+ * loopback web host until SIGINT/SIGTERM, then closes it (and the database) cleanly.
+ * With --json, stdout gets exactly one line `{"url","port","token"}` for scripts.
+ */
+import { parseArgs } from 'node:util';
+import { KeywardenError, toErrorData } from '../../core/errors';
+import { resolveDataDir } from '../data-dir';
+import { startWebHost } from './server';
+
+export interface ServeIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const SERVE_HELP = 'Serve the window and the API on 127.0.0.1 for a browser: [--port P] [--static-dir DIR] [--json]; runs until Ctrl+C.';
+
+export function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new KeywardenError('invalid_input', `port: --port must be a whole number from 0 to 65535 (got "${raw}")`, { field: 'port' });
+  }
+  return n;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; the listeners are removed afterwards. */
+export function untilSignalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function runServe(args: string[], io: ServeIo, stop: () => Promise<unknown> = untilSignalled): Promise<number> {
+  const json = args.includes('--json');
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'static-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: false,
+        strict: true,
+      }));
+    } catch (e) {
+      throw new KeywardenError('invalid_input', `${(e as Error).message.split('\n')[0]} (see keywarden serve --help)`);
+    }
+    if (values.help) {
+      io.stdout(`keywarden serve: ${SERVE_HELP}\n`);
+      return 0;
+    }
+    const stopped = stop();
+    const host = await startWebHost({
+      dataDir: resolveDataDir(values['data-dir'], io.env),
+      port: parsePort(values.port),
+      env: io.env,
+      ...(values['static-dir'] ? { staticDir: values['static-dir'] } : {}),
+    });
+    if (json) io.stdout(JSON.stringify({ url: host.url, port: host.port, token: host.token }) + '\n');
+    else io.stdout(`Keywarden is serving on 127.0.0.1:${host.port} (this machine only).\nOpen this URL in a browser (it carries the access token):\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`);
+    await stopped;
+    await host.close();
+    if (!json) io.stderr('keywarden serve: stopped\n');
+    return 0;
+  } catch (e) {
+    const error = toErrorData(e);
+    if (error.code === 'internal') io.stderr(`internal error: ${e instanceof Error ? e.name : typeof e}\n`);
+    if (json) io.stderr(JSON.stringify({ error }) + '\n');
+    else io.stderr(`error [${error.code}]: ${error.message}\n`);
+    return 1;
+  }
+}

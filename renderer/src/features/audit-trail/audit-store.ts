@@ -1,0 +1,106 @@
+/**
+ * The audit trail, newest first, in pages of 200 fetched with `before_seq`. The action
+ * filter is a prefix (`tenant-kms.*`, `byok.kms.`); a newer filter wins over a slower
+ * answer to an older one.
+ */
+import { createStore, useStore } from 'zustand';
+import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
+import type { KeywardenClient } from '../../../api/client';
+import { useServices } from '../../app/services-context';
+import { describeError, type ShownError } from '../../lib/errors';
+
+export const AUDIT_PAGE = 200;
+
+export interface AuditState {
+  filter: string;
+  entries: AuditEntryView[];
+  loaded: boolean;
+  loading: boolean;
+  loadingMore: boolean;
+  hasMore: boolean;
+  error: ShownError | null;
+  selectedSeq: number | null;
+  verifying: boolean;
+  verification: ChainVerification | null;
+  verifyError: ShownError | null;
+  load(filter?: string): Promise<void>;
+  loadMore(): Promise<void>;
+  select(seq: number | null): void;
+  verify(): Promise<void>;
+}
+
+export function createAuditStore(client: KeywardenClient) {
+  let generation = 0;
+  return createStore<AuditState>()((set, get) => {
+    const page = (filter: string, beforeSeq?: number) => {
+      const action = filter.trim();
+      return client.call('audit.list', {
+        limit: AUDIT_PAGE,
+        ...(action ? { action } : {}),
+        ...(beforeSeq !== undefined ? { before_seq: beforeSeq } : {}),
+      });
+    };
+    return {
+      filter: '',
+      entries: [],
+      loaded: false,
+      loading: false,
+      loadingMore: false,
+      hasMore: false,
+      error: null,
+      selectedSeq: null,
+      verifying: false,
+      verification: null,
+      verifyError: null,
+      async load(filter = get().filter) {
+        const mine = ++generation;
+        set({ filter, loading: true, loadingMore: false, error: null });
+        try {
+          const entries = await page(filter);
+          if (mine !== generation) return;
+          const selected = get().selectedSeq;
+          set({
+            entries,
+            loaded: true,
+            loading: false,
+            hasMore: entries.length === AUDIT_PAGE,
+            selectedSeq: selected !== null && entries.some((e) => e.seq === selected) ? selected : (entries[0]?.seq ?? null),
+          });
+        } catch (e) {
+          if (mine === generation) set({ loading: false, loaded: true, entries: [], hasMore: false, error: describeError(e) });
+        }
+      },
+      async loadMore() {
+        const { entries, hasMore, loading, loadingMore, filter } = get();
+        const last = entries[entries.length - 1];
+        if (!hasMore || loading || loadingMore || !last) return;
+        const mine = generation;
+        set({ loadingMore: true });
+        try {
+          const more = await page(filter, last.seq);
+          if (mine !== generation) return;
+          set({ entries: [...get().entries, ...more], hasMore: more.length === AUDIT_PAGE, loadingMore: false });
+        } catch (e) {
+          if (mine === generation) set({ loadingMore: false, error: describeError(e) });
+        }
+      },
+      select(seq) {
+        set({ selectedSeq: seq });
+      },
+      async verify() {
+        set({ verifying: true, verifyError: null, verification: null });
+        try {
+          set({ verification: await client.call('audit.verify', {}), verifying: false });
+        } catch (e) {
+          set({ verifying: false, verifyError: describeError(e) });
+        }
+      },
+    };
+  });
+}
+
+export type AuditStore = ReturnType<typeof createAuditStore>;
+
+export function useAudit<T>(selector: (s: AuditState) => T): T {
+  return useStore(useServices().audit, selector);
+}

@@ -1,0 +1,53 @@
+import { useApp, useServices } from '../../app/services-context';
+import { Badge } from '../../components/badge';
+import { PageHeader } from '../../components/page-header';
+import { formatCount } from '../../lib/format';
+
+/** Settings: the installation facts known today, and what the screen will hold. */
+export function SettingsScreen() {
+  const status = useApp((s) => s.status);
+  const { client } = useServices();
+  return (
+    <div className="screen">
+      <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." actions={<Badge tone="indigo">More coming</Badge>} />
+      <div className="settings-grid">
+        <section className="card">
+          <div className="card-header">
+            <div className="card-title">Installation</div>
+          </div>
+          <div className="card-body">
+            {status ? (
+              <dl className="kv">
+                <dt>Data folder</dt>
+                <dd className="mono">{status.data_dir}</dd>
+                <dt>Version</dt>
+                <dd>{status.version}</dd>
+                <dt>Schema</dt>
+                <dd>v{status.schema_version}</dd>
+                <dt>Connection</dt>
+                <dd>{client.transport === 'ipc' ? 'Desktop (preload bridge)' : 'Loopback web host (127.0.0.1)'}</dd>
+                <dt>Tenants</dt>
+                <dd>{formatCount(status.tenants)}</dd>
+                <dt>Audit entries</dt>
+                <dd>{formatCount(status.audit_entries)}</dd>
+              </dl>
+            ) : (
+              <p className="muted">Installation status is not available.</p>
+            )}
+          </div>
+        </section>
+        <section className="card">
+          <div className="card-header">
+            <div className="card-title">Coming here</div>
+          </div>
+          <div className="card-body">
+            <p className="muted">
+              The rewrap pace, session and master-key cache TTLs, and how installation secrets (the local KMS key, the audit signing key) are protected: sealed by the OS keyring
+              through Electron&rsquo;s safeStorage, with a clear warning when Linux falls back to a fixed password.
+            </p>
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}

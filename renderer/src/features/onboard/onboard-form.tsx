@@ -1,0 +1,99 @@
+import type { TenantView } from '../../../../core/api/types';
+import { useServices } from '../../app/services-context';
+import { Button } from '../../components/button';
+import { ErrorNotice, SuccessNotice } from '../../components/error-notice';
+import { Field } from '../../components/field';
+import { fieldErrors } from '../../lib/errors';
+import { providerLabel } from '../../lib/format';
+import { isFieldError, useOnboard } from './onboard-store';
+import { ProbeResultPanel } from './probe-result';
+import { FIELDS, PROVIDERS } from './provider-fields';
+import './onboard.css';
+
+/** Onboard (or replace) the tenant's customer KMS key: probe first, save only on success. */
+export function OnboardForm({ tenant }: { tenant: TenantView }) {
+  const { onboard } = useServices();
+  const provider = useOnboard((s) => s.provider);
+  const values = useOnboard((s) => s.values[s.provider]);
+  const localErrors = useOnboard((s) => s.localErrors);
+  const error = useOnboard((s) => s.error);
+  const busy = useOnboard((s) => s.busy);
+  const probe = useOnboard((s) => s.probe);
+  const saved = useOnboard((s) => s.saved);
+  const fields = FIELDS[provider];
+  const engineFieldErrors = fieldErrors(error, fields.map((f) => f.key));
+  const blurb = PROVIDERS.find((p) => p.id === provider)?.blurb;
+  return (
+    <form
+      className="onboard"
+      aria-label="Onboard customer KMS"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onboard.getState().save();
+      }}
+      noValidate
+    >
+      <div className="onboard-head">
+        <div>
+          <h3 className="onboard-title">{tenant.customer_controlled ? 'Replace the customer KMS key' : 'Onboard a customer KMS key'}</h3>
+          <p className="muted onboard-lead">
+            Keywarden wraps then unwraps 32 random bytes with the key before saving anything. On success the tenant gets a new master key version under your key and the previous one
+            is retired and rewrapped. No credential value is ever stored.
+          </p>
+        </div>
+        <div className="tabs" role="tablist" aria-label="Provider">
+          {PROVIDERS.map((p) => (
+            <button key={p.id} type="button" role="tab" className="tab" aria-selected={provider === p.id} disabled={busy !== null} onClick={() => onboard.getState().setProvider(p.id)}>
+              {p.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <p className="onboard-blurb">{blurb}</p>
+      <div className="onboard-fields">
+        {fields.map((f) => (
+          <Field
+            key={`${provider}:${f.key}`}
+            className={f.key === 'kms_key_ref' ? 'onboard-wide' : undefined}
+            label={f.label}
+            value={values[f.key] ?? ''}
+            onChange={(v) => onboard.getState().setValue(f.key, v)}
+            placeholder={f.placeholder}
+            hint={f.hint}
+            optional={!f.required}
+            mono
+            error={localErrors[f.key] ?? engineFieldErrors[f.key]}
+            disabled={busy !== null}
+          />
+        ))}
+      </div>
+      {error && !isFieldError(provider, error) ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}
+      {error && isFieldError(provider, error) ? (
+        <p className="onboard-field-summary" role="alert">
+          {error.title} ({error.code}): fix the highlighted field.
+        </p>
+      ) : null}
+      {saved ? (
+        <SuccessNotice title={`Saved: ${providerLabel(saved.tenant.provider)} now wraps version ${saved.new_version}`}>
+          {saved.rewrap_lease_id !== null ? `Rewrap job #${saved.rewrap_lease_id} moves existing records onto it.` : 'No earlier records needed a rewrap.'}
+        </SuccessNotice>
+      ) : probe ? (
+        <ProbeResultPanel probe={probe} />
+      ) : null}
+      <div className="onboard-actions">
+        <Button icon="check" busy={busy === 'verify'} disabled={busy === 'save'} onClick={() => void onboard.getState().verify()}>
+          {busy === 'verify' ? 'Verifying…' : 'Verify'}
+        </Button>
+        <Button type="submit" variant="primary" busy={busy === 'save'} disabled={busy === 'verify'}>
+          {busy === 'save' ? 'Verifying and saving…' : 'Verify and save'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function hintFor(code: string, field: string | undefined): string | undefined {
+  if (code === 'invalid_input' && field === 'provider') return 'This provider cannot be used by this build of Keywarden yet. Nothing was saved.';
+  if (code === 'probe_failed') return 'Nothing was saved and the existing configuration is unchanged. Check the grant on the key, then verify again.';
+  return undefined;
+}

@@ -1,0 +1,102 @@
+/**
+ * The onboard form: provider tabs, field values per provider, the probe's result and the
+ * engine's field errors. "Verify" runs `kms.probe` (nothing saved); "Verify and save"
+ * runs `kms.onboard` (the engine probes again first and writes nothing on failure).
+ */
+import { createStore, useStore } from 'zustand';
+import type { OnboardResult, ProbeResult } from '../../../../core/api/types';
+import type { KeywardenClient } from '../../../api/client';
+import { useServices } from '../../app/services-context';
+import { describeError, type ShownError } from '../../lib/errors';
+import { FIELDS, missingFields, toInput, type FieldValues, type Provider } from './provider-fields';
+
+export interface OnboardState {
+  tenant: string | null;
+  provider: Provider;
+  values: Record<Provider, FieldValues>;
+  /** Required-field problems found before calling (shown after the first attempt). */
+  localErrors: Record<string, string>;
+  error: ShownError | null;
+  busy: 'verify' | 'save' | null;
+  probe: ProbeResult | null;
+  saved: OnboardResult | null;
+  open(tenant: string): void;
+  close(): void;
+  setProvider(p: Provider): void;
+  setValue(key: string, value: string): void;
+  verify(): Promise<void>;
+  save(): Promise<void>;
+}
+
+const empty = (): Record<Provider, FieldValues> => ({ aws: {}, gcp: {}, azure: {} });
+
+export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: () => void }) {
+  return createStore<OnboardState>()((set, get) => {
+    const run = async (kind: 'verify' | 'save') => {
+      const { tenant, provider, values, busy } = get();
+      if (!tenant || busy) return;
+      const missing = missingFields(provider, values[provider]);
+      if (Object.keys(missing).length > 0) {
+        set({ localErrors: missing, error: null });
+        return;
+      }
+      set({ busy: kind, error: null, localErrors: {}, probe: null, saved: null });
+      try {
+        const input = { tenant, ...toInput(provider, values[provider]) };
+        if (kind === 'verify') {
+          set({ probe: await client.call('kms.probe', input), busy: null });
+        } else {
+          const saved = await client.call('kms.onboard', input);
+          set({ saved, probe: saved.probe, busy: null });
+          hooks.onSaved();
+        }
+      } catch (e) {
+        set({ busy: null, error: describeError(e) });
+      }
+    };
+    return {
+      tenant: null,
+      provider: 'aws',
+      values: empty(),
+      localErrors: {},
+      error: null,
+      busy: null,
+      probe: null,
+      saved: null,
+      open(tenant) {
+        if (get().tenant !== tenant) set({ values: empty() });
+        set({ tenant, error: null, localErrors: {}, probe: null, saved: null, busy: null });
+      },
+      close() {
+        set({ tenant: null, error: null, localErrors: {}, probe: null, saved: null });
+      },
+      setProvider(provider) {
+        set({ provider, error: null, localErrors: {}, probe: null, saved: null });
+      },
+      setValue(key, value) {
+        const { provider, values, localErrors, error } = get();
+        const { [key]: _dropped, ...rest } = localErrors;
+        set({
+          values: { ...values, [provider]: { ...values[provider], [key]: value } },
+          localErrors: rest,
+          // The engine's complaint about this field no longer applies once it is edited.
+          error: error?.field === key ? null : error,
+          probe: null,
+        });
+      },
+      verify: () => run('verify'),
+      save: () => run('save'),
+    };
+  });
+}
+
+export type OnboardStore = ReturnType<typeof createOnboardStore>;
+
+export function useOnboard<T>(selector: (s: OnboardState) => T): T {
+  return useStore(useServices().onboard, selector);
+}
+
+/** Whether an engine error names one of the visible fields (then it is shown inline only). */
+export function isFieldError(provider: Provider, e: ShownError | null): boolean {
+  return Boolean(e && e.code === 'invalid_input' && e.field && FIELDS[provider].some((f) => f.key === e.field));
+}

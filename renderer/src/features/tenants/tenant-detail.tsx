@@ -1,0 +1,69 @@
+import type { TenantView } from '../../../../core/api/types';
+import { useServices } from '../../app/services-context';
+import { Button } from '../../components/button';
+import { CustodyBadge } from '../../components/badge';
+import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/format';
+import { OnboardForm } from '../onboard/onboard-form';
+import { useOnboard } from '../onboard/onboard-store';
+import { SealedBanner } from './sealed-banner';
+
+export function TenantDetail({ tenant }: { tenant: TenantView }) {
+  const { nav, onboard } = useServices();
+  const onboarding = useOnboard((s) => s.tenant === tenant.slug);
+  const configEntries = Object.entries(tenant.config);
+  return (
+    <section className="card tenant-detail" aria-label={`Tenant ${tenant.slug}`}>
+      <div className="card-header">
+        <div className="tenant-detail-title">
+          <span className="mono">{tenant.slug}</span>
+          <CustodyBadge customerControlled={tenant.customer_controlled} />
+        </div>
+        <div className="page-actions">
+          <Button
+            icon="cloud"
+            onClick={() => (onboarding ? onboard.getState().close() : onboard.getState().open(tenant.slug))}
+            disabled={tenant.sealed_permanently}
+            title={tenant.sealed_permanently ? 'A permanently sealed tenant cannot take a new key' : undefined}
+          >
+            {onboarding ? 'Close onboarding' : tenant.customer_controlled ? 'Replace KMS key' : 'Onboard customer KMS'}
+          </Button>
+          <Button variant="primary" icon="key" onClick={() => nav.getState().go('keys', tenant.slug)}>
+            Key versions
+          </Button>
+        </div>
+      </div>
+      <div className="card-body tenant-detail-body">
+        <SealedBanner tenant={tenant} />
+        <dl className="kv tenant-kv">
+          <dt>Wrap method</dt>
+          <dd>
+            {wrapLabel(tenant.wrap_method)} <span className="muted mono">({tenant.wrap_method})</span>
+          </dd>
+          <dt>Provider</dt>
+          <dd>{providerLabel(tenant.provider)}</dd>
+          <dt>Key reference</dt>
+          <dd className="mono">{tenant.kms_key_ref}</dd>
+          {configEntries.length > 0 ? (
+            <>
+              <dt>KMS config</dt>
+              <dd className="mono">{configEntries.map(([k, v]) => `${k}=${String(v)}`).join('  ')}</dd>
+            </>
+          ) : null}
+          <dt>Active version</dt>
+          <dd className="mono">{tenant.active_version !== null ? `v${tenant.active_version}` : 'none'}</dd>
+          <dt>Records</dt>
+          <dd>
+            {formatCount(tenant.record_counts.secret_environment_configs)} secret environment configs · {formatCount(tenant.record_counts.integration_configs)} integration configs
+          </dd>
+          <dt>Created</dt>
+          <dd>{formatUtc(tenant.created_at)}</dd>
+          <dt>Updated</dt>
+          <dd>{formatUtc(tenant.updated_at)}</dd>
+          <dt>Tenant id</dt>
+          <dd className="mono muted">{tenant.id}</dd>
+        </dl>
+        {onboarding ? <OnboardForm tenant={tenant} /> : null}
+      </div>
+    </section>
+  );
+}

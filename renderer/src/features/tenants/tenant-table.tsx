@@ -1,0 +1,73 @@
+import type { TenantView } from '../../../../core/api/types';
+import { Badge, CustodyBadge } from '../../components/badge';
+import { formatCount, formatUtcShort, providerLabel, wrapLabel } from '../../lib/format';
+import { totalRecords } from './tenants-store';
+
+export function TenantTable({ tenants, selected, onSelect }: { tenants: TenantView[]; selected: string | null; onSelect: (slug: string) => void }) {
+  return (
+    <div className="card table-card">
+      <table className="table tenant-table">
+        <thead>
+          <tr>
+            <th>Tenant</th>
+            <th>Wrap method</th>
+            <th>Provider</th>
+            <th>Key ref</th>
+            <th>Custody</th>
+            <th className="num">Active</th>
+            <th className="num">Records</th>
+            <th>State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tenants.map((t) => (
+            <tr
+              key={t.id}
+              className={t.slug === selected ? 'row-selected' : undefined}
+              aria-selected={t.slug === selected}
+              tabIndex={0}
+              onClick={() => onSelect(t.slug)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSelect(t.slug);
+                }
+              }}
+            >
+              <td>
+                <div className="tenant-slug mono">{t.slug}</div>
+                <div className="cell-sub">created {formatUtcShort(t.created_at)}</div>
+              </td>
+              <td>{wrapLabel(t.wrap_method)}</td>
+              <td>{providerLabel(t.provider)}</td>
+              <td className="mono cell-ref" title={t.kms_key_ref}>
+                {t.kms_key_ref_suffix}
+              </td>
+              <td>
+                <CustodyBadge customerControlled={t.customer_controlled} />
+              </td>
+              <td className="num mono">{t.active_version !== null ? `v${t.active_version}` : '—'}</td>
+              <td
+                className="num"
+                title={`${formatCount(t.record_counts.secret_environment_configs)} secret environment configs, ${formatCount(t.record_counts.integration_configs)} integration configs`}
+              >
+                {formatCount(totalRecords(t))}
+              </td>
+              <td>
+                {t.sealed_since ? (
+                  <Badge tone="red" dot>
+                    {t.sealed_permanently ? 'Sealed permanently' : 'Sealed'}
+                  </Badge>
+                ) : (
+                  <Badge tone="green" dot>
+                    Unsealed
+                  </Badge>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * Debian's chromium driven by playwright-core against a web host on 127.0.0.1. The
+ * browser's own resolver maps every name except 127.0.0.1 to nothing, so the window can
+ * reach only the host under test (the Node-side loopback guard cannot see into chromium).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../../../main/web-host/server';
+
+export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
+const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+
+export function chromiumPath(): string {
+  const found = CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p));
+  if (!found) throw new Error(`No chromium found (tried ${CHROMIUM_CANDIDATES.join(', ')}); install Debian's chromium package or set CHROMIUM_PATH.`);
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+export interface Session {
+  host: WebHost;
+  dataDir: string;
+  page: Page;
+  /** Console errors and failed requests the page produced; a test fails on any. */
+  problems: string[];
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Session> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
+  const staticDir = path.resolve(__dirname, '../../../out/renderer');
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
+  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {} });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.goto(host.url);
+  return {
+    host,
+    dataDir,
+    page,
+    problems,
+    async shot(name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      return file;
+    },
+    async close() {
+      await context.close();
+      await host.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The fake CloudTrail endpoint on the wire: AWS JSON 1.1,
+ * `X-Amz-Target: CloudTrail_20131101.LookupEvents`, SigV4-authenticated. Honours the
+ * endpoint's fault (throttle → ThrottlingException, as a reader polling too fast sees)
+ * and, when set, AWS's LookupEvents rate limit (2 requests a second per account/region).
+ */
+import { randomUUID } from 'node:crypto';
+import { jsonAnswer, jsonError, type FakeRequest, type FakeResponse, type Handler, type LoopbackServer } from './http';
+import { jsonAuthCode, type Identities } from './identities';
+import type { Trail } from './trail';
+
+export interface CloudTrailFakeState {
+  identities: Identities;
+  trail: Trail;
+  region: string;
+  server: () => LoopbackServer;
+  /** LookupEvents requests allowed per second (real time); unlimited when undefined. */
+  ratePerSecond: number | undefined;
+}
+
+export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
+  const recent: number[] = [];
+  return async (req: FakeRequest): Promise<FakeResponse | 'destroy'> => {
+    const requestId = randomUUID();
+    const fault = s.server().fault;
+    if (fault.kind === 'refuse') return 'destroy';
+    if (fault.kind === 'slow' && !(await s.server().delay(fault.delayMs))) return 'destroy';
+    const target = req.headers['x-amz-target'];
+    if (req.method !== 'POST' || target !== 'CloudTrail_20131101.LookupEvents') {
+      return jsonError(400, 'UnknownOperationException', undefined, requestId);
+    }
+    const auth = s.identities.authenticate(req, s.region, 'cloudtrail');
+    if (!auth.ok) return jsonError(400, jsonAuthCode(auth.failure), auth.message, requestId);
+    if (fault.kind === 'deny') {
+      return jsonError(
+        400,
+        'AccessDeniedException',
+        `User: ${auth.identity.arn} is not authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action`,
+        requestId,
+      );
+    }
+    const now = Date.now();
+    while (recent.length > 0 && recent[0]! <= now - 1000) recent.shift();
+    if (fault.kind === 'throttle' || (s.ratePerSecond !== undefined && recent.length >= s.ratePerSecond)) {
+      return jsonError(400, 'ThrottlingException', 'Rate exceeded', requestId);
+    }
+    recent.push(now);
+    if (fault.kind === 'server_error') return jsonError(500, 'InternalFailure', 'An internal error occurred.', requestId);
+    let input: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(req.body.toString('utf8') || '{}');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed as Record<string, unknown>;
+    } catch {
+      return jsonError(400, 'SerializationException', 'Start of structure or map found where not expected.', requestId);
+    }
+    const result = s.trail.lookup(input);
+    return result.ok ? jsonAnswer(200, result.body, requestId) : jsonError(400, result.code, result.message, requestId);
+  };
+}

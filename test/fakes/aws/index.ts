@@ -1,0 +1,192 @@
+/**
+ * A wire-level fake of AWS KMS + STS + CloudTrail on 127.0.0.1, for the real AWS SDK.
+ * Three listeners, as three AWS hosts: `kms.endpoint` (also `endpoint`), `sts.endpoint`,
+ * `cloudtrail.endpoint`. SigV4 is checked; callers are IAM users (long-lived keys, as
+ * the default credential chain finds them) or the ASIA sessions the fake STS hands out.
+ *
+ *   const aws = await startAwsFake();
+ *   const key = aws.createKey({ alias: 'keywarden' });
+ *   // provider config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint,
+ *   //   role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID }, deps.env: fakeAwsEnv()
+ *   aws.setFault({ kind: 'deny' }, key.arn);
+ *   aws.events({ eventSource: 'kms.amazonaws.com' });
+ */
+import { systemClock, type Clock } from '../../../core/clock';
+import { PASS, type FaultMode } from '../fault-mode';
+import { cloudTrailHandler, type CloudTrailFakeState } from './cloudtrail';
+import { startLoopbackServer, type LoopbackServer } from './http';
+import { Identities, type FakeRole, type FakeUser } from './identities';
+import { kmsHandler, type KmsFakeState } from './kms';
+import { KeyStore, type FakeKeyInfo, type KeyState } from './kms-keys';
+import { stsHandler } from './sts';
+import { Trail, type CloudTrailRecord } from './trail';
+
+export type { CloudTrailRecord } from './trail';
+export type { FakeKeyInfo, KeyState } from './kms-keys';
+export type { FakeRole, FakeUser, UserIdentity } from './identities';
+
+export const FAKE_REGION = 'us-east-1';
+export const FAKE_ACCOUNT_ID = '111122223333';
+/** The default chain's long-lived key in tests (env only: configs refuse access keys). */
+export const FAKE_ACCESS_KEY_ID = 'AKIAFAKEKEYWARDEN001';
+export const FAKE_SECRET_ACCESS_KEY = 'fakeSecretForKeywardenTestsOnly/000000000';
+export const FAKE_USER_ARN = `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/keywarden-operator`;
+export const FAKE_ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/KeywardenKMSAccess`;
+export const FAKE_EXTERNAL_ID = 'keywarden-test-external-id';
+
+/** An environment for `ProviderDeps.env` that the default chain resolves to the fake user. */
+export function fakeAwsEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: FAKE_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: FAKE_SECRET_ACCESS_KEY,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+export interface AwsFakeOptions {
+  region?: string;
+  /** The account that owns the keys (and, by default, the user and the role). */
+  accountId?: string;
+  /** Times of CloudTrail records, STS expirations and the delivery delay. */
+  clock?: Clock;
+  /** CloudTrail delivery delay: records show in LookupEvents this long after the call. */
+  deliveryDelayMs?: number;
+  /** LookupEvents requests allowed per second (AWS: 2); unlimited by default. */
+  lookupRatePerSecond?: number;
+  /** Extra IAM users besides the default one (FAKE_ACCESS_KEY_ID). */
+  users?: FakeUser[];
+  /** Roles besides the default one (FAKE_ROLE_ARN, external id FAKE_EXTERNAL_ID). */
+  roles?: FakeRole[];
+}
+
+interface Listener {
+  readonly endpoint: string;
+  setFault(mode: FaultMode): void;
+  /** Requests that reached this endpoint (refused connections are not counted). */
+  requestCount(): number;
+  /** Stop listening: connections to the port are refused (ECONNREFUSED). */
+  closeListener(): Promise<void>;
+  reopenListener(): Promise<void>;
+}
+
+export interface AwsFake {
+  readonly region: string;
+  readonly accountId: string;
+  /** The KMS endpoint (same as `kms.endpoint`). */
+  readonly endpoint: string;
+  readonly kms: Listener & {
+    /** A fault for one key ARN only, or (no ARN) for the whole endpoint; `PASS` clears it. */
+    setFault(mode: FaultMode, keyArn?: string): void;
+    /** Quirk: successful calls answer an empty `{}` 200. */
+    answerEmpty(on: boolean): void;
+  };
+  readonly sts: Listener & {
+    addRole(role: FakeRole): void;
+    addUser(user: FakeUser): void;
+    /** Every issued session is expired from now on (ExpiredTokenException on use). */
+    expireSessions(): void;
+  };
+  readonly cloudtrail: Listener & {
+    /** A record the app never made (default: a Decrypt of `keyArn` by an unknown role). */
+    inject(keyArn: string, partial?: Partial<CloudTrailRecord>): CloudTrailRecord;
+    drop(eventId: string): boolean;
+    alter(eventId: string, change: Partial<CloudTrailRecord> | ((r: CloudTrailRecord) => CloudTrailRecord)): boolean;
+    setDeliveryDelay(ms: number): void;
+  };
+  /** Same as `kms.setFault`. */
+  setFault(mode: FaultMode, keyArn?: string): void;
+  createKey(opts?: { alias?: string; keyId?: string; description?: string; state?: KeyState }): FakeKeyInfo;
+  retargetAlias(alias: string, keyRef: string): void;
+  disableKey(keyRef: string): void;
+  enableKey(keyRef: string): void;
+  scheduleKeyDeletion(keyRef: string, days?: number): void;
+  /** The CloudTrail records, oldest first, delivered or not (KMS and STS; filter by source). */
+  events(filter?: { eventSource?: string; eventName?: string }): CloudTrailRecord[];
+  close(): Promise<void>;
+}
+
+function listener(server: LoopbackServer): Listener {
+  return {
+    endpoint: server.endpoint,
+    setFault: (mode) => void (server.fault = mode),
+    requestCount: () => server.requestCount,
+    closeListener: () => server.closeListener(),
+    reopenListener: () => server.reopenListener(),
+  };
+}
+
+export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> {
+  const region = opts.region ?? FAKE_REGION;
+  const accountId = opts.accountId ?? FAKE_ACCOUNT_ID;
+  const clock = opts.clock ?? systemClock;
+  const identities = new Identities(clock);
+  identities.addUser({ accessKeyId: FAKE_ACCESS_KEY_ID, secretAccessKey: FAKE_SECRET_ACCESS_KEY, arn: `arn:aws:iam::${accountId}:user/keywarden-operator` });
+  identities.addRole({ roleArn: `arn:aws:iam::${accountId}:role/KeywardenKMSAccess`, externalId: FAKE_EXTERNAL_ID });
+  for (const u of opts.users ?? []) identities.addUser(u);
+  for (const r of opts.roles ?? []) identities.addRole(r);
+  const trail = new Trail(clock, region, accountId, opts.deliveryDelayMs ?? 0);
+  const keys = new KeyStore(region, accountId, clock);
+
+  // Handlers need their own listener (faults, delays); listeners need their handler.
+  const servers: { kms?: LoopbackServer; sts?: LoopbackServer; ct?: LoopbackServer } = {};
+  const kmsState: KmsFakeState = {
+    keys,
+    identities,
+    trail,
+    server: () => servers.kms!,
+    keyFaults: new Map(),
+    answerEmpty: false,
+    now: () => clock.now(),
+  };
+  const ctState: CloudTrailFakeState = { identities, trail, region, server: () => servers.ct!, ratePerSecond: opts.lookupRatePerSecond };
+  const kmsServer = (servers.kms = await startLoopbackServer(kmsHandler(kmsState)));
+  const stsServer = (servers.sts = await startLoopbackServer(stsHandler({ identities, trail, region, server: () => servers.sts! })));
+  const ctServer = (servers.ct = await startLoopbackServer(cloudTrailHandler(ctState)));
+
+  const setKmsFault = (mode: FaultMode, keyArn?: string) => {
+    if (keyArn === undefined) kmsServer.fault = mode;
+    else if (mode.kind === 'pass') kmsState.keyFaults.delete(keyArn);
+    else kmsState.keyFaults.set(keyArn, mode);
+  };
+  const mustResolve = (ref: string) => {
+    const r = keys.resolve(ref);
+    if (!r.ok) throw new Error(`fake KMS: ${r.message}`);
+    return r.key;
+  };
+
+  return {
+    region,
+    accountId,
+    endpoint: kmsServer.endpoint,
+    kms: { ...listener(kmsServer), setFault: setKmsFault, answerEmpty: (on) => void (kmsState.answerEmpty = on) },
+    sts: {
+      ...listener(stsServer),
+      addRole: (r) => identities.addRole(r),
+      addUser: (u) => identities.addUser(u),
+      expireSessions: () => identities.expireSessions(),
+    },
+    cloudtrail: {
+      ...listener(ctServer),
+      inject: (keyArn, partial) => trail.inject(keyArn, partial),
+      drop: (id) => trail.drop(id),
+      alter: (id, change) => trail.alter(id, change),
+      setDeliveryDelay: (ms) => void (trail.deliveryDelayMs = ms),
+    },
+    setFault: setKmsFault,
+    createKey: (o) => keys.create(o),
+    retargetAlias: (alias, ref) => keys.retargetAlias(alias, ref),
+    disableKey: (ref) => void (mustResolve(ref).state = 'Disabled'),
+    enableKey: (ref) => void (mustResolve(ref).state = 'Enabled'),
+    scheduleKeyDeletion(ref, days = 30) {
+      const k = mustResolve(ref);
+      k.state = 'PendingDeletion';
+      k.deletionDateMs = clock.now() + days * 86_400_000;
+    },
+    events: (filter) => trail.events(filter),
+    async close() {
+      kmsServer.fault = PASS;
+      await Promise.all([kmsServer.close(), stsServer.close(), ctServer.close()]);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * A real engine on a real SQLite file in a fresh temp dir, with a manual clock and an
+ * in-memory cloud KMS, driven through the same dispatch every host uses.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { afterEach } from 'vitest';
+import type { MethodInput, MethodName, MethodResult } from '../../core/api/contract';
+import { dispatch } from '../../core/api/dispatch';
+import { createHandlers, type Handlers } from '../../core/api/handlers';
+import { ManualClock } from '../../core/clock';
+import { KeywardenError, type ErrorData } from '../../core/errors';
+import { openKeywarden, type Keywarden } from '../../core/keywarden';
+import { defaultProviderFactories } from '../../core/providers/registry';
+import type { ProviderFactory } from '../../core/providers/types';
+import { memoryKms, type MemoryKms } from './memory-kms';
+
+export const PASSPHRASE = 'correct horse battery staple';
+export const CALLER = { actor: 'tester@test-host', address: 'test' };
+
+const open: Keywarden[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const kw of open.splice(0)) await kw.close().catch(() => {});
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'kw-test-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+export interface Fixture {
+  kw: Keywarden;
+  clock: ManualClock;
+  kms: MemoryKms;
+  dataDir: string;
+  handlers: Handlers;
+  call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
+  /** Calls and expects failure; returns the error data. */
+  fail<K extends MethodName>(method: K, input: unknown): Promise<ErrorData>;
+  stepUp(purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string>;
+  reopen(): Fixture;
+}
+
+export function makeFixture(opts: { dataDir?: string; env?: Record<string, string | undefined>; kms?: MemoryKms; clock?: ManualClock; extraFactories?: ProviderFactory[] } = {}): Fixture {
+  const dataDir = opts.dataDir ?? tempDir();
+  const clock = opts.clock ?? new ManualClock('2026-03-01T12:00:00.000Z');
+  const kms = opts.kms ?? memoryKms('aws');
+  const kw = openKeywarden({
+    dataDir,
+    clock,
+    env: opts.env ?? {},
+    providerFactories: [...defaultProviderFactories(), kms.factory, ...(opts.extraFactories ?? [])],
+  });
+  open.push(kw);
+  const handlers = createHandlers(kw);
+  const fx: Fixture = {
+    kw,
+    clock,
+    kms,
+    dataDir,
+    handlers,
+    async call(method, input) {
+      const out = await dispatch(handlers, method, input, CALLER);
+      if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
+      return out.value as never;
+    },
+    async fail(method, input) {
+      const out = await dispatch(handlers, method, input, CALLER);
+      if (out.ok) throw new Error(`${method} unexpectedly succeeded: ${JSON.stringify(out.value)}`);
+      return out.error;
+    },
+    async stepUp(purpose) {
+      return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+    },
+    reopen() {
+      return makeFixture({ dataDir, env: opts.env, kms, clock });
+    },
+  };
+  return fx;
+}
+
+/** An initialized installation with one local tenant `acme`. */
+export async function initializedFixture(opts: Parameters<typeof makeFixture>[0] = {}): Promise<Fixture> {
+  const fx = makeFixture(opts);
+  await fx.call('auth.init', { passphrase: PASSPHRASE });
+  await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
+  return fx;
+}
+
+/** The raw database under a fixture, for tests that tamper with it as an attacker would. */
+export function rawDb(fx: Fixture): Database {
+  return (fx.kw.ctx.store as unknown as { db: Database }).db;
+}
