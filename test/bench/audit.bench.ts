@@ -10,6 +10,7 @@
  *   audit.proof_bytes             largest inclusion proof at size N (32 bytes per hash)
  */
 import { hash } from 'node:crypto';
+import type { Bench } from './index';
 import { performance } from 'node:perf_hooks';
 import { canonicalJson } from '../../core/audit/canonical-json';
 import { leafHash } from '../../core/audit/tlog/hash';
@@ -114,3 +115,5 @@ export async function run(opts: { entries?: number } = {}): Promise<Record<strin
     'audit.proof_bytes': maxHashes * 32,
   };
 }
+
+export const bench: Bench = { name: 'audit', run: (args) => run({ entries: args.sizes.entries }) };
