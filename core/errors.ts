@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   tenant_sealed: 503,
   lease_held: 423,
   database_tampered: 500,
+  audit_key_unavailable: 500,
+  checkpoint_rejected: 422,
   database_from_future: 500,
   internal: 500,
 } as const;

@@ -8,10 +8,13 @@ import path from 'node:path';
 import { systemClock, type Clock } from './clock';
 import type { Caller } from './engine/audit-trail';
 import { AuditTrail } from './engine/audit-trail';
+import { AuditLedger } from './audit/audit-ledger';
 import type { EngineContext } from './engine/context';
 import { KmsGateway } from './engine/kms-gateway';
 import { MasterKeyCache } from './engine/master-key-cache';
 import { StepUp } from './engine/step-up';
+import type { ReaderOptions } from './evidence/readers/build';
+import { EvidenceService } from './evidence/service';
 import { defaultProviderFactories } from './providers/registry';
 import type { ProviderFactory } from './providers/types';
 import { openDatabase } from './store/database';
@@ -33,6 +36,8 @@ export interface KeywardenOptions {
   nativeBinding?: string;
   /** Who the engine acts as when it acts by itself. */
   system?: Caller;
+  /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
+  evidenceReaders?: ReaderOptions;
 }
 
 export function localActor(): string {
@@ -48,10 +53,17 @@ export function localActor(): string {
 export class Keywarden {
   readonly ctx: EngineContext;
   readonly dataDir: string;
+  /** The better-sqlite3 binding this engine opened its database with (drills open scratch copies with it). */
+  readonly nativeBinding: string | undefined;
+  /** The audit log's Merkle tree, checkpoints and proofs (hooked into ctx.audit). */
+  readonly auditLog: AuditLedger;
+  /** The evidence cross-check: provider audit logs read and matched against kms_calls. */
+  readonly evidence: EvidenceService;
   private readonly store: KeyringStore;
 
   constructor(options: KeywardenOptions) {
     this.dataDir = path.resolve(options.dataDir);
+    this.nativeBinding = options.nativeBinding;
     const clock = options.clock ?? systemClock;
     const db = openDatabase(path.join(this.dataDir, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.store = new SqliteStore(db);
@@ -63,20 +75,28 @@ export class Keywarden {
       dataDir: this.dataDir,
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
     }, factories);
+    const audit = new AuditTrail(this.store, clock);
+    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir);
+    this.auditLog.attach(audit);
     this.ctx = {
       store: this.store,
       clock,
-      audit: new AuditTrail(this.store, clock),
+      audit,
       cache: new MasterKeyCache(clock),
       gateway,
       stepUp: new StepUp(this.store, clock),
       system: options.system ?? { actor: `keywarden-engine@${os.hostname()}`, address: 'local' },
     };
+    this.evidence = new EvidenceService({
+      db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
+      ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
+    });
   }
 
   async close(): Promise<void> {
     this.ctx.cache.clear();
     await this.ctx.gateway.closeAll();
+    this.auditLog.syncWitness();
     this.store.close();
   }
 }

@@ -4,13 +4,18 @@
  * missing it is obtained in a temporary copy of the package — prebuilt download first,
  * then a node-gyp build against Electron's headers — verified to be Electron's ABI, and
  * moved into place. node_modules/better-sqlite3 (Node's ABI, for tests and the CLI) is
- * never modified. Flags: --force (obtain again), --check (report only; exit 1 if missing).
+ * never modified. Flags: --force (obtain again), --check (report only; exit 1 if missing),
+ * --postinstall (run by `npm install`: skip quietly where Electron's binary was not
+ * installed, e.g. ELECTRON_SKIP_BINARY_DOWNLOAD=1, and never fail the install).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { childEnv, judgeBinary, nodeGypArgs, nodeGypCandidates, offlineHelp, planElectronSqlite, prebuildInstallArgs, readElectronTarget, summarizeToolOutput, type ElectronTarget } from './electron-sqlite/plan';
+import {
+  childEnv, electronBinary, exitCodeFor, judgeBinary, nodeGypArgs, nodeGypCandidates, offlineHelp, planElectronSqlite, prebuildInstallArgs, readElectronTarget,
+  summarizeToolOutput, type ElectronTarget, type RunMode,
+} from './electron-sqlite/plan';
 import { probeUnderNode } from './electron-sqlite/probe';
 
 const appRoot = path.resolve(__dirname, '..');
@@ -70,9 +75,20 @@ function obtain(target: ElectronTarget, output: string): void {
   }
 }
 
+function readPathTxt(electronDir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(electronDir, 'path.txt'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 function main(argv: string[]): number {
+  const mode: RunMode = argv.includes('--postinstall') ? 'postinstall' : 'start';
   const target = readElectronTarget(appRoot);
-  const plan = planElectronSqlite({ appRoot, target, exists: (f) => fs.existsSync(f), force: argv.includes('--force') });
+  const electronDir = path.join(appRoot, 'node_modules', 'electron');
+  const electron = electronBinary({ electronDir, pathTxt: readPathTxt(electronDir), exists: (f) => fs.existsSync(f), env: process.env });
+  const plan = planElectronSqlite({ appRoot, target, exists: (f) => fs.existsSync(f), force: argv.includes('--force'), mode, electron });
   if (plan.action === 'present') {
     if (argv.includes('--check')) {
       const verdict = judgeBinary(probeUnderNode(plan.output), target.abi);
@@ -85,12 +101,21 @@ function main(argv: string[]): number {
     say(`missing: ${plan.output}`);
     return 1;
   }
+  if (plan.action === 'skip') {
+    say(`skipped: ${plan.reason}`);
+    return 0;
+  }
+  if (plan.action === 'no-electron') {
+    process.stderr.write(`${plan.message}\n`);
+    return 1;
+  }
   try {
     obtain(target, plan.output);
-    return 0;
+    return exitCodeFor(mode, true);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
+    if (mode === 'postinstall') say('the install itself is fine; `npm start` will try again and say what is missing.');
+    return exitCodeFor(mode, false);
   }
 }
 

@@ -5,6 +5,10 @@
  * boundary. Plain data only, so the renderer can import it.
  */
 import { z } from 'zod';
+import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPublicKeyView, ProofCheckView } from './audit-types';
+import { evidenceMethods } from './evidence-contract';
+import { reportMethods } from './report-contract';
+import { sealMethods } from './seal-contract';
 import type {
   AppStatus,
   AuditEntryView,
@@ -17,6 +21,7 @@ import type {
   RevokePreview,
   RevokeResult,
   RewrapJobView,
+  RewrapRunView,
   RotateResult,
   StepUpToken,
   TenantView,
@@ -102,9 +107,49 @@ export const contract = {
     input: z.object({ action: z.string().max(100).optional(), tenant: tenant.optional(), before_seq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
     summary: 'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`).',
   }),
-  'audit.verify': method<ChainVerification>()({ input: none, summary: 'Re-hashes the whole chain and names the first entry that does not check out.' }),
+  'audit.verify': method<ChainVerification>()({
+    input: none,
+    summary: 'Re-hashes the whole log (chain and Merkle tree), names the first entry that does not check out, and checks it against every signed checkpoint (a truncated tail included).',
+  }),
+  'audit.checkpoint': method<CheckpointView>()({ input: none, summary: 'Signs a checkpoint (C2SP tlog-checkpoint, signed note) of the log as it is now.' }),
+  'audit.latestCheckpoint': method<CheckpointView | null>()({ input: none, summary: 'The newest signed checkpoint, or null before the first.' }),
+  'audit.prove': method<InclusionProofView>()({
+    input: z.object({ seq: z.number().int('must be a whole number').min(1, 'must be 1 or more'), checkpoint: z.string().min(1).max(10_000).optional() }).strict(),
+    summary: 'Inclusion proof of entry `seq` against the given signed checkpoint note, or the newest checkpoint covering it.',
+  }),
+  'audit.proveConsistency': method<ConsistencyProofView>()({
+    input: z.object({ old_size: z.number().int().min(0), new_size: z.number().int().min(0).optional() }).strict(),
+    summary: 'Consistency proof between two stored checkpoints (by tree size; the newer defaults to the latest).',
+  }),
+  'audit.publicKey': method<LogPublicKeyView>()({ input: none, summary: "The log's Ed25519 verifier key (signed-note form) and its fingerprint." }),
+  'audit.verifyProof': method<ProofCheckView>()({
+    input: z.object({ proof: z.union([z.string().min(1).max(1_000_000), z.record(z.string(), z.unknown())]), verifier_key: z.string().min(1).max(1000) }).strict(),
+    summary: 'Checks a proof bundle with only a verifier key, as an auditor would offline.',
+  }),
 
   'rewrap.status': method<RewrapJobView[]>()({ input: z.object({ tenant: tenant.optional() }).strict(), summary: 'Rewrap jobs and their progress.' }),
+  'rewrap.run': method<RewrapRunView[]>()({
+    input: z
+      .object({
+        tenant: tenant.optional(),
+        lease_id: z.number().int().min(1).optional(),
+        pace_rows_s: z.number().min(0, 'must be 0 (unlimited) or more').max(10_000_000).optional(),
+        batch_size: z.number().int().min(2, 'must be 2 or more').max(10_000, 'must be 10000 or less').optional(),
+      })
+      .strict(),
+    summary: 'Runs runnable rewrap jobs (one by lease id, a tenant\'s, or all) to the end or a pause; progress goes to hosts that follow it.',
+  }),
+  'rewrap.pause': method<RewrapJobView>()({
+    input: z.object({ lease_id: z.number().int().min(1) }).strict(),
+    summary: 'Pauses a rewrap job after the batch in flight; it stays paused until resumed.',
+  }),
+  'rewrap.resume': method<RewrapJobView>()({
+    input: z.object({ lease_id: z.number().int().min(1) }).strict(),
+    summary: 'Makes a paused (or expired: new 7-day term) rewrap job runnable again; it continues from where it stopped.',
+  }),
+  ...evidenceMethods,
+  ...sealMethods,
+  ...reportMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -3,6 +3,7 @@
  * below makes a missing or extra method a compile error, so the list lives only in the
  * contract.
  */
+import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
 import { onboard, parseKmsConfig, probe } from '../engine/onboarding';
@@ -10,8 +11,15 @@ import { deleteRecord, getRecord, listRecords, putRecord } from '../engine/recor
 import { keySuffix } from '../engine/redact';
 import { listVersions, revoke, revokePreview, rotate } from '../engine/rotation';
 import { seedSample } from '../engine/seed-sample';
+import { pauseJob, resumeJob } from '../rewrap/control';
+import { rewrapProgressEvents, runRewraps } from '../rewrap/runner';
 import { rewrapJobView } from '../rewrap/view';
 import { requireTenant } from '../engine/tenant-lookup';
+import { evidenceHandlers } from '../evidence/handlers';
+import { faultStatus } from '../seal/faults';
+import { sealHandlers } from '../seal/handlers';
+import { reportHandlers } from '../report/handlers';
+import { sealServices } from '../seal/services';
 import { createTenant, listTenants, showTenant } from '../engine/tenants';
 import { KeywardenError } from '../errors';
 import { PRODUCT_VERSION, type Keywarden } from '../keywarden';
@@ -40,6 +48,7 @@ export function createHandlers(kw: Keywarden): Handlers {
         tenants: tenants.length,
         sealed_tenants: tenants.filter((t) => t.sealed_since !== null).map((t) => t.slug),
         audit_entries: ctx.store.auditCount(),
+        drill_faults: faultStatus(ctx, sealServices(ctx).faults, undefined),
       };
     },
     'auth.init': async ({ passphrase }, caller) => {
@@ -83,8 +92,23 @@ export function createHandlers(kw: Keywarden): Handlers {
       ctx.store
         .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
         .map((r) => ({ ...rowToEntry(r), entry_hash: r.entry_hash.toString('hex') })),
-    'audit.verify': () => ctx.audit.verifyChain(),
+    'audit.verify': () => kw.auditLog.verify(),
+    'audit.checkpoint': () => kw.auditLog.checkpoint(),
+    'audit.latestCheckpoint': () => kw.auditLog.latestCheckpoint(),
+    'audit.prove': ({ seq, checkpoint }) => kw.auditLog.proveInclusion(seq, checkpoint),
+    'audit.proveConsistency': ({ old_size, new_size }) => kw.auditLog.proveConsistency(old_size, new_size),
+    'audit.publicKey': () => kw.auditLog.publicKey(),
+    'audit.verifyProof': ({ proof, verifier_key }) => checkProofDocument(proof, verifier_key),
     'rewrap.status': ({ tenant }) => ctx.store.rewrapJobs(tenantIdOf(tenant)).map((j) => rewrapJobView(j, ctx.clock.now())),
+    'rewrap.run': async (input, caller) => {
+      const results = await runRewraps(ctx, caller, input, { onProgress: (p) => void rewrapProgressEvents.emit('progress', p) });
+      return results.map((r) => ({ lease_id: r.job.lease_id, outcome: r.outcome, job: rewrapJobView(r.job, ctx.clock.now()) }));
+    },
+    'rewrap.pause': ({ lease_id }, caller) => rewrapJobView(pauseJob(ctx, caller, lease_id), ctx.clock.now()),
+    'rewrap.resume': ({ lease_id }, caller) => rewrapJobView(resumeJob(ctx, caller, lease_id), ctx.clock.now()),
+    ...evidenceHandlers(kw),
+    ...sealHandlers(kw),
+    ...reportHandlers(kw),
   };
 }
 

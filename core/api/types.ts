@@ -2,6 +2,9 @@
  * Result types of the API contract. Plain data only (no Buffer, no Node types) so the
  * renderer can import them; nothing here can hold key material or a credential value.
  */
+import type { LogCheckSummary } from './audit-types';
+import type { FaultView } from './seal-types';
+
 export type RecordTable = 'secret_environment_configs' | 'integration_configs';
 export type WrapMethod = 'global' | 'local' | 'operator_kms' | 'customer_kms';
 export type KeyStatus = 'active' | 'retired' | 'revoked';
@@ -117,6 +120,14 @@ export interface RewrapJobView {
   finished_at: string | null;
 }
 
+/** How one job's run through `rewrap.run` ended, with the job as it was left. */
+export interface RewrapRunView {
+  lease_id: number;
+  /** done | failed | paused | superseded | expired | lost_lease */
+  outcome: string;
+  job: RewrapJobView;
+}
+
 export interface AppStatus {
   initialized: boolean;
   version: string;
@@ -125,6 +136,8 @@ export interface AppStatus {
   tenants: number;
   sealed_tenants: string[];
   audit_entries: number;
+  /** Drill fault injection switched on (anything but pass): shown as a banner so nobody takes a drill for an outage. */
+  drill_faults: FaultView[];
 }
 
 export interface ProbeResult {
@@ -164,9 +177,12 @@ export interface RevokeResult {
   tenant_sealed_permanently: boolean;
 }
 
-export type ChainVerification =
+/** The chain check; `audit.verify` adds the Merkle tree and checkpoint check (LogCheckSummary). */
+export type ChainVerification = (
   | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; first_bad_seq: number; reason: string };
+  | { ok: false; entries: number; first_bad_seq: number; reason: string }
+) &
+  Partial<LogCheckSummary>;
 
 export interface StepUpToken {
   token: string;

@@ -42,6 +42,11 @@ export class KmsGateway {
     this.decorator = decorator;
   }
 
+  /** A second gateway to the same providers, recording in the same store, with a decorator of its own (a drill's scratch copy). */
+  fork(): KmsGateway {
+    return new KmsGateway(this.store, this.clock, this.deps, this.factories);
+  }
+
   factory(name: string): ProviderFactory | undefined {
     return this.factories.get(name);
   }

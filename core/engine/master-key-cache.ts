@@ -53,6 +53,11 @@ export class MasterKeyCache {
     return hit && hit.expiresAt > this.clock.now() ? hit.key : undefined;
   }
 
+  /** When a cached key expires (ms since the epoch), without loading; the seal monitor verifies then. */
+  expiresAt(cacheKey: string): number | undefined {
+    return this.entries.get(cacheKey)?.expiresAt;
+  }
+
   put(cacheKey: string, key: Buffer, ttlMs: number): void {
     const old = this.entries.get(cacheKey);
     if (old && old.key !== key) old.key.fill(0);

@@ -24,6 +24,9 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
+/** The worker was asked to stop while waiting to retry: not a KMS verdict, so nothing is sealed. */
+export class StopRequested extends Error {}
+
 export class JobKeys {
   /** Versions whose rows cannot be rewrapped (revoked, missing), with the reason. */
   private readonly unusable = new Map<number, KeywardenError>();
@@ -34,6 +37,7 @@ export class JobKeys {
     private readonly retry: RetryPolicy,
     private readonly wait: (ms: number) => Promise<void>,
     private readonly caller: Caller,
+    private readonly stopped: () => boolean = () => false,
   ) {}
 
   failure(version: number): KeywardenError | undefined {
@@ -85,6 +89,7 @@ export class JobKeys {
         if (!(e instanceof KmsError)) throw e;
         if (e.retryable && attempt < this.retry.attempts) {
           await this.wait(this.backoff(attempt));
+          if (this.stopped()) throw new StopRequested('stopped while waiting to retry the KMS');
           continue;
         }
         if (v.status === 'active') throw sealedError(sealTenant(ctx, current, e, this.caller));

@@ -33,7 +33,13 @@ export async function runPendingRewraps(ctx: EngineContext, opts: RewrapOptions 
       .sort((a, b) => a.lease_id - b.lease_id)[0];
     if (!next) break;
     tried.add(next.lease_id);
-    results.push(await runRewrapJob(ctx, next.lease_id, opts));
+    try {
+      results.push(await runRewrapJob(ctx, next.lease_id, opts));
+    } catch (e) {
+      // Another process claimed it between the look and the claim: it is in good hands.
+      if (e instanceof KeywardenError && e.code === 'lease_held') continue;
+      throw e;
+    }
   }
   return results;
 }

@@ -14,9 +14,9 @@ import type { EngineContext } from '../engine/context';
 import { KeywardenError } from '../errors';
 import type { RewrapCandidate, RewrapJobFields, RewrapJobRecord, RewrapPauseReason, RewrapUpdate } from '../store/keyring-store';
 import type { RecordTable, TenantRow } from '../store/rows';
-import { claimJob, jobPayload, requireJob } from './control';
+import { claimJob, jobPayload, requireJob, supersedeOlderJobs } from './control';
 import { DekCodec } from './dek-codec';
-import { JobKeys } from './keys';
+import { JobKeys, StopRequested } from './keys';
 import { newOwnerId } from './lease';
 import { rewrapProgressOf } from './view';
 import { DEFAULT_BATCH_SIZE, DEFAULT_RETRY, HEARTBEAT_MS, LEASE_STALE_MS, MAX_BATCH_SIZE, realTimer, type RewrapOptions, type RewrapRunResult } from './types';
@@ -69,7 +69,7 @@ class RewrapWorker {
     this.job = claim.job;
     this.tenant = ctx.store.tenantById(this.job.tenant_id)!;
     this.pace = this.job.pace_rows_s;
-    const keys = new JobKeys(ctx, this.tenant, this.opts.retry ?? DEFAULT_RETRY, (ms) => this.idle(ms), this.caller);
+    const keys = new JobKeys(ctx, this.tenant, this.opts.retry ?? DEFAULT_RETRY, (ms) => this.idle(ms), this.caller, () => this.opts.signal?.aborted === true);
     const codec = new DekCodec(this.tenant.id);
     try {
       const j = this.job;
@@ -81,6 +81,10 @@ class RewrapWorker {
         if (ctx.clock.now() >= Date.parse(this.job.lease_expires_at)) return this.end('expired', 'rewrap.expired', { lease_expires_at: this.job.lease_expires_at });
         const sealed = ctx.store.tenantById(this.tenant.id)!;
         if (sealed.sealed_since !== null) return this.pause('sealed', `tenant "${sealed.slug}" is sealed since ${sealed.sealed_since}`);
+        if (this.newerJobQueued()) {
+          supersedeOlderJobs(ctx, this.tenant.id, this.caller);
+          return this.fenced();
+        }
         // Interleaved: a share from each table; when one runs short the other fills the batch.
         const share = Math.round(this.batchSize * this.secretShare);
         const secret = this.fetch(SECRET, this.job.cursor_secret, share);
@@ -95,6 +99,7 @@ class RewrapWorker {
         try {
           await keys.ensure(versions);
         } catch (e) {
+          if (e instanceof StopRequested) return this.pause('shutdown', null);
           if (e instanceof KeywardenError && e.code === 'tenant_sealed') return this.pause('sealed', e.message, e.code);
           if (e instanceof KeywardenError && e.code === 'kms_error') return this.pause('kms_error', e.message, e.code);
           if (e instanceof KeywardenError && e.code === 'key_version_revoked') return this.end('failed', 'rewrap.finished', { outcome: 'failed' }, e.message);
@@ -110,6 +115,12 @@ class RewrapWorker {
       if (e instanceof Fenced) return this.fenced();
       throw e;
     }
+  }
+
+  /** A later rotation queued a job with a newer target: this one hands over (see control.ts). */
+  private newerJobQueued(): boolean {
+    const newest = this.ctx.store.rewrapJobs(this.tenant.id)[0];
+    return newest !== undefined && newest.lease_id !== this.leaseId && newest.target_version > this.job.target_version;
   }
 
   private fetch(table: RecordTable, after: string, limit: number): RewrapCandidate[] {
@@ -185,7 +196,7 @@ class RewrapWorker {
     const beat = this.opts.heartbeatMs ?? HEARTBEAT_MS;
     while (ms > 0 && !this.opts.signal?.aborted) {
       const step = Math.min(ms, beat);
-      await this.timer.sleep(step);
+      await this.timer.sleep(step, this.opts.signal);
       ms -= step;
       this.commit({});
     }

@@ -8,6 +8,10 @@ import { contract, type MethodName } from '../../core/api/contract';
 import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
+import { SEAL_COMMANDS } from './seal-commands';
+import { EVIDENCE_COMMANDS } from './evidence-commands';
+import { REPORT_COMMANDS } from './report-commands';
+import { VERIFY_PROOF_HELP } from './verify-proof-command';
 
 export interface CommandSpec {
   words: string[];
@@ -40,6 +44,17 @@ function readJsonFile(file: string | boolean | undefined, flag: string): Record<
     throw invalidInput(flag, `${file} is not a JSON object (${(e as Error).message})`);
   }
 }
+
+/** `--checkpoint FILE`: the flag names a file holding a signed checkpoint note. */
+const checkpointFromFile = (input: Record<string, unknown>) => {
+  if (typeof input.checkpoint !== 'string') return input;
+  const file = input.checkpoint;
+  try {
+    return { ...input, checkpoint: fs.readFileSync(file === '-' ? 0 : file, 'utf8') };
+  } catch (e) {
+    throw invalidInput('checkpoint', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+};
 
 const fromConfigFile = (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => {
   const doc = readJsonFile(flags.file, 'file');
@@ -77,8 +92,20 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['record', 'delete'], method: 'record.delete', help: 'Delete a record: --tenant S --table T --name N.' },
   { words: ['seed-sample'], method: 'record.seedSample', help: 'Write synthetic records: --tenant S --rows N.' },
   { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--limit N].' },
-  { words: ['audit', 'verify'], method: 'audit.verify', help: 'Verify the hash chain; names the first bad entry.' },
+  { words: ['audit', 'verify'], method: 'audit.verify', help: 'Re-hash the whole log and check it against every signed checkpoint; names the first bad entry.' },
+  { words: ['audit', 'checkpoint'], method: 'audit.checkpoint', help: 'Sign a checkpoint of the log now; prints the signed note.' },
+  { words: ['audit', 'prove'], method: 'audit.prove', prepare: checkpointFromFile, help: 'Inclusion proof of one entry: --seq N [--checkpoint FILE] (save with --json > proof.json).' },
+  { words: ['audit', 'prove-consistency'], method: 'audit.proveConsistency', help: 'Consistency proof between two checkpoints: --old-size N [--new-size M].' },
+  { words: ['audit', 'public-key'], method: 'audit.publicKey', help: "The audit log's verifier key, for auditors to verify offline." },
+  // Dispatched by run.ts without opening the data dir; listed here for help.
+  { words: ['audit', 'verify-proof'], method: 'audit.verifyProof', help: VERIFY_PROOF_HELP },
   { words: ['rewrap', 'status'], method: 'rewrap.status', help: 'Rewrap jobs and progress: [--tenant S].' },
+  { words: ['rewrap', 'run'], method: 'rewrap.run', help: 'Run runnable rewrap jobs to the end (progress on stderr): [--tenant S] [--lease-id N] [--pace-rows-s R] [--batch-size N].' },
+  { words: ['rewrap', 'pause'], method: 'rewrap.pause', help: 'Pause a rewrap job after its batch in flight: --lease-id N.' },
+  { words: ['rewrap', 'resume'], method: 'rewrap.resume', help: 'Make a paused or expired rewrap job runnable again: --lease-id N.' },
+  ...SEAL_COMMANDS,
+  ...EVIDENCE_COMMANDS,
+  ...REPORT_COMMANDS,
 ];
 
 export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {

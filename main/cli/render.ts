@@ -1,5 +1,10 @@
 /** Human-readable CLI output for the common results; anything else prints as indented JSON. */
-import type { AuditEntryView, KeyVersionView, TenantView } from '../../core/api/types';
+import type { CheckpointView, LogPublicKeyView } from '../../core/api/audit-types';
+import type { AuditEntryView, KeyVersionView, RewrapJobView, RewrapRunView, TenantView } from '../../core/api/types';
+import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
+import { renderEvidence } from './render-evidence';
+import { renderReport } from './report-commands';
+import { renderSeal } from './seal-render';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -7,6 +12,12 @@ function table(rows: string[][]): string {
 }
 
 export function renderHuman(method: string, value: unknown): string {
+  const report = renderReport(method, value);
+  if (report !== undefined) return report;
+  const evidence = renderEvidence(method, value);
+  if (evidence !== undefined) return evidence;
+  const seal = renderSeal(method, value);
+  if (seal !== undefined) return seal;
   if (method === 'tenant.list') {
     const ts = value as TenantView[];
     if (ts.length === 0) return 'no tenants yet: keywarden tenant create --slug NAME';
@@ -26,6 +37,18 @@ export function renderHuman(method: string, value: unknown): string {
     const es = value as AuditEntryView[];
     if (es.length === 0) return 'no audit entries match';
     return es.map((e) => `#${e.seq}  ${e.at}  ${e.action.padEnd(22)} ${e.actor}  ${JSON.stringify(e.payload)}`).join('\n');
+  }
+  if (method === 'rewrap.status' || method === 'rewrap.pause' || method === 'rewrap.resume') {
+    return renderRewrapStatus(Array.isArray(value) ? (value as RewrapJobView[]) : [value as RewrapJobView]);
+  }
+  if (method === 'rewrap.run') return renderRewrapRun(value as RewrapRunView[]);
+  if (method === 'audit.checkpoint') {
+    const cp = value as CheckpointView;
+    return `${cp.note}\nverifier key: ${cp.verifier_key}`;
+  }
+  if (method === 'audit.publicKey') {
+    const k = value as LogPublicKeyView;
+    return `${k.verifier_key}\nfingerprint (SHA-256 of the Ed25519 key): ${k.fingerprint}`;
   }
   return JSON.stringify(value, null, 2);
 }

@@ -15,7 +15,12 @@ import { findCommand, usage, type CommandSpec } from './commands';
 import { flagName, flagsOf, inputFromFlags } from './flags';
 import { readPassphrase } from './passphrase-prompt';
 import { renderHuman } from './render';
+import { followRewrapProgress } from './rewrap-progress';
+import { followDrillProgress } from './drill-progress';
 import { runServe } from '../web-host/serve-command';
+import { runVerifyProof } from './verify-proof-command';
+import { followReportProgress } from './report-commands';
+import { runReportVerify } from './report-verify-command';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -67,6 +72,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // `serve` runs a long-lived host rather than one contract call.
     if (argv[0] === 'serve') return await runServe(argv.slice(1), io);
+    // The auditor's check needs no database: it must work on a machine without Keywarden's data.
+    if (argv[0] === 'audit' && argv[1] === 'verify-proof') return runVerifyProof(argv.slice(2), io);
+    if (argv[0] === 'report' && argv[1] === 'verify') return await runReportVerify(argv.slice(2), io);
     let method: string;
     let input: unknown;
     let dataDir: string | undefined;
@@ -115,7 +123,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }
-    const outcome = await dispatch(handlers, method, input, caller);
+    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
+    const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
     io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
     return 0;

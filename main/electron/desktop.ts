@@ -10,6 +10,8 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
+import { startHostRewrap } from '../background-rewrap';
+import { startSealMonitor } from '../../core/seal/host';
 import { PRODUCT_NAME, resolveDataDir } from '../data-dir';
 import { loggedHandlers, stderrLog } from '../web-host/logged-handlers';
 import { contentSecurityPolicy } from '../web-host/security-headers';
@@ -67,7 +69,10 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   if (binding.kind === 'missing') throw new Error(binding.message);
   const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}) });
 
-  const handlers = loggedHandlers(createHandlers(kw), log, 'ipc');
+  // Rewrap runs here in the main process, yielding after every batch: the window (its own process) never waits on it.
+  const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');
+  const handlers = rewrap.handlers;
+  const sealMonitor = startSealMonitor(kw, { log });
   const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, ...(devServerOrigin ? { devServerOrigin } : {}) });
 
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
@@ -91,6 +96,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       closed ??= (async () => {
         ipc.dispose();
         protocol.unhandle(APP_SCHEME);
+        await sealMonitor.stop();
+        await rewrap.stop();
         await kw.close();
       })();
       return closed;

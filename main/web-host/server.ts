@@ -13,6 +13,9 @@ import { createHandlers } from '../../core/api/handlers';
 import type { Clock } from '../../core/clock';
 import { type ErrorData, KeywardenError } from '../../core/errors';
 import { localActor, openKeywarden } from '../../core/keywarden';
+import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
+import { startHostRewrap } from '../background-rewrap';
+import { startSealMonitor } from '../../core/seal/host';
 import { findAppRoot } from './app-root';
 import { loggedHandlers, stderrLog, type LogLine } from './logged-handlers';
 import { readJsonBody } from './read-body';
@@ -30,6 +33,8 @@ export interface WebHostOptions {
   clock?: Clock;
   /** Where unexpected errors are logged (never with secrets). Default: stderr. */
   log?: LogLine;
+  /** The background rewrap runner's options; false: no background rewrap. */
+  rewrap?: BackgroundRewrapOptions | false;
 }
 
 export interface WebHost {
@@ -79,7 +84,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? stderrLog;
   const staticDir = path.resolve(options.staticDir ?? path.join(findAppRoot(), 'out', 'renderer'));
   const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(options.clock ? { clock: options.clock } : {}) });
-  const handlers = loggedHandlers(createHandlers(kw), log, 'web-host');
+  const logged = loggedHandlers(createHandlers(kw), log, 'web-host');
+  const rewrap = options.rewrap === false ? { handlers: logged, stop: async () => {} } : startHostRewrap(kw.ctx, logged, log, 'web-host', options.rewrap);
+  const handlers = rewrap.handlers;
+  const sealMonitor = startSealMonitor(kw, { log });
   const token = randomBytes(32).toString('base64url');
   const actor = localActor();
   let boundPort = 0;
@@ -146,6 +154,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     boundPort = address.port;
   } catch (e) {
     server.close();
+    await sealMonitor.stop();
+    await rewrap.stop();
     await kw.close();
     throw e;
   }
@@ -159,7 +169,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => kw.close());
+      })
+        .then(() => sealMonitor.stop())
+        .then(() => rewrap.stop())
+        .then(() => kw.close());
       return closing;
     },
   };

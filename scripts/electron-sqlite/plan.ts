@@ -34,12 +34,69 @@ export function readElectronTarget(appRoot: string, platform: string = process.p
   return { electronVersion: version, platform, arch, abi };
 }
 
-export type Plan = { action: 'present'; output: string } | { action: 'obtain'; output: string; target: ElectronTarget };
+/** Whether Electron's own executable was installed next to its npm package. */
+export type ElectronBinary = { installed: true; executable: string } | { installed: false; why: string };
 
-export function planElectronSqlite(opts: { appRoot: string; target: ElectronTarget; exists: (file: string) => boolean; force?: boolean }): Plan {
+/**
+ * The same test electron's index.js makes before `electron .` can run: `path.txt` names the
+ * executable under dist/ (or ELECTRON_OVERRIDE_DIST_PATH points elsewhere). With
+ * ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm leaves both out.
+ */
+export function electronBinary(opts: { electronDir: string; pathTxt: string | undefined; exists: (file: string) => boolean; env: NodeJS.ProcessEnv }): ElectronBinary {
+  const rel = opts.pathTxt?.trim();
+  const override = opts.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const executable = override ? path.join(override, rel || 'electron') : rel ? path.join(opts.electronDir, 'dist', rel) : undefined;
+  if (executable && opts.exists(executable)) return { installed: true, executable };
+  if (opts.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { installed: false, why: "ELECTRON_SKIP_BINARY_DOWNLOAD is set, so npm did not download Electron's binary" };
+  return { installed: false, why: `Electron's binary is not installed (${executable ?? path.join(opts.electronDir, 'path.txt')} is missing)` };
+}
+
+/**
+ * When the script runs: `postinstall` (after `npm install`: get the driver while the network
+ * is at hand, never fail the install) or `start` (before `electron .`: the driver must be
+ * there, or say exactly why not).
+ */
+export type RunMode = 'postinstall' | 'start';
+
+export type Plan =
+  | { action: 'present'; output: string }
+  | { action: 'obtain'; output: string; target: ElectronTarget }
+  /** Nothing to do and nothing wrong: no Electron here to build for (install-time only). */
+  | { action: 'skip'; output: string; reason: string }
+  /** `npm start` without Electron's binary: stop with this message instead of a confusing one. */
+  | { action: 'no-electron'; output: string; message: string };
+
+export function planElectronSqlite(opts: {
+  appRoot: string;
+  target: ElectronTarget;
+  exists: (file: string) => boolean;
+  force?: boolean;
+  mode?: RunMode;
+  electron?: ElectronBinary;
+}): Plan {
   const output = nativeBindingPath(opts.appRoot, opts.target);
   if (!opts.force && opts.exists(output)) return { action: 'present', output };
+  const electron = opts.electron ?? { installed: true, executable: '' };
+  if (!electron.installed) {
+    if ((opts.mode ?? 'start') === 'postinstall') {
+      return { action: 'skip', output, reason: `${electron.why}: no Electron to build the database driver for. The CLI, the tests and \`npm run keywarden -- serve\` use Node's build.` };
+    }
+    return {
+      action: 'no-electron',
+      output,
+      message: [
+        `Cannot start the desktop window: ${electron.why}.`,
+        'Reinstall without ELECTRON_SKIP_BINARY_DOWNLOAD (`npm install` fetches Electron and its database driver once), or open the',
+        'same window in a browser with `npm run keywarden -- serve`.',
+      ].join('\n'),
+    };
+  }
   return { action: 'obtain', output, target: opts.target };
+}
+
+/** A failed install-time attempt warns and lets `npm install` finish: `npm start` tries again and explains. */
+export function exitCodeFor(mode: RunMode, ok: boolean): number {
+  return ok || mode === 'postinstall' ? 0 : 1;
 }
 
 /** npm settings that would redirect node-gyp / prebuild-install to another runtime's headers. */

@@ -21,6 +21,8 @@ const inclusionSchema = z.strictObject({
   leaf_hash: hexHash,
   hashes: z.array(base64Hash),
   checkpoint: note,
+  /** The entry's canonical JSON, so the bundle shows what it proves (checked against leaf_hash). */
+  entry: z.string().min(1).optional(),
 });
 
 const consistencySchema = z.strictObject({
@@ -45,6 +47,7 @@ export function makeInclusionBundle(args: {
   leafHash: Uint8Array;
   proof: readonly Uint8Array[];
   checkpointNote: string;
+  entry?: string;
 }): InclusionProofBundle {
   return {
     version: 1,
@@ -54,6 +57,7 @@ export function makeInclusionBundle(args: {
     leaf_hash: Buffer.from(args.leafHash).toString('hex'),
     hashes: args.proof.map((h) => Buffer.from(h).toString('base64')),
     checkpoint: args.checkpointNote,
+    ...(args.entry !== undefined ? { entry: args.entry } : {}),
   };
 }
 

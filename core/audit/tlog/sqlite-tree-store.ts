@@ -22,7 +22,9 @@ export class SqliteTreeHashStore implements TreeHashStore {
     // Plain INSERT: a second write of the same node is a bug or a concurrent writer, and
     // the primary key turns it into an error instead of a silent rewrite of history.
     this.#put = db.prepare<[number, number, Buffer]>('INSERT INTO audit_tree_nodes (level, idx, hash) VALUES (?, ?, ?)');
-    this.#maxLeaf = db.prepare<[], number | null>('SELECT MAX(idx) FROM audit_tree_nodes WHERE level = 0').pluck();
+    // ORDER BY … LIMIT 1 walks the primary key from its end; MAX(idx) with a WHERE on
+    // level is not min/max-optimized by SQLite and would scan every leaf row.
+    this.#maxLeaf = db.prepare<[], number | null>('SELECT idx FROM audit_tree_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1').pluck();
   }
 
   get(level: number, index: number): Buffer | undefined {

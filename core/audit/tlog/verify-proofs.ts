@@ -89,6 +89,8 @@ function verifyInclusionBundle(b: InclusionProofBundle, key: VerifierKey, entry:
     return reject(`bundle tree_size ${b.tree_size} does not match its checkpoint's tree size ${cp.checkpoint.treeSize}`);
   }
   const leaf = Buffer.from(b.leaf_hash, 'hex');
+  // An entry passed by the caller wins; otherwise the one the bundle carries is checked.
+  entry ??= b.entry;
   if (entry !== undefined) {
     const bytes = entryBytes(entry);
     if (!bytes.ok) return bytes;

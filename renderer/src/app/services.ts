@@ -5,9 +5,12 @@
  */
 import type { KeywardenClient } from '../../api/client';
 import { createAuditStore } from '../features/audit-trail/audit-store';
+import { createDrillsStore } from '../features/drills/drills-store';
+import { createEvidenceStore } from '../features/evidence/evidence-store';
 import { createFirstRunStore } from '../features/first-run/first-run-store';
 import { createKeysStore } from '../features/key-versions/keys-store';
 import { createOnboardStore } from '../features/onboard/onboard-store';
+import { createReportsStore } from '../features/reports/reports-store';
 import { createTenantsStore } from '../features/tenants/tenants-store';
 import { createAppStore } from './app-store';
 import { createNavStore, type ScreenId } from './nav-store';
@@ -29,6 +32,9 @@ export function createServices(client: KeywardenClient, options: { screen?: Scre
     onboard: createOnboardStore(client, { onSaved: refreshAfterChange }),
     keys: createKeysStore(client, { onChanged: refreshAfterChange, pollMs: options.rewrapPollMs ?? 2000 }),
     audit: createAuditStore(client),
+    drills: createDrillsStore(client, { onChanged: refreshAfterChange, pollMs: 2000 }),
+    evidence: createEvidenceStore(client),
+    reports: createReportsStore(client),
   };
 }
 

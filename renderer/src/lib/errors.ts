@@ -28,6 +28,8 @@ const TITLES: Record<ErrorCode, string> = {
   tenant_sealed: 'Tenant sealed',
   lease_held: 'Job lease held',
   database_tampered: 'Database tampered',
+  audit_key_unavailable: 'Audit log key unavailable',
+  checkpoint_rejected: 'Checkpoint rejected',
   database_from_future: 'Database from a newer Keywarden',
   internal: 'Internal error',
 };

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startWebHost, type WebHost } from '../../../main/web-host/server';
+import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web-host/server';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -45,11 +45,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Session> {
+export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv; rewrap?: WebHostOptions['rewrap'] } = {}): Promise<Session> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const staticDir = path.resolve(__dirname, '../../../out/renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
-  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {} });
+  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}) });
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -5,7 +5,7 @@
  * failure, lands in the fake CloudTrail with the caller, the User-Agent verbatim and the
  * encryption context. Faults apply per key (by ARN) or to the whole endpoint.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FaultMode } from '../fault-mode';
 import { jsonAnswer, jsonError, type FakeRequest, type FakeResponse, type Handler, type LoopbackServer } from './http';
 import { jsonAuthCode, type Identities, type UserIdentity } from './identities';
@@ -34,6 +34,13 @@ interface Call {
 }
 
 const READ_ONLY = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey']);
+/** Operations whose successful records name the key material used (AWS KMS developer guide, ct-encrypt / ct-decrypt). */
+const USES_KEY_MATERIAL = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey']);
+
+/** A stable 64-hex id per key material, as KMS shows it; derived, so it reveals nothing usable. */
+function keyMaterialId(k: FakeKey): string {
+  return createHash('sha256').update('keywarden-fake-key-material-id\0').update(k.material).digest('hex');
+}
 const ALGORITHM = 'SYMMETRIC_DEFAULT';
 
 const err = (code: string, message?: string, status = 400): OpResult => ({ ok: false, status, code, ...(message !== undefined ? { message } : {}) });
@@ -229,6 +236,7 @@ function recordCall(s: KmsFakeState, req: FakeRequest, requestId: string, identi
     userAgent: typeof ua === 'string' ? ua : '',
     requestParameters: requestParameters(op, body, key),
     responseElements: null,
+    ...(result.ok && key && USES_KEY_MATERIAL.has(op) ? { additionalEventData: { keyMaterialId: keyMaterialId(key) } } : {}),
     requestID: requestId,
     readOnly: READ_ONLY.has(op),
     ...(key ? { resources: [{ accountId: s.keys.accountId, type: 'AWS::KMS::Key', ARN: key.arn }] } : {}),

@@ -22,6 +22,8 @@ export interface CloudTrailRecord {
   userAgent: string;
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
+  /** KMS adds `keyMaterialId` to successful cryptographic operations (eventVersion 1.11). */
+  additionalEventData?: Record<string, unknown>;
   requestID: string;
   eventID: string;
   readOnly: boolean;

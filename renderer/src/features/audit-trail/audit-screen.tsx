@@ -4,7 +4,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import type { AuditEntryView } from '../../../../core/api/types';
+import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
@@ -14,6 +14,8 @@ import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatCount, formatUtc, formatUtcShort, shortHash } from '../../lib/format';
 import { useAudit } from './audit-store';
+import { CheckpointCard } from './checkpoint-card';
+import { InclusionProof } from './inclusion-proof';
 import './audit.css';
 
 const ROW_HEIGHT = 44;
@@ -30,6 +32,7 @@ export function AuditScreen() {
 
   useEffect(() => {
     void audit.getState().load();
+    void audit.getState().loadCheckpoint();
   }, [audit]);
 
   const apply = (value: string) => {
@@ -41,10 +44,11 @@ export function AuditScreen() {
     <div className="screen audit-screen">
       <PageHeader
         title="Audit trail"
-        description="Every change the engine made, newest first. Each entry's hash covers the one before it, so an edited or deleted row breaks the chain."
+        description="Every change the engine made, newest first. Each entry's hash covers the one before it, and the log is a Merkle tree whose signed checkpoints let an auditor check any entry offline, with only the public key."
         actions={<VerifyButton />}
       />
       <VerifyResult />
+      <CheckpointCard />
       <form
         className="audit-filter"
         role="search"
@@ -122,6 +126,7 @@ function VerifyResult() {
           <div className="notice-title">Chain intact</div>
           <div className="notice-text">
             {formatCount(verification.entries)} entries re-hashed; head <span className="mono">{shortHash(verification.head, 16)}</span>
+            {verification.checkpoints_checked !== undefined ? <CheckpointsMatched verification={verification} /> : null}
           </div>
         </div>
       </div>
@@ -134,6 +139,18 @@ function VerifyResult() {
         <div className="notice-text">{verification.reason}</div>
       </div>
     </div>
+  );
+}
+
+function CheckpointsMatched({ verification }: { verification: ChainVerification }) {
+  const n = verification.checkpoints_checked ?? 0;
+  const latest = verification.latest_checkpoint;
+  return (
+    <>
+      ; Merkle root <span className="mono">{shortHash(verification.root ?? '', 16)}</span>;{' '}
+      {n === 0 ? 'no signed checkpoint yet' : `${formatCount(n)} signed checkpoint${n === 1 ? ' matches' : 's match'}`}
+      {latest ? ` (latest: tree size ${formatCount(latest.tree_size)})` : ''}
+    </>
   );
 }
 
@@ -237,6 +254,7 @@ function EntryDetails() {
       <pre className="audit-payload mono" data-testid="audit-payload">
         {JSON.stringify(entry.payload, null, 2)}
       </pre>
+      <InclusionProof seq={entry.seq} />
     </section>
   );
 }

@@ -4,6 +4,7 @@
  * answer to an older one.
  */
 import { createStore, useStore } from 'zustand';
+import type { CheckpointView, InclusionProofView } from '../../../../core/api/audit-types';
 import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
 import type { KeywardenClient } from '../../../api/client';
 import { useServices } from '../../app/services-context';
@@ -23,11 +24,22 @@ export interface AuditState {
   verifying: boolean;
   verification: ChainVerification | null;
   verifyError: ShownError | null;
+  /** The newest signed checkpoint (null before the first), shown beside the Verify result. */
+  checkpoint: CheckpointView | null;
+  checkpointBusy: boolean;
+  checkpointError: ShownError | null;
+  /** Inclusion proofs the engine computed (and checked) per entry, against the latest checkpoint. */
+  proofs: Record<number, ProofState>;
   load(filter?: string): Promise<void>;
   loadMore(): Promise<void>;
   select(seq: number | null): void;
   verify(): Promise<void>;
+  loadCheckpoint(): Promise<void>;
+  signCheckpoint(): Promise<void>;
+  prove(seq: number): Promise<void>;
 }
+
+export type ProofState = { status: 'loading' } | { status: 'ready'; proof: InclusionProofView } | { status: 'error'; error: ShownError };
 
 export function createAuditStore(client: KeywardenClient) {
   let generation = 0;
@@ -52,6 +64,10 @@ export function createAuditStore(client: KeywardenClient) {
       verifying: false,
       verification: null,
       verifyError: null,
+      checkpoint: null,
+      checkpointBusy: false,
+      checkpointError: null,
+      proofs: {},
       async load(filter = get().filter) {
         const mine = ++generation;
         set({ filter, loading: true, loadingMore: false, error: null });
@@ -94,6 +110,35 @@ export function createAuditStore(client: KeywardenClient) {
         } catch (e) {
           set({ verifying: false, verifyError: describeError(e) });
         }
+        await get().loadCheckpoint();
+      },
+      async loadCheckpoint() {
+        try {
+          set({ checkpoint: await client.call('audit.latestCheckpoint', {}), checkpointError: null });
+        } catch (e) {
+          set({ checkpointError: describeError(e) });
+        }
+      },
+      async signCheckpoint() {
+        set({ checkpointBusy: true, checkpointError: null });
+        try {
+          set({ checkpoint: await client.call('audit.checkpoint', {}), checkpointBusy: false });
+        } catch (e) {
+          set({ checkpointBusy: false, checkpointError: describeError(e) });
+        }
+      },
+      async prove(seq) {
+        set({ proofs: { ...get().proofs, [seq]: { status: 'loading' } } });
+        let next: ProofState;
+        try {
+          const proof = await client.call('audit.prove', { seq });
+          next = { status: 'ready', proof };
+        } catch (e) {
+          next = { status: 'error', error: describeError(e) };
+        }
+        set({ proofs: { ...get().proofs, [seq]: next } });
+        // Proving may have signed a checkpoint that covers a new entry.
+        if (next.status === 'ready' && next.proof.bundle.tree_size !== get().checkpoint?.tree_size) await get().loadCheckpoint();
       },
     };
   });

@@ -10,7 +10,7 @@ import { useServices } from '../../app/services-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 
-const FINISHED = new Set(['done', 'finished', 'completed', 'failed', 'expired', 'cancelled', 'abandoned']);
+const FINISHED = new Set(['done', 'finished', 'completed', 'failed', 'expired', 'superseded', 'cancelled', 'abandoned']);
 
 export function jobIsFinished(job: Pick<RewrapJobView, 'state'>): boolean {
   return FINISHED.has(job.state);

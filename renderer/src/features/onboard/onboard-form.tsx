@@ -1,3 +1,4 @@
+import { useState, type ReactNode } from 'react';
 import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
@@ -6,8 +7,8 @@ import { Field } from '../../components/field';
 import { fieldErrors } from '../../lib/errors';
 import { providerLabel } from '../../lib/format';
 import { isFieldError, useOnboard } from './onboard-store';
-import { ProbeResultPanel } from './probe-result';
-import { FIELDS, PROVIDERS } from './provider-fields';
+import { ProbeFailurePanel, probeFailureOf, ProbeResultPanel } from './probe-result';
+import { ADVANCED_NOTES, ADVANCED_TITLES, FIELDS, PROVIDERS, type FieldSpec } from './provider-fields';
 import './onboard.css';
 
 /** Onboard (or replace) the tenant's customer KMS key: probe first, save only on success. */
@@ -23,6 +24,22 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
   const fields = FIELDS[provider];
   const engineFieldErrors = fieldErrors(error, fields.map((f) => f.key));
   const blurb = PROVIDERS.find((p) => p.id === provider)?.blurb;
+  const probeFailure = probeFailureOf(error);
+  const renderField = (f: FieldSpec) => (
+    <Field
+      key={`${provider}:${f.key}`}
+      className={f.key === 'kms_key_ref' ? 'onboard-wide' : undefined}
+      label={f.label}
+      value={values[f.key] ?? ''}
+      onChange={(v) => onboard.getState().setValue(f.key, v)}
+      placeholder={f.placeholder}
+      hint={f.hint}
+      optional={!f.required}
+      mono
+      error={localErrors[f.key] ?? engineFieldErrors[f.key]}
+      disabled={busy !== null}
+    />
+  );
   return (
     <form
       className="onboard"
@@ -50,24 +67,19 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
         </div>
       </div>
       <p className="onboard-blurb">{blurb}</p>
-      <div className="onboard-fields">
-        {fields.map((f) => (
-          <Field
-            key={`${provider}:${f.key}`}
-            className={f.key === 'kms_key_ref' ? 'onboard-wide' : undefined}
-            label={f.label}
-            value={values[f.key] ?? ''}
-            onChange={(v) => onboard.getState().setValue(f.key, v)}
-            placeholder={f.placeholder}
-            hint={f.hint}
-            optional={!f.required}
-            mono
-            error={localErrors[f.key] ?? engineFieldErrors[f.key]}
-            disabled={busy !== null}
-          />
-        ))}
-      </div>
-      {error && !isFieldError(provider, error) ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}
+      <div className="onboard-fields">{fields.filter((f) => !f.advanced).map(renderField)}</div>
+      <AdvancedFields
+        key={provider}
+        title={ADVANCED_TITLES[provider]}
+        note={ADVANCED_NOTES[provider]}
+        fields={fields.filter((f) => f.advanced)}
+        render={renderField}
+        // An engine refusal of an advanced field must be visible, so it opens the disclosure.
+        forceOpen={fields.some((f) => f.advanced && (localErrors[f.key] ?? engineFieldErrors[f.key]))}
+        startOpen={fields.some((f) => f.advanced && (values[f.key] ?? '').trim() !== '')}
+      />
+      {probeFailure ? <ProbeFailurePanel failure={probeFailure} /> : null}
+      {error && !probeFailure && !isFieldError(provider, error) ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}
       {error && isFieldError(provider, error) ? (
         <p className="onboard-field-summary" role="alert">
           {error.title} ({error.code}): fix the highlighted field.
@@ -89,6 +101,18 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
         </Button>
       </div>
     </form>
+  );
+}
+
+/** Endpoints and rarely needed settings, folded away until someone needs them. */
+function AdvancedFields(props: { title: string; note: string; fields: FieldSpec[]; render: (f: FieldSpec) => ReactNode; forceOpen: boolean; startOpen: boolean }) {
+  const [open, setOpen] = useState(props.startOpen);
+  return (
+    <details className="onboard-advanced" open={open || props.forceOpen} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{props.title}</summary>
+      <p className="onboard-advanced-note">{props.note}</p>
+      {props.fields.length > 0 ? <div className="onboard-fields">{props.fields.map(props.render)}</div> : null}
+    </details>
   );
 }
 

@@ -79,8 +79,9 @@ export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: ()
         set({
           values: { ...values, [provider]: { ...values[provider], [key]: value } },
           localErrors: rest,
-          // The engine's complaint about this field no longer applies once it is edited.
-          error: error?.field === key ? null : error,
+          // The engine's complaint about this field, or a refused probe of the old values,
+          // no longer applies once a value is edited.
+          error: error?.field === key || error?.code === 'probe_failed' ? null : error,
           probe: null,
         });
       },

@@ -1,6 +1,7 @@
 import type { ProbeResult } from '../../../../core/api/types';
 import { Icon } from '../../components/icon';
 import { providerLabel } from '../../lib/format';
+import type { ShownError } from '../../lib/errors';
 
 export function ProbeResultPanel({ probe }: { probe: ProbeResult }) {
   return (
@@ -20,6 +21,52 @@ export function ProbeResultPanel({ probe }: { probe: ProbeResult }) {
         </dd>
       </dl>
       <p className="probe-note">Nothing is saved yet: use “Verify and save” to onboard this key.</p>
+    </div>
+  );
+}
+
+/** A refused probe, as the engine classed it (`details` of a `probe_failed` error). */
+export interface ProbeFailure {
+  step: string;
+  reason: string;
+  provider: string | null;
+  providerCode: string | null;
+  message: string;
+}
+
+const REASON_HINTS: Record<string, string> = {
+  access_denied: 'The credential reached the provider but may not use this key: check the key policy / IAM binding / role assignment and the external id.',
+  key_disabled: 'The key exists but is disabled or pending deletion: enable it in the provider console.',
+  invalid_key: 'The key cannot do this job (wrong key, wrong type, missing wrap operations): check the key reference.',
+  throttled: 'The provider kept throttling after retries: try again in a minute.',
+  unreachable: 'No answer from the provider within the time limit: check the endpoint, the network path and the proxy.',
+};
+
+export function probeFailureOf(error: ShownError | null): ProbeFailure | null {
+  if (!error || error.code !== 'probe_failed' || !error.details) return null;
+  const d = error.details;
+  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
+  const reason = text(d.reason);
+  if (!reason) return null;
+  return { step: text(d.step) ?? 'probe', reason, provider: text(d.provider), providerCode: text(d.provider_code), message: error.message };
+}
+
+export function ProbeFailurePanel({ failure }: { failure: ProbeFailure }) {
+  return (
+    <div className="probe-result probe-failed" role="alert" data-reason={failure.reason}>
+      <div className="probe-result-title">
+        <Icon name="alert" size={16} />
+        Probe refused at {failure.step}: <span className="mono">{failure.reason}</span>
+        {failure.providerCode ? <span className="mono probe-code">{failure.providerCode}</span> : null}
+      </div>
+      <dl className="kv probe-kv">
+        <dt>Provider</dt>
+        <dd>{failure.provider ? providerLabel(failure.provider) : 'unknown'}</dd>
+        <dt>Said</dt>
+        <dd className="mono probe-message">{failure.message}</dd>
+      </dl>
+      {REASON_HINTS[failure.reason] ? <p className="probe-note">{REASON_HINTS[failure.reason]}</p> : null}
+      <p className="probe-note">Nothing was saved and the existing configuration is unchanged (probe_failed).</p>
     </div>
   );
 }

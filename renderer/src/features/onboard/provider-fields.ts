@@ -11,6 +11,8 @@ export interface FieldSpec {
   placeholder: string;
   hint: string;
   required?: boolean;
+  /** Shown under the "Advanced" disclosure: endpoints and other rarely needed settings. */
+  advanced?: boolean;
 }
 
 export const PROVIDERS: { id: Provider; label: string; blurb: string }[] = [
@@ -25,6 +27,21 @@ export const FIELDS: Record<Provider, FieldSpec[]> = {
     { key: 'config.region', label: 'Region', placeholder: 'us-east-1', hint: "Must match the key ARN's region.", required: true },
     { key: 'config.role_arn', label: 'Role ARN', placeholder: 'arn:aws:iam::111122223333:role/KeywardenKMSAccess', hint: 'Assumed with STS; leave empty to use the default credential chain.' },
     { key: 'config.external_id', label: 'External ID', placeholder: 'your-chosen-external-id', hint: "Required with a role ARN: the role's trust policy checks it." },
+    {
+      key: 'config.endpoint',
+      label: 'KMS endpoint',
+      placeholder: 'https://kms-fips.us-east-1.amazonaws.com',
+      hint: 'A FIPS or VPC interface endpoint (https://vpce-….kms.<region>.vpce.amazonaws.com). Empty: the public regional endpoint.',
+      advanced: true,
+    },
+    {
+      key: 'config.sts_endpoint',
+      label: 'STS endpoint',
+      placeholder: 'https://sts-fips.us-east-1.amazonaws.com',
+      hint: 'Where the role is assumed, when STS must also stay private or FIPS. Empty: the regional STS endpoint.',
+      advanced: true,
+    },
+    { key: 'config.profile', label: 'Profile', placeholder: 'keywarden-sso', hint: 'A named profile from the shared AWS config (e.g. IAM Identity Center / SSO).', advanced: true },
   ],
   gcp: [
     {
@@ -40,6 +57,14 @@ export const FIELDS: Record<Provider, FieldSpec[]> = {
       placeholder: 'keywarden-kms@my-project.iam.gserviceaccount.com',
       hint: 'Leave empty to use application default credentials.',
     },
+    {
+      key: 'config.endpoint',
+      label: 'Cloud KMS endpoint',
+      placeholder: 'https://cloudkms-mykms.p.googleapis.com',
+      hint: 'A Private Service Connect or regional endpoint, origin only. Empty: https://cloudkms.googleapis.com.',
+      advanced: true,
+    },
+    { key: 'config.quota_project', label: 'Quota project', placeholder: 'my-billing-project', hint: 'Sent as x-goog-user-project when the API quota is billed to another project.', advanced: true },
   ],
   azure: [
     { key: 'kms_key_ref', label: 'Key URL', placeholder: 'https://my-kv.vault.azure.net/keys/tenant-wrapping-key', hint: 'An RSA key with wrapKey and unwrapKey.', required: true },
@@ -52,7 +77,27 @@ export const FIELDS: Record<Provider, FieldSpec[]> = {
       placeholder: 'AZURE_KC_CLIENT_SECRET',
       hint: 'The NAME of an environment variable holding the secret, never the secret. Leave the three empty for a managed identity.',
     },
+    {
+      key: 'config.authority_host',
+      label: 'Authority host',
+      placeholder: 'https://login.microsoftonline.us',
+      hint: 'Only for sovereign clouds (Azure Government, Azure China). Empty: https://login.microsoftonline.com.',
+      advanced: true,
+    },
   ],
+};
+
+/** The Advanced disclosure's title and what it says about private endpoints, per provider. */
+export const ADVANCED_TITLES: Record<Provider, string> = {
+  aws: 'Advanced: private, VPC or FIPS endpoints',
+  gcp: 'Advanced: private or regional endpoint, quota project',
+  azure: 'Advanced: sovereign clouds, Private Link',
+};
+
+export const ADVANCED_NOTES: Record<Provider, string> = {
+  aws: 'Private (VPC interface) and FIPS endpoints: the key ARN and region stay the same; only the host changes.',
+  gcp: 'Private Service Connect and regional endpoints: the CryptoKey path stays the same; only the host changes.',
+  azure: 'Private Link keeps the vault’s own host name (resolved to a private address by your DNS), so no endpoint is needed here.',
 };
 
 export type FieldValues = Record<string, string>;

@@ -1,8 +1,11 @@
 import { useNav } from '../../app/services-context';
 import { AuditScreen } from '../audit-trail/audit-screen';
-import { ComingSoon } from '../coming-soon/coming-soon';
+import { DrillsScreen } from '../drills/drills-screen';
+import { FaultBanner } from '../drills/fault-banner';
+import { EvidenceScreen } from '../evidence/evidence-screen';
 import { SettingsScreen } from '../coming-soon/settings-screen';
 import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
+import { ReportsScreen } from '../reports/reports-screen';
 import { TenantsScreen } from '../tenants/tenants-screen';
 import { Sidebar } from './sidebar';
 import './shell.css';
@@ -13,10 +16,13 @@ export function Shell() {
     <div className="shell">
       <Sidebar />
       <main className="content" id="main">
+        <FaultBanner />
         {screen === 'tenants' ? <TenantsScreen /> : null}
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}
-        {screen === 'evidence' || screen === 'drills' || screen === 'reports' ? <ComingSoon screen={screen} /> : null}
+        {screen === 'evidence' ? <EvidenceScreen /> : null}
+        {screen === 'drills' ? <DrillsScreen /> : null}
+        {screen === 'reports' ? <ReportsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
     </div>

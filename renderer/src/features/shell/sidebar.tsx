@@ -22,9 +22,9 @@ const GROUPS: { label: string; items: NavItem[] }[] = [
   {
     label: 'Assurance',
     items: [
-      { id: 'evidence', label: 'Evidence', icon: 'evidence', soon: true },
-      { id: 'drills', label: 'Drills', icon: 'drills', soon: true },
-      { id: 'reports', label: 'Reports', icon: 'reports', soon: true },
+      { id: 'evidence', label: 'Evidence', icon: 'evidence' },
+      { id: 'drills', label: 'Drills', icon: 'drills' },
+      { id: 'reports', label: 'Reports', icon: 'reports' },
     ],
   },
 ];

@@ -5,6 +5,7 @@ import { CustodyBadge } from '../../components/badge';
 import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/format';
 import { OnboardForm } from '../onboard/onboard-form';
 import { useOnboard } from '../onboard/onboard-store';
+import { UnsealButton } from '../drills/unseal-button';
 import { SealedBanner } from './sealed-banner';
 
 export function TenantDetail({ tenant }: { tenant: TenantView }) {
@@ -33,7 +34,7 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
         </div>
       </div>
       <div className="card-body tenant-detail-body">
-        <SealedBanner tenant={tenant} />
+        <SealedBanner tenant={tenant} action={<UnsealButton tenant={tenant} />} />
         <dl className="kv tenant-kv">
           <dt>Wrap method</dt>
           <dd>

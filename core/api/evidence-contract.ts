@@ -1,0 +1,73 @@
+/**
+ * The evidence cross-check's contract methods, spread into the one contract. Plain data
+ * and zod only, so the renderer can import it.
+ */
+import { z } from 'zod';
+import type { MethodSpec } from './contract';
+import type {
+  EvidenceEventView,
+  EvidenceFetchView,
+  EvidenceResultsPage,
+  EvidenceRunView,
+  EvidenceSettingsView,
+} from './evidence-types';
+
+function method<R>() {
+  return <I extends z.ZodType>(spec: { input: I; summary: string }): MethodSpec<I, R> => spec;
+}
+
+const tenant = z.string().min(1, 'is required').max(200);
+const minutes = z.number().int('must be a whole number of minutes').min(0, 'must be 0 or more').max(24 * 60, 'must be at most 1440 (a day)');
+/** An endpoint override; '' clears it. Checked further (https unless loopback) by the engine. */
+const endpoint = z.string().max(2048);
+
+export const EVIDENCE_CLASS_VALUES = ['matched', 'principal_mismatch', 'app_only_pending', 'app_only_missing', 'provider_only', 'failed_call', 'key_event'] as const;
+
+export const evidenceSettingsFields = {
+  aws_cloudtrail_endpoint: endpoint.optional(),
+  aws_delivery_delay_minutes: minutes.optional(),
+  gcp_logging_endpoint: endpoint.optional(),
+  gcp_project: z.string().max(100).optional(),
+  gcp_delivery_delay_minutes: minutes.optional(),
+  azure_workspace_id: z.string().max(100).optional(),
+  azure_logs_endpoint: endpoint.optional(),
+  azure_table: z.enum(['AZKVAuditLogs', 'AzureDiagnostics']).optional(),
+  azure_delivery_delay_minutes: minutes.optional(),
+  match_window_seconds: z.number().int('must be a whole number of seconds').min(1, 'must be at least 1').max(3600, 'must be at most 3600').optional(),
+  initial_lookback_hours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1').max(90 * 24, 'must be at most 2160 (90 days, CloudTrail’s history)').optional(),
+};
+
+export const evidenceMethods = {
+  'evidence.settings': method<EvidenceSettingsView>()({
+    input: z.object({ tenant, ...evidenceSettingsFields }).strict(),
+    summary: "The tenant's evidence settings (log endpoints, Azure workspace id, delivery delays); fields given are saved first ('' clears an endpoint).",
+  }),
+  'evidence.fetch': method<EvidenceFetchView>()({
+    input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional() }).strict(),
+    summary: "Reads the providers' audit logs (CloudTrail, Cloud Audit Logs, Azure Monitor) since each source was last read, with the customer's own credentials.",
+  }),
+  'evidence.progress': method<EvidenceFetchView>()({ input: z.object({}).strict(), summary: 'Progress of the running (or last) fetch, per source.' }),
+  'evidence.cancel': method<{ cancelled: boolean }>()({ input: z.object({}).strict(), summary: 'Cancels the running fetch; what was read so far is kept.' }),
+  'evidence.crosscheck': method<EvidenceRunView>()({
+    input: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), tenant: tenant.optional() }).strict(),
+    summary: "Matches the engine's KMS calls in [from, to) against the providers' records and stores the result (audited with counts only).",
+  }),
+  'evidence.results': method<EvidenceResultsPage>()({
+    input: z
+      .object({
+        run_id: z.number().int().min(1).optional(),
+        class: z.enum(EVIDENCE_CLASS_VALUES).optional(),
+        provider: z.enum(['aws', 'gcp', 'azure']).optional(),
+        tenant: tenant.optional(),
+        q: z.string().max(200).optional(),
+        after_seq: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).max(5000).default(500),
+      })
+      .strict(),
+    summary: 'The rows of a cross-check run (the latest by default), filtered by class, provider, tenant or text.',
+  }),
+  'evidence.event': method<EvidenceEventView>()({
+    input: z.object({ id: z.number().int().min(1) }).strict(),
+    summary: "One provider record, normalized, with the raw record as the provider's log returned it.",
+  }),
+} as const;

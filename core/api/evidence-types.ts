@@ -1,0 +1,126 @@
+/** View types of the evidence cross-check methods (plain data: the renderer imports them). */
+
+export type EvidenceClassName =
+  | 'matched'
+  | 'principal_mismatch'
+  | 'app_only_pending'
+  | 'app_only_missing'
+  | 'provider_only'
+  | 'failed_call'
+  | 'key_event';
+
+export interface EvidenceSettingsView {
+  tenant: string;
+  aws_cloudtrail_endpoint: string | null;
+  aws_delivery_delay_minutes: number;
+  gcp_logging_endpoint: string | null;
+  gcp_project: string | null;
+  gcp_delivery_delay_minutes: number;
+  azure_workspace_id: string | null;
+  azure_logs_endpoint: string | null;
+  azure_table: 'AZKVAuditLogs' | 'AzureDiagnostics';
+  azure_delivery_delay_minutes: number;
+  match_window_seconds: number;
+  initial_lookback_hours: number;
+  updated_at: string | null;
+}
+
+export interface EvidenceSourceProgress {
+  source_id: string;
+  tenant: string;
+  provider: string;
+  key_ref_suffix: string;
+  state: 'waiting' | 'reading' | 'done' | 'failed' | 'cancelled' | 'skipped';
+  pages: number;
+  events: number;
+  /** Records that could not be normalized (kept out, counted). */
+  unreadable: number;
+  /** The provider log is read completely up to here (UTC ISO), after this fetch. */
+  read_until: string | null;
+  error: string | null;
+}
+
+export interface EvidenceFetchView {
+  running: boolean;
+  started_at: string | null;
+  finished_at: string | null;
+  cancelled: boolean;
+  sources: EvidenceSourceProgress[];
+}
+
+export interface EvidenceCoverageView {
+  tenant: string;
+  provider: string;
+  source_id: string;
+  key_ref_suffix: string;
+  /** Engine calls old enough to be in the provider's log. */
+  expected: number;
+  /** Of those, how many the log shows. */
+  seen: number;
+  /** seen / expected; null when nothing was expected yet. */
+  fraction: number | null;
+  health: 'good' | 'degraded' | 'poor' | 'unknown';
+  read_until: string | null;
+  diagnosis: string | null;
+}
+
+export interface EvidenceRunView {
+  run_id: number;
+  at: string;
+  from: string;
+  to: string;
+  tenant: string | null;
+  counts: Record<EvidenceClassName, number>;
+  coverage: EvidenceCoverageView[];
+  /** Counts per class per time bucket, for the timeline chart. */
+  timeline: { bucket_start: string; bucket_ms: number; counts: Partial<Record<EvidenceClassName, number>> }[];
+}
+
+export interface EvidenceResultView {
+  seq: number;
+  class: EvidenceClassName;
+  at: string;
+  tenant: string;
+  provider: string;
+  key_ref_suffix: string;
+  operation: string;
+  provider_operation: string | null;
+  matched_by: 'correlation_id' | 'request_id' | 'fallback' | null;
+  call_id: number | null;
+  event_id: number | null;
+  app_principal: string | null;
+  provider_principal: string | null;
+  source_address: string | null;
+  correlation_id: string | null;
+  outcome: string;
+}
+
+export interface EvidenceResultsPage {
+  run: EvidenceRunView | null;
+  rows: EvidenceResultView[];
+  /** Total rows matching the filter. */
+  total: number;
+  next_after_seq: number | null;
+}
+
+export interface EvidenceEventView {
+  id: number;
+  source_id: string;
+  tenant: string;
+  provider: string;
+  event_id: string;
+  at: string;
+  key_ref: string;
+  operation: string;
+  provider_operation: string;
+  principal: string | null;
+  source_address: string | null;
+  user_agent: string | null;
+  correlation_id: string | null;
+  request_id: string | null;
+  outcome: string;
+  error_code: string | null;
+  fetched_at: string;
+  /** The record exactly as the provider's log returned it. */
+  raw: unknown;
+}

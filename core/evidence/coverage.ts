@@ -1,0 +1,42 @@
+/**
+ * Log-coverage health per tenant and source: of the engine's successful calls old enough
+ * to be in the provider's log, how many the log shows, and in plain words what is likely
+ * wrong when too few are.
+ */
+import type { EvidenceCoverageView } from '../api/evidence-types';
+import type { SourceRow } from './store';
+
+export interface CoverageTally {
+  expected: number;
+  seen: number;
+  pending: number;
+}
+
+const HINT: Record<string, string> = {
+  aws: 'CloudTrail Event history (what LookupEvents reads) keeps 90 days of management events per region whatever the trails are set to: check that the key\u2019s region and account are the ones read and that the period is within 90 days. For evidence older than that, keep a trail that logs management events and does not exclude AWS KMS events (ExcludeManagementEventSources must not list kms.amazonaws.com).',
+  gcp: 'Cloud KMS Data Access audit logs are off by default: turn on DATA_READ and DATA_WRITE for cloudkms.googleapis.com in the project’s audit configuration, and check that no exemption covers the principal Keywarden runs as.',
+  azure: 'Check that the vault has a diagnostic setting sending the AuditEvent category to this Log Analytics workspace (and, for AZKVAuditLogs, in resource-specific mode).',
+};
+
+export function healthOf(fraction: number | null): EvidenceCoverageView['health'] {
+  if (fraction === null) return 'unknown';
+  if (fraction >= 0.99) return 'good';
+  if (fraction >= 0.9) return 'degraded';
+  return 'poor';
+}
+
+export function diagnose(provider: string, source: SourceRow | undefined, t: CoverageTally): string | null {
+  if (!source || source.read_until === null) {
+    if (source?.last_fetch_state === 'failed') return `The provider log could not be read: ${source.last_error ?? 'unknown error'}`;
+    return 'The provider log has not been read yet: run evidence fetch.';
+  }
+  if (source.last_fetch_state === 'failed') {
+    return `The last read failed (${source.last_error ?? 'unknown error'}); results use what was read up to ${source.read_until}.`;
+  }
+  if (t.expected === 0) return t.pending > 0 ? `${t.pending} recent call(s) are still inside the provider's delivery delay.` : null;
+  const fraction = t.seen / t.expected;
+  if (fraction >= 0.99) return null;
+  const missing = t.expected - t.seen;
+  if (t.seen === 0) return `The provider log shows none of the engine's ${t.expected} call(s) to this key. ${HINT[provider] ?? ''}`.trim();
+  return `The provider log is missing ${missing} of ${t.expected} call(s) (${Math.round(fraction * 100)}% coverage): a logging gap. ${HINT[provider] ?? ''}`.trim();
+}

@@ -1,0 +1,122 @@
+/**
+ * Reads every source's provider log since it was last read: one source after another,
+ * each page stored as it arrives (a later failing page loses nothing), progress visible
+ * while it runs, cancellable. A source's cursor moves only when its whole window was read;
+ * the next read starts one delivery delay earlier, so late deliveries are caught (records
+ * are de-duplicated by their provider id).
+ */
+import type { EvidenceFetchView, EvidenceSourceProgress } from '../api/evidence-types';
+import type { Clock } from '../clock';
+import { keySuffix } from '../engine/redact';
+import { KeywardenError } from '../errors';
+import { buildReader, type ReaderDeps } from './readers/build';
+import { oneLine } from './readers/retry';
+import { ReaderError } from './readers/types';
+import { deliveryDelayMs, type EvidenceSettings } from './settings';
+import type { SourceSpec } from './sources';
+import type { EvidenceStore } from './store';
+
+export interface FetchRequest {
+  sources: SourceSpec[];
+  settingsOf: (tenantId: string) => EvidenceSettings;
+  /** Read from here instead of each source's cursor. */
+  fromMs?: number | undefined;
+}
+
+export class EvidenceFetcher {
+  private view: EvidenceFetchView = { running: false, started_at: null, finished_at: null, cancelled: false, sources: [] };
+  private controller: AbortController | undefined;
+
+  constructor(
+    private readonly store: EvidenceStore,
+    private readonly clock: Clock,
+    private readonly deps: ReaderDeps,
+  ) {}
+
+  progress(): EvidenceFetchView {
+    return structuredClone(this.view);
+  }
+
+  cancel(): boolean {
+    if (!this.controller || this.controller.signal.aborted) return false;
+    this.view.cancelled = true;
+    this.controller.abort();
+    return true;
+  }
+
+  async fetch(req: FetchRequest): Promise<EvidenceFetchView> {
+    if (this.view.running) throw new KeywardenError('conflict', 'an evidence fetch is already running: wait for it or cancel it (evidence.cancel)');
+    const controller = (this.controller = new AbortController());
+    this.view = {
+      running: true,
+      started_at: new Date(this.clock.now()).toISOString(),
+      finished_at: null,
+      cancelled: false,
+      sources: req.sources.map((s) => ({
+        source_id: s.source_id,
+        tenant: s.tenant_slug,
+        provider: s.provider,
+        key_ref_suffix: keySuffix(s.key_ref),
+        state: 'waiting',
+        pages: 0,
+        events: 0,
+        unreadable: 0,
+        read_until: null,
+        error: null,
+      })),
+    };
+    try {
+      for (let i = 0; i < req.sources.length; i++) {
+        const p = this.view.sources[i]!;
+        if (controller.signal.aborted) {
+          p.state = 'cancelled';
+          continue;
+        }
+        await this.fetchSource(req.sources[i]!, p, req, controller.signal);
+      }
+    } finally {
+      this.view.running = false;
+      this.view.finished_at = new Date(this.clock.now()).toISOString();
+      this.controller = undefined;
+    }
+    return this.progress();
+  }
+
+  private async fetchSource(spec: SourceSpec, p: EvidenceSourceProgress, req: FetchRequest, signal: AbortSignal): Promise<void> {
+    const row = this.store.ensureSource(spec);
+    const settings = req.settingsOf(spec.tenant_id);
+    const nowMs = this.clock.now();
+    const delay = deliveryDelayMs(settings, spec.provider);
+    const fromMs =
+      req.fromMs ?? (row.read_until ? Date.parse(row.read_until) - delay : nowMs - settings.initial_lookback_hours * 3_600_000);
+    const stamp = () => new Date(this.clock.now()).toISOString();
+    if (fromMs >= nowMs) {
+      p.state = 'skipped';
+      return;
+    }
+    p.state = 'reading';
+    let reader;
+    try {
+      reader = buildReader(spec, settings, this.store.providerKeyIds(spec.tenant_id, spec.provider, spec.key_ref), this.deps);
+      for await (const page of reader.read({ fromMs, toMs: nowMs }, signal)) {
+        this.store.saveEvents(row, page.events, stamp());
+        p.pages++;
+        p.events += page.events.length;
+        p.unreadable += page.unreadable;
+      }
+      const readUntil = new Date(nowMs).toISOString();
+      this.store.finishSource(spec.source_id, 'done', stamp(), readUntil, null);
+      p.state = 'done';
+      p.read_until = readUntil;
+    } catch (e) {
+      const cancelled = signal.aborted || (e instanceof ReaderError && e.kind === 'cancelled');
+      const message = cancelled ? 'cancelled' : e instanceof ReaderError ? e.message : `reading failed: ${oneLine((e as Error)?.message ?? String(e), 200)}`;
+      this.store.finishSource(spec.source_id, cancelled ? 'cancelled' : 'failed', stamp(), null, message);
+      p.state = cancelled ? 'cancelled' : 'failed';
+      p.error = message;
+      p.read_until = this.store.source(spec.source_id)?.read_until ?? null;
+    } finally {
+      reader?.close?.();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A CloudTrail LookupEvents event (with its `CloudTrailEvent` JSON string) as a
+ * NormalizedEvent. Field meanings: AWS KMS developer guide, "Logging AWS KMS API calls
+ * with AWS CloudTrail".
+ */
+import { correlationIdIn, type EvidenceOperation, type NormalizedEvent } from '../types';
+import { isoTime, obj, str, UnreadableRecord } from './shared';
+
+const USE: Record<string, EvidenceOperation> = {
+  Encrypt: 'wrap',
+  Decrypt: 'unwrap',
+  DescribeKey: 'describe',
+  GenerateDataKey: 'generate_data_key',
+  GenerateDataKeyWithoutPlaintext: 'generate_data_key',
+  GenerateDataKeyPair: 'generate_data_key',
+  GenerateDataKeyPairWithoutPlaintext: 'generate_data_key',
+  ReEncrypt: 'use',
+  Sign: 'use',
+  Verify: 'use',
+  GenerateMac: 'use',
+  VerifyMac: 'use',
+  DeriveSharedSecret: 'use',
+};
+
+export function awsOperation(eventName: string, readOnly: boolean): EvidenceOperation {
+  return USE[eventName] ?? (readOnly ? 'read' : 'key_state');
+}
+
+/** What LookupEvents returns per event (the SDK's `Event`, times as Date). */
+export interface LookupEventLike {
+  EventId?: string;
+  EventName?: string;
+  EventTime?: Date | string;
+  CloudTrailEvent?: string;
+  Resources?: { ResourceType?: string; ResourceName?: string }[];
+}
+
+export function normalizeCloudTrail(e: LookupEventLike): NormalizedEvent {
+  if (typeof e.CloudTrailEvent !== 'string') throw new UnreadableRecord('CloudTrail event without CloudTrailEvent');
+  let record: Record<string, unknown>;
+  try {
+    const parsed = obj(JSON.parse(e.CloudTrailEvent));
+    if (!parsed) throw new Error('not an object');
+    record = parsed;
+  } catch (err) {
+    throw new UnreadableRecord(`CloudTrailEvent is not JSON: ${(err as Error).message}`);
+  }
+  const eventId = str(record.eventID) ?? str(e.EventId);
+  const name = str(record.eventName) ?? str(e.EventName);
+  const at = isoTime(record.eventTime) ?? isoTime(e.EventTime);
+  if (!eventId || !name || !at) throw new UnreadableRecord('CloudTrail event without eventID, eventName or eventTime');
+  const identity = obj(record.userIdentity);
+  const params = obj(record.requestParameters);
+  const resources = Array.isArray(record.resources) ? record.resources.map(obj) : [];
+  const keyArn =
+    resources.map((r) => str(r?.ARN)).find((a) => a !== null && a.includes(':key/')) ??
+    e.Resources?.map((r) => str(r.ResourceName)).find((a) => a !== null && a.includes(':key/')) ??
+    str(params?.keyId) ??
+    '';
+  const userAgent = str(record.userAgent);
+  const errorCode = str(record.errorCode);
+  return {
+    event_id: eventId,
+    at,
+    provider: 'aws',
+    key_ref: keyArn,
+    operation: awsOperation(name, record.readOnly === true),
+    provider_operation: name,
+    principal: str(identity?.arn) ?? str(identity?.principalId),
+    source_address: str(record.sourceIPAddress),
+    user_agent: userAgent,
+    correlation_id: correlationIdIn(userAgent),
+    request_id: str(record.requestID),
+    outcome: errorCode ? 'failed' : 'ok',
+    error_code: errorCode,
+    raw: e.CloudTrailEvent,
+  };
+}

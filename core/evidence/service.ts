@@ -1,0 +1,157 @@
+/**
+ * The evidence cross-check as the engine offers it: settings per tenant, fetching the
+ * provider logs, cross-checking a period, reading results and raw records back.
+ */
+import type { Database } from 'better-sqlite3';
+import type { EvidenceEventView, EvidenceFetchView, EvidenceResultsPage, EvidenceRunView, EvidenceSettingsView } from '../api/evidence-types';
+import type { Clock } from '../clock';
+import type { AuditTrail, Caller } from '../engine/audit-trail';
+import { requireTenant } from '../engine/tenant-lookup';
+import { invalidInput, KeywardenError } from '../errors';
+import type { KeyringStore } from '../store/keyring-store';
+import { runCrosscheck } from './crosscheck';
+import { EvidenceFetcher } from './fetcher';
+import type { ReaderOptions } from './readers/build';
+import type { Pacer } from './readers/pacer';
+import { readResults, runView } from './results';
+import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './settings';
+import { sourcesFor } from './sources';
+import { EvidenceStore } from './store';
+import type { EvidenceClass } from './types';
+
+export interface EvidenceServiceDeps {
+  db: Database;
+  keyring: KeyringStore;
+  clock: Clock;
+  audit: AuditTrail;
+  env: Record<string, string | undefined>;
+  userAgent: string;
+  readers?: ReaderOptions;
+}
+
+/** A cross-check period longer than this is refused (CloudTrail keeps 90 days). */
+const MAX_PERIOD_MS = 366 * 86_400_000;
+
+export class EvidenceService {
+  readonly store: EvidenceStore;
+  private readonly fetcher: EvidenceFetcher;
+
+  constructor(private readonly deps: EvidenceServiceDeps) {
+    this.store = new EvidenceStore(deps.db);
+    this.fetcher = new EvidenceFetcher(this.store, deps.clock, {
+      env: deps.env,
+      userAgent: deps.userAgent,
+      options: deps.readers ?? {},
+      pacers: new Map<string, Pacer>(),
+    });
+  }
+
+  settingsOf = (tenantId: string): EvidenceSettings => parseStoredSettings(this.store.settingsJson(tenantId)?.settings);
+
+  private slugOf = (tenantId: string): string => this.deps.keyring.tenantById(tenantId)?.slug ?? tenantId;
+
+  settings(input: { tenant: string } & Partial<Record<keyof EvidenceSettings, unknown>>, caller: Caller): EvidenceSettingsView {
+    const { tenant: slug, ...update } = input;
+    const tenant = requireTenant(this.deps.keyring, slug);
+    const changed = Object.keys(update).filter((k) => (update as Record<string, unknown>)[k] !== undefined);
+    if (changed.length > 0) {
+      const next = mergeSettings(this.settingsOf(tenant.id), update);
+      const at = new Date(this.deps.clock.now()).toISOString();
+      this.store.saveSettings(tenant.id, JSON.stringify(next), at);
+      this.deps.audit.append(caller, 'evidence.settings', tenant.id, { tenant: tenant.slug, fields: changed.sort() });
+    }
+    const stored = this.store.settingsJson(tenant.id);
+    return { tenant: tenant.slug, ...this.settingsOf(tenant.id), updated_at: stored?.updated_at ?? null };
+  }
+
+  async fetch(input: { tenant?: string | undefined; from?: string | undefined }): Promise<EvidenceFetchView> {
+    const tenants = input.tenant ? [requireTenant(this.deps.keyring, input.tenant)] : this.deps.keyring.listTenants();
+    const sources = tenants.flatMap((t) => sourcesFor(this.deps.db, t));
+    if (input.tenant && sources.length === 0) {
+      throw new KeywardenError('invalid_input', `tenant "${input.tenant}" uses no cloud KMS key (aws, gcp or azure): there is no provider log to read`, { field: 'tenant' });
+    }
+    const fromMs = input.from ? Date.parse(input.from) : undefined;
+    if (fromMs !== undefined && fromMs >= this.deps.clock.now()) throw invalidInput('from', 'must be in the past');
+    return this.fetcher.fetch({ sources, settingsOf: this.settingsOf, fromMs });
+  }
+
+  progress(): EvidenceFetchView {
+    return this.fetcher.progress();
+  }
+
+  cancel(): { cancelled: boolean } {
+    return { cancelled: this.fetcher.cancel() };
+  }
+
+  crosscheck(input: { from: string; to: string; tenant?: string | undefined }, caller: Caller): EvidenceRunView {
+    const fromMs = Date.parse(input.from);
+    const toMs = Date.parse(input.to);
+    if (!(toMs > fromMs)) throw invalidInput('to', 'must be after from');
+    if (toMs - fromMs > MAX_PERIOD_MS) throw invalidInput('to', 'the period may be at most 366 days');
+    const tenant = input.tenant ? requireTenant(this.deps.keyring, input.tenant) : undefined;
+    const out = runCrosscheck(this.deps.db, this.store, {
+      fromMs,
+      toMs,
+      tenantId: tenant?.id,
+      nowMs: this.deps.clock.now(),
+      settingsOf: this.settingsOf,
+      slugOf: this.slugOf,
+    });
+    const nonZero = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0)) as Partial<Record<EvidenceClass, number>>;
+    this.deps.audit.append(caller, 'evidence.crosscheck', tenant?.id ?? null, {
+      run_id: out.runId,
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      tenant: tenant?.slug ?? null,
+      counts: nonZero,
+    });
+    return runView(this.store.run(out.runId)!, this.slugOf);
+  }
+
+  results(input: { run_id?: number | undefined; class?: EvidenceClass | undefined; provider?: string | undefined; tenant?: string | undefined; q?: string | undefined; after_seq?: number | undefined; limit: number }): EvidenceResultsPage {
+    const run = this.store.run(input.run_id);
+    if (input.run_id !== undefined && !run) throw new KeywardenError('not_found', `no cross-check run ${input.run_id}`);
+    const tenantId = input.tenant ? requireTenant(this.deps.keyring, input.tenant).id : undefined;
+    return readResults(this.deps.db, {
+      run,
+      slugOf: this.slugOf,
+      tenantId,
+      cls: input.class,
+      provider: input.provider,
+      q: input.q?.trim() || undefined,
+      afterSeq: input.after_seq,
+      limit: input.limit,
+    });
+  }
+
+  event(id: number): EvidenceEventView {
+    const e = this.store.event(id);
+    if (!e) throw new KeywardenError('not_found', `no provider record ${id}`);
+    let raw: unknown = e.raw;
+    try {
+      raw = JSON.parse(e.raw);
+    } catch {
+      // Kept as text: it is what the provider returned.
+    }
+    return {
+      id: e.id,
+      source_id: e.source_id,
+      tenant: this.slugOf(e.tenant_id),
+      provider: e.provider,
+      event_id: e.event_id,
+      at: e.at,
+      key_ref: e.key_ref,
+      operation: e.operation,
+      provider_operation: e.provider_operation,
+      principal: e.principal,
+      source_address: e.source_address,
+      user_agent: e.user_agent,
+      correlation_id: e.correlation_id,
+      request_id: e.request_id,
+      outcome: e.outcome,
+      error_code: e.error_code,
+      fetched_at: e.fetched_at,
+      raw,
+    };
+  }
+}

@@ -1,0 +1,158 @@
+/** The evidence tables (migration 005) behind one small class over the better-sqlite3 Database. */
+import type { Database, Statement } from 'better-sqlite3';
+import type { NormalizedEvent } from './types';
+
+export interface SourceRow {
+  source_id: string;
+  tenant_id: string;
+  provider: 'aws' | 'gcp' | 'azure';
+  key_ref: string;
+  read_until: string | null;
+  last_fetch_at: string | null;
+  last_fetch_state: 'done' | 'failed' | 'cancelled' | 'skipped' | null;
+  last_error: string | null;
+}
+
+export interface ProviderEventRow extends Omit<NormalizedEvent, 'provider'> {
+  id: number;
+  source_id: string;
+  tenant_id: string;
+  provider: string;
+  fetched_at: string;
+}
+
+export interface RunRow {
+  id: number;
+  at: string;
+  tenant_id: string | null;
+  period_from: string;
+  period_to: string;
+  counts: string;
+  coverage: string;
+  timeline: string;
+}
+
+export interface ResultInsert {
+  seq: number;
+  cls: string;
+  callId: number | null;
+  eventRow: number | null;
+  matchedBy: string | null;
+}
+
+const RESULT_CHUNK = 200;
+
+/** Runs whose per-row results are kept; older runs keep only their summary. */
+export const KEPT_RESULT_RUNS = 5;
+
+export class EvidenceStore {
+  private readonly upsertEvent: Statement;
+  private readonly insertResult: Statement;
+  private readonly insertResultChunk: Statement;
+
+  constructor(readonly db: Database) {
+    this.upsertEvent = db.prepare(`
+      INSERT INTO provider_events (source_id, tenant_id, provider, event_id, at, key_ref, operation, provider_operation, principal,
+        source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at)
+      VALUES (@source_id, @tenant_id, @provider, @event_id, @at, @key_ref, @operation, @provider_operation, @principal,
+        @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at)
+      ON CONFLICT (source_id, event_id) DO UPDATE SET at = excluded.at, key_ref = excluded.key_ref, operation = excluded.operation,
+        provider_operation = excluded.provider_operation, principal = excluded.principal, source_address = excluded.source_address,
+        user_agent = excluded.user_agent, correlation_id = excluded.correlation_id, request_id = excluded.request_id,
+        outcome = excluded.outcome, error_code = excluded.error_code, raw = excluded.raw, fetched_at = excluded.fetched_at`);
+    this.insertResult = db.prepare('INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES (?, ?, ?, ?, ?, ?)');
+    // Many rows per statement: a million results are written several times faster.
+    this.insertResultChunk = db.prepare(
+      `INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${Array(RESULT_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+  }
+
+  settingsJson(tenantId: string): { settings: string; updated_at: string } | undefined {
+    return this.db.prepare('SELECT settings, updated_at FROM evidence_settings WHERE tenant_id = ?').get(tenantId) as { settings: string; updated_at: string } | undefined;
+  }
+
+  saveSettings(tenantId: string, json: string, at: string): void {
+    this.db
+      .prepare('INSERT INTO evidence_settings (tenant_id, settings, updated_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at')
+      .run(tenantId, json, at);
+  }
+
+  source(sourceId: string): SourceRow | undefined {
+    return this.db.prepare('SELECT * FROM evidence_sources WHERE source_id = ?').get(sourceId) as SourceRow | undefined;
+  }
+
+  sources(tenantId?: string): SourceRow[] {
+    return (tenantId
+      ? this.db.prepare('SELECT * FROM evidence_sources WHERE tenant_id = ? ORDER BY source_id').all(tenantId)
+      : this.db.prepare('SELECT * FROM evidence_sources ORDER BY source_id').all()) as SourceRow[];
+  }
+
+  ensureSource(s: Pick<SourceRow, 'source_id' | 'tenant_id' | 'provider' | 'key_ref'>): SourceRow {
+    this.db.prepare('INSERT OR IGNORE INTO evidence_sources (source_id, tenant_id, provider, key_ref) VALUES (?, ?, ?, ?)').run(s.source_id, s.tenant_id, s.provider, s.key_ref);
+    return this.source(s.source_id)!;
+  }
+
+  finishSource(sourceId: string, state: NonNullable<SourceRow['last_fetch_state']>, at: string, readUntil: string | null, error: string | null): void {
+    this.db
+      .prepare('UPDATE evidence_sources SET last_fetch_at = ?, last_fetch_state = ?, last_error = ?, read_until = COALESCE(?, read_until) WHERE source_id = ?')
+      .run(at, state, error, readUntil, sourceId);
+  }
+
+  /** One page of records, stored at once: a later failing page cannot lose them. */
+  saveEvents(source: SourceRow, events: NormalizedEvent[], fetchedAt: string): void {
+    this.db.transaction(() => {
+      for (const e of events) this.upsertEvent.run({ ...e, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
+    })();
+  }
+
+  event(id: number): ProviderEventRow | undefined {
+    return this.db.prepare('SELECT * FROM provider_events WHERE id = ?').get(id) as ProviderEventRow | undefined;
+  }
+
+  /** Key ids (full key ARNs) the provider reported for a source's key ref: what CloudTrail names. */
+  providerKeyIds(tenantId: string, provider: string, keyRef: string): string[] {
+    const rows = this.db
+      .prepare("SELECT DISTINCT provider_key_id AS k FROM kms_calls WHERE tenant_id = ? AND provider = ? AND key_ref = ? AND provider_key_id IS NOT NULL AND outcome = 'ok'")
+      .all(tenantId, provider, keyRef) as { k: string }[];
+    return rows.map((r) => r.k);
+  }
+
+  createRun(r: Omit<RunRow, 'id'>): number {
+    const info = this.db
+      .prepare('INSERT INTO evidence_runs (at, tenant_id, period_from, period_to, counts, coverage, timeline) VALUES (@at, @tenant_id, @period_from, @period_to, @counts, @coverage, @timeline)')
+      .run(r);
+    return Number(info.lastInsertRowid);
+  }
+
+  finishRun(id: number, counts: string, coverage: string, timeline: string): void {
+    this.db.prepare('UPDATE evidence_runs SET counts = ?, coverage = ?, timeline = ? WHERE id = ?').run(counts, coverage, timeline, id);
+  }
+
+  /** Writes result rows; the caller wraps batches in a transaction. */
+  insertResults(runId: number, rows: ResultInsert[]): void {
+    let i = 0;
+    const params: unknown[] = [];
+    for (; i + RESULT_CHUNK <= rows.length; i += RESULT_CHUNK) {
+      params.length = 0;
+      for (let j = i; j < i + RESULT_CHUNK; j++) {
+        const r = rows[j]!;
+        params.push(runId, r.seq, r.cls, r.callId, r.eventRow, r.matchedBy);
+      }
+      this.insertResultChunk.run(params);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      this.insertResult.run(runId, r.seq, r.cls, r.callId, r.eventRow, r.matchedBy);
+    }
+  }
+
+  pruneOldResults(): void {
+    this.db.prepare('DELETE FROM evidence_results WHERE run_id NOT IN (SELECT id FROM evidence_runs ORDER BY id DESC LIMIT ?)').run(KEPT_RESULT_RUNS);
+  }
+
+  run(id?: number): RunRow | undefined {
+    return (id === undefined
+      ? this.db.prepare('SELECT * FROM evidence_runs ORDER BY id DESC LIMIT 1').get()
+      : this.db.prepare('SELECT * FROM evidence_runs WHERE id = ?').get(id)) as RunRow | undefined;
+  }
+}

@@ -1,0 +1,183 @@
+/** The monitoring half of the PDF: seal and drills, cross-check, activity, audit log, mapping. */
+import type { ReportModel } from '../model';
+import { periodDays } from '../period';
+import { CRITERIA } from '../soc2';
+import { badge, breakable, callout, count, duration, mono, note, sectionHead, subhead, table, tiles, when, type Node } from './blocks';
+import { dailyCallsChart, horizontalBars } from './charts';
+import { COLORS } from './theme';
+
+const WIDTH = 499;
+/** A storm of exceptions would make a PDF nobody reads; past this the CSV and JSON have them all. */
+export const PDF_EXCEPTION_ROWS = 5000;
+const criteriaOf = (m: ReportModel, id: string) => m.soc2_mapping.find((r) => r.section === id)?.criteria ?? [];
+
+export function sealSection(m: ReportModel, num: number): Node[] {
+  const { episodes, events } = m.seal;
+  const drills = m.drills.available ? m.drills.drills : [];
+  const out: Node[] = [
+    sectionHead(num, 'Seal, unseal and kill-switch drills', criteriaOf(m, 'seal'), 'When the customer’s KMS refuses to unwrap a tenant’s master key, the tenant seals: no new session is issued until access returns. A drill rehearses this on purpose and measures the time to seal against its bound (one master-key cache TTL).', { pageBreak: true }),
+    subhead('Seal episodes in the period'),
+    table(
+      episodes,
+      [
+        { header: 'Tenant', width: 60, cell: (e) => ({ text: e.tenant, bold: true }) },
+        { header: 'Sealed at', width: 82, cell: (e) => when(e.sealed_at) },
+        { header: 'Reason', width: '*', cell: (e) => `${e.reason.replace(/_/g, ' ')}${e.permanent ? ' (permanent)' : ''}` },
+        { header: 'Unsealed at', width: 82, cell: (e) => (e.unsealed_at ? when(e.unsealed_at) : e.permanent ? 'never (permanent)' : 'still sealed') },
+        { header: 'Sealed for', width: 52, align: 'right', cell: (e) => duration(e.sealed_seconds) },
+        { header: 'Entries', width: 56, cell: (e) => `#${e.sealed_seq}${e.unsealed_seq ? `, #${e.unsealed_seq}` : ''}` },
+      ],
+      events.length > 0 ? 'Only unseal events fell in this period (the seals happened before it).' : 'No tenant sealed or unsealed in this period.',
+    ),
+    subhead('Kill-switch drills'),
+  ];
+  if (!m.drills.available || drills.length === 0) {
+    out.push(note(m.drills.available ? 'No drill has been run in this period.' : m.drills.note));
+    return out;
+  }
+  const withSeal = drills.filter((d) => d.time_to_seal_s !== null);
+  const bound = Math.max(0, ...drills.map((d) => d.bound_s ?? 0));
+  if (withSeal.length > 0) {
+    out.push({ text: 'Time to seal against the bound', style: 'small', margin: [0, 0, 0, 3] });
+    out.push({
+      svg: horizontalBars(
+        withSeal.map((d) => ({ label: `${d.tenant} · ${d.started_at.slice(0, 10)}`, value: d.time_to_seal_s ?? 0, color: d.within_bound === false ? COLORS.bad : COLORS.good })),
+        WIDTH,
+        { labelWidth: 130, format: duration, ...(bound > 0 ? { marker: { value: bound, label: `bound ${duration(bound)}` } } : {}) },
+      ),
+      width: WIDTH,
+      margin: [0, 0, 0, 8],
+    });
+  }
+  out.push(
+    table(
+      drills,
+      [
+        { header: 'Tenant', width: 54, cell: (d) => ({ text: d.tenant, bold: true }) },
+        { header: 'Started', width: 76, cell: (d) => when(d.started_at) },
+        { header: 'Fault', width: '*', cell: (d) => `${d.mode}: ${d.fault}${d.state === 'done' ? '' : ` (${d.state})`}` },
+        { header: 'To seal', width: 44, align: 'right', cell: (d) => duration(d.time_to_seal_s) },
+        { header: 'Bound', width: 40, align: 'right', cell: (d) => duration(d.bound_s) },
+        { header: 'Refused', width: 38, align: 'right', cell: (d) => (d.sessions_refused === null ? '—' : count(d.sessions_refused)) },
+        { header: 'To unseal', width: 44, align: 'right', cell: (d) => duration(d.time_to_unseal_s) },
+        { header: 'Data intact', width: 54, cell: (d) => (d.records_failed === null ? '—' : badge(d.records_failed === 0 ? `${count(d.records_checked ?? 0)} ok` : `${count(d.records_failed)} failed`, d.records_failed === 0 ? 'good' : 'bad')) },
+      ],
+      '',
+    ),
+  );
+  return out;
+}
+
+const CLASS_LABEL: Record<string, string> = {
+  matched: 'matched',
+  principal_mismatch: 'principal mismatch',
+  app_only_pending: 'app only, pending',
+  app_only_missing: 'app only, missing',
+  provider_only: 'provider only (alarm)',
+  failed_call: 'failed call',
+  key_event: 'key event',
+};
+const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
+
+export function crossCheckSection(m: ReportModel, num: number): Node[] {
+  const cc = m.cross_check;
+  const head = sectionHead(num, 'Evidence cross-check', criteriaOf(m, 'cross_check'), 'Every KMS call the engine makes carries a correlation id that the cloud provider’s own audit log records. The cross-check reconciles the two: key use seen only by the provider (provider_only) is the alarm; a call the provider never logged (app_only_missing) is a logging gap.', { pageBreak: true });
+  if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note)];
+  const providerOnly = cc.exceptions.filter((e) => e.class === 'provider_only').length;
+  const missing = cc.exceptions.filter((e) => e.class === 'app_only_missing').length;
+  const classes = Object.keys(CLASS_LABEL).filter((k) => (cc.counts[k] ?? 0) > 0);
+  return [
+    head,
+    providerOnly > 0
+      ? callout('bad', `${count(providerOnly)} key use${providerOnly === 1 ? '' : 's'} the engine did not make`, 'The provider logged use of the tenant’s key with no matching engine call. Each is listed below for investigation.')
+      : callout(missing > 0 ? 'warn' : 'good', providerOnly === 0 && missing === 0 ? 'Every event reconciled' : `${count(missing)} call${missing === 1 ? '' : 's'} missing from the provider’s log`, missing > 0 ? 'No key use without a matching engine call; some engine calls never appeared in the provider’s log (listed below).' : 'No key use without a matching engine call, and every engine call appears in the provider’s log.'),
+    { text: `Runs used: ${cc.runs.map((r) => `#${r.id} at ${when(r.at)} (${r.tenant ?? 'all tenants'}, ${r.period_from.slice(0, 10)} to ${r.period_to.slice(0, 10)})`).join('; ')}`, style: 'small', margin: [0, 0, 0, 6] },
+    classes.length > 0 ? { svg: horizontalBars(classes.map((k) => ({ label: CLASS_LABEL[k]!, value: cc.counts[k] ?? 0, color: CLASS_COLOR[k] ?? COLORS.brand })), WIDTH, { labelWidth: 120 }), width: WIDTH, margin: [0, 0, 0, 8] } : note('The runs classified no event in this period.'),
+    subhead('Every provider_only and app_only_missing event'),
+    ...(cc.exceptions.length > PDF_EXCEPTION_ROWS
+      ? [note(`The first ${count(PDF_EXCEPTION_ROWS)} of ${count(cc.exceptions.length)} are listed here; all of them are in csv/cross_check_exceptions.csv and report.json.`)]
+      : []),
+    table(
+      cc.exceptions.slice(0, PDF_EXCEPTION_ROWS),
+      [
+        { header: 'Class', width: 62, cell: (e) => badge(CLASS_LABEL[e.class] ?? e.class, e.class === 'provider_only' ? 'bad' : 'warn') },
+        { header: 'When (UTC)', width: 74, cell: (e) => when(e.at) },
+        { header: 'Tenant', width: 42, cell: (e) => e.tenant },
+        { header: 'Operation', width: 58, cell: (e) => `${e.provider} ${e.operation}` },
+        { header: 'Principal', width: '*', cell: (e) => breakable(e.principal ?? '—') },
+        { header: 'Reference', width: 84, cell: (e) => mono(e.reference) },
+      ],
+      'None: no provider_only or app_only_missing event in this period.',
+    ),
+  ];
+}
+
+export function activitySection(m: ReportModel, num: number): Node[] {
+  const a = m.activity;
+  const days = periodDays(m.scope.period);
+  return [
+    subhead(`${num}.1  KMS activity over the period`),
+    tiles([
+      { value: count(a.kms_calls), label: 'KMS calls by the engine' },
+      { value: count(a.kms_calls_failed), label: 'failed calls', tone: a.kms_calls_failed > 0 ? 'warn' : 'good' },
+      { value: count(a.audit_entries), label: 'audit entries in the period' },
+    ]),
+    a.kms_calls > 0
+      ? { stack: [{ svg: dailyCallsChart(days, a.kms_by_day, WIDTH, 120), width: WIDTH }, { text: [{ text: '■ ', color: COLORS.brand }, 'succeeded   ', { text: '■ ', color: COLORS.bad }, 'failed   (calls per UTC day; every call is listed in csv/kms_calls.csv)'], style: 'small', margin: [0, 2, 0, 6] }], unbreakable: true }
+      : note('The engine made no KMS call in this period.'),
+  ];
+}
+
+export function auditSection(m: ReportModel, num: number, fingerprint: string): Node[] {
+  const av = m.audit_verification;
+  const chain = av.chain;
+  return [
+    sectionHead(num, 'Audit-log verification', criteriaOf(m, 'audit'), 'The audit log is append-only and tamper-evident: each entry’s hash covers the one before it, and the log is a Merkle tree (RFC 9162) whose signed checkpoint lets anyone prove an entry is in it without the database.', { pageBreak: true }),
+    chain.ok
+      ? callout(
+          'good',
+          'Audit log intact',
+          `All ${count(chain.entries)} entries re-hashed at export: every link of the hash chain checks out${chain.checkpoints_checked ? `, and the Merkle tree matches all ${count(chain.checkpoints_checked)} signed checkpoints` : ''}.`,
+        )
+      : callout('bad', `Hash chain broken at entry #${chain.first_bad_seq}`, `${chain.reason}. ${count(chain.entries)} entries before it verified.`),
+    table(
+      [
+        ['Checkpoint tree size', count(av.checkpoint.tree_size)],
+        ['Root hash (base64)', av.checkpoint.root_hash],
+        ['Log origin / key name', av.checkpoint.origin],
+        ['Signing key fingerprint (SHA-256)', fingerprint],
+        ['Entries cited by this report', `${count(av.cited_entries)} (each with an inclusion proof in audit/inclusion-proofs.json)`],
+      ] as [string, string][],
+      [
+        { header: 'Item', width: 150, cell: (r) => ({ text: r[0], color: COLORS.muted }) },
+        { header: 'Value', width: '*', cell: (r) => (r[0].startsWith('Root') || r[0].startsWith('Signing') ? mono(r[1]) : r[1]) },
+      ],
+      '',
+    ),
+    ...activitySection(m, num),
+  ];
+}
+
+export function mappingSection(m: ReportModel, num: number, sectionNumbers: Record<string, number>): Node[] {
+  return [
+    sectionHead(num, 'Mapping to SOC 2 criteria', ['TSC 2017'], 'Which Trust Services Criteria each section gives evidence for. Criteria texts are abridged.', { pageBreak: true }),
+    table(
+      Object.entries(CRITERIA),
+      [
+        { header: 'Criterion', width: 50, cell: ([c]) => ({ text: c, bold: true, color: COLORS.brand }) },
+        { header: 'What it asks', width: '*', cell: ([, t]) => t },
+        { header: 'Sections', width: 70, cell: ([c]) => m.soc2_mapping.filter((r) => (r.criteria as string[]).includes(c)).map((r) => `§${sectionNumbers[r.section] ?? '?'}`).join(', ') },
+      ],
+      '',
+    ),
+    table(
+      [...m.soc2_mapping],
+      [
+        { header: 'Section', width: 130, cell: (r) => ({ text: `§${sectionNumbers[r.section] ?? '?'}  ${r.title}`, bold: true }) },
+        { header: 'Criteria', width: 60, cell: (r) => ({ text: r.criteria.join(', '), color: COLORS.brand }) },
+        { header: 'Evidence given', width: '*', cell: (r) => r.evidence },
+      ],
+      '',
+    ),
+  ];
+}

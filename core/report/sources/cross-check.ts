@@ -1,0 +1,101 @@
+/**
+ * The evidence cross-check summary (CC7.2): the latest cross-check run(s) covering the
+ * period, counts by class, and every `provider_only` (key use the engine did not make)
+ * and `app_only_missing` (a call the provider's log never recorded) event, listed one
+ * by one. Tables come from migration 005; without them, or without a run, the section
+ * says so instead of failing.
+ */
+import { keySuffix } from '../../engine/redact';
+import { hasTable, tenantSlugs, type ReportSource } from './source';
+
+export interface CrossCheckException {
+  class: 'provider_only' | 'app_only_missing';
+  at: string;
+  tenant: string;
+  provider: string;
+  operation: string;
+  principal: string | null;
+  key_ref_suffix: string;
+  /** provider_only: the provider's event id; app_only_missing: the engine's correlation id. */
+  reference: string;
+  run_id: number;
+}
+
+export interface CrossCheckRun {
+  id: number;
+  at: string;
+  tenant: string | null;
+  period_from: string;
+  period_to: string;
+}
+
+export type CrossCheckSection =
+  | { available: false; note: string }
+  | { available: true; runs: CrossCheckRun[]; counts: Record<string, number>; exceptions: CrossCheckException[] };
+
+const TABLES = ['evidence_runs', 'evidence_results', 'provider_events'];
+
+export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
+  if (!TABLES.every((t) => hasTable(src.db, t))) return { available: false, note: 'The evidence cross-check is not set up in this installation: no cross-check has been run.' };
+  const tenantId = src.tenant?.id ?? null;
+  const candidates = src.db
+    .prepare(
+      `SELECT id, at, tenant_id, period_from, period_to FROM evidence_runs
+       WHERE period_from < @to AND period_to > @from AND (@tenant IS NULL OR tenant_id IS NULL OR tenant_id = @tenant)
+       ORDER BY id DESC`,
+    )
+    .all({ from: src.period.from, to: src.period.to, tenant: tenantId }) as { id: number; at: string; tenant_id: string | null; period_from: string; period_to: string }[];
+  if (candidates.length === 0) return { available: false, note: 'No cross-check has been run over this period.' };
+  // The newest run per scope; a newer all-tenant run supersedes every older one.
+  const chosen: typeof candidates = [];
+  const seen = new Set<string | null>();
+  for (const r of candidates) {
+    if (seen.has(null)) break;
+    if (seen.has(r.tenant_id)) continue;
+    seen.add(r.tenant_id);
+    chosen.push(r);
+  }
+  const slugs = tenantSlugs(src.db);
+  const counts: Record<string, number> = {};
+  const exceptions: CrossCheckException[] = [];
+  const countStmt = src.db.prepare(
+    `SELECT r.class AS class, COUNT(*) AS n FROM evidence_results r
+     LEFT JOIN kms_calls c ON c.id = r.call_id LEFT JOIN provider_events e ON e.id = r.event_row
+     WHERE r.run_id = @run AND COALESCE(e.at, c.at) >= @from AND COALESCE(e.at, c.at) < @to AND (@tenant IS NULL OR COALESCE(c.tenant_id, e.tenant_id) = @tenant)
+     GROUP BY r.class`,
+  );
+  const exceptionStmt = src.db.prepare(
+    `SELECT r.class AS class, COALESCE(e.at, c.at) AS at, COALESCE(c.tenant_id, e.tenant_id) AS tenant_id, COALESCE(e.provider, c.provider) AS provider,
+            COALESCE(e.provider_operation, c.operation) AS operation, COALESCE(e.principal, c.principal) AS principal,
+            COALESCE(e.key_ref, c.key_ref) AS key_ref, COALESCE(e.event_id, c.correlation_id) AS reference
+     FROM evidence_results r
+     LEFT JOIN kms_calls c ON c.id = r.call_id LEFT JOIN provider_events e ON e.id = r.event_row
+     WHERE r.run_id = @run AND r.class IN ('provider_only', 'app_only_missing') AND COALESCE(e.at, c.at) >= @from AND COALESCE(e.at, c.at) < @to
+       AND (@tenant IS NULL OR COALESCE(c.tenant_id, e.tenant_id) = @tenant)
+     ORDER BY at, r.seq`,
+  );
+  for (const run of chosen) {
+    const params = { run: run.id, from: src.period.from, to: src.period.to, tenant: tenantId };
+    for (const { class: cls, n } of countStmt.all(params) as { class: string; n: number }[]) counts[cls] = (counts[cls] ?? 0) + n;
+    for (const e of exceptionStmt.all(params) as { class: CrossCheckException['class']; at: string; tenant_id: string; provider: string; operation: string; principal: string | null; key_ref: string; reference: string }[]) {
+      exceptions.push({
+        class: e.class,
+        at: e.at,
+        tenant: slugs.get(e.tenant_id) ?? e.tenant_id,
+        provider: e.provider,
+        operation: e.operation,
+        principal: e.principal,
+        key_ref_suffix: keySuffix(e.key_ref ?? ''),
+        reference: e.reference ?? '',
+        run_id: run.id,
+      });
+    }
+  }
+  exceptions.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return {
+    available: true,
+    runs: chosen.map((r) => ({ id: r.id, at: r.at, tenant: r.tenant_id === null ? null : (slugs.get(r.tenant_id) ?? r.tenant_id), period_from: r.period_from, period_to: r.period_to })),
+    counts,
+    exceptions,
+  };
+}

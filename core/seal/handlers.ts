@@ -1,0 +1,32 @@
+/** The seal, session, fault and drill methods' handlers, spread into the one handler table. */
+import type { Handlers } from '../api/handlers';
+import { sealServices } from './services';
+import { drillService } from '../drills/service';
+import { requireTenant } from '../engine/tenant-lookup';
+import type { Keywarden } from '../keywarden';
+import { faultStatus, setFault } from './faults';
+import { checkSession, issueSession, listSessions } from './sessions';
+import { unsealTenant } from './unseal';
+
+type SealMethod = Extract<keyof Handlers, `session.${string}` | `fault.${string}` | `drill.${string}` | 'tenant.unseal'>;
+
+export function sealHandlers(kw: Keywarden): Pick<Handlers, SealMethod> {
+  const ctx = kw.ctx;
+  const seal = sealServices(ctx);
+  const drills = drillService(kw);
+  return {
+    'session.issue': (input) => issueSession(ctx, seal.sessions, input),
+    'session.check': ({ token }) => checkSession(ctx, seal.sessions, token),
+    'session.list': (input) => listSessions(ctx, seal.sessions, input),
+    'tenant.unseal': ({ tenant, step_up_token }, caller) => {
+      ctx.stepUp.require(step_up_token, 'unseal');
+      return unsealTenant(ctx, requireTenant(ctx.store, tenant), 'manual', caller);
+    },
+    'fault.set': (input, caller) => setFault(ctx, seal.faults, caller, input),
+    'fault.status': ({ tenant }) => faultStatus(ctx, seal.faults, tenant),
+    'drill.run': (input, caller) => drills.run(input, caller),
+    'drill.list': (input) => drills.list(input),
+    'drill.show': ({ id }) => drills.show(id),
+    'drill.cancel': ({ id }) => drills.cancel(id),
+  };
+}

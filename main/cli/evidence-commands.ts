@@ -1,0 +1,14 @@
+/** CLI words for the evidence cross-check (flags come from the contract's schemas). */
+import type { CommandSpec } from './commands';
+
+export const EVIDENCE_COMMANDS: CommandSpec[] = [
+  {
+    words: ['evidence', 'settings'],
+    method: 'evidence.settings',
+    help: "Show or set a tenant's evidence settings: --tenant S [--aws-cloudtrail-endpoint URL] [--azure-workspace-id GUID] [--gcp-delivery-delay-minutes N] ...",
+  },
+  { words: ['evidence', 'fetch'], method: 'evidence.fetch', help: "Read the providers' audit logs since the last read: [--tenant S] [--from ISO]." },
+  { words: ['evidence', 'crosscheck'], method: 'evidence.crosscheck', help: "Match the engine's KMS calls against the providers' records: --from ISO --to ISO [--tenant S]." },
+  { words: ['evidence', 'results'], method: 'evidence.results', help: 'Rows of the latest (or --run-id N) cross-check: [--class provider_only] [--provider aws] [--q TEXT] [--limit N].' },
+  { words: ['evidence', 'event'], method: 'evidence.event', help: "One provider record with its raw form: --id N." },
+];

@@ -1,0 +1,49 @@
+/** Human-readable output of the evidence methods. */
+import type { EvidenceFetchView, EvidenceResultsPage, EvidenceRunView } from '../../core/api/evidence-types';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function renderRun(run: EvidenceRunView): string {
+  const counts = Object.entries(run.counts).map(([k, v]) => [k, String(v)]);
+  const coverage = run.coverage.map((c) => [
+    c.tenant,
+    c.provider,
+    c.key_ref_suffix,
+    c.fraction === null ? '-' : `${(c.fraction * 100).toFixed(1)}%`,
+    c.health,
+    c.diagnosis ?? '',
+  ]);
+  const alarm = run.counts.provider_only > 0 ? `\nALARM: ${run.counts.provider_only} key use(s) the engine did not make: keywarden evidence results --class provider_only` : '';
+  return [
+    `cross-check #${run.run_id}  ${run.from} → ${run.to}${run.tenant ? `  tenant ${run.tenant}` : ''}`,
+    '',
+    table([['CLASS', 'COUNT'], ...counts]),
+    '',
+    coverage.length ? table([['TENANT', 'PROVIDER', 'KEY', 'COVERAGE', 'HEALTH', 'DIAGNOSIS'], ...coverage]) : 'no provider log sources',
+  ].join('\n') + alarm;
+}
+
+export function renderEvidence(method: string, value: unknown): string | undefined {
+  if (method === 'evidence.fetch' || method === 'evidence.progress') {
+    const v = value as EvidenceFetchView;
+    if (v.sources.length === 0) return 'no cloud KMS sources to read';
+    return table([
+      ['TENANT', 'PROVIDER', 'KEY', 'STATE', 'PAGES', 'RECORDS', 'READ UNTIL', 'ERROR'],
+      ...v.sources.map((s) => [s.tenant, s.provider, s.key_ref_suffix, s.state, String(s.pages), String(s.events), s.read_until ?? '-', s.error ?? '']),
+    ]);
+  }
+  if (method === 'evidence.crosscheck') return renderRun(value as EvidenceRunView);
+  if (method === 'evidence.results') {
+    const page = value as EvidenceResultsPage;
+    if (!page.run) return 'no cross-check has run yet: keywarden evidence crosscheck --from ISO --to ISO';
+    if (page.rows.length === 0) return `${renderRun(page.run)}\n\nno rows match`;
+    return `${renderRun(page.run)}\n\n${table([
+      ['SEQ', 'CLASS', 'AT', 'TENANT', 'PROVIDER', 'OPERATION', 'ENGINE PRINCIPAL', 'LOGGED PRINCIPAL', 'EVENT'],
+      ...page.rows.map((r) => [String(r.seq), r.class, r.at, r.tenant, r.provider, r.provider_operation ?? r.operation, r.app_principal ?? '-', r.provider_principal ?? '-', r.event_id === null ? '-' : String(r.event_id)]),
+    ])}\n${page.rows.length} of ${page.total}${page.next_after_seq ? ` (more: --after-seq ${page.next_after_seq})` : ''}`;
+  }
+  return undefined;
+}

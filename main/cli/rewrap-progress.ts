@@ -1,0 +1,31 @@
+/**
+ * `keywarden rewrap run` prints progress lines on stderr while the engine works (stdout
+ * keeps only the final result, so `--json` output stays one document). At most one line
+ * a second per job, plus every change of state.
+ */
+import { rewrapProgressEvents } from '../../core/rewrap/runner';
+import type { RewrapProgress } from '../../core/rewrap/types';
+
+const LINE_EVERY_MS = 1_000;
+
+export function formatProgress(p: RewrapProgress): string {
+  const done = p.processed + p.skipped + p.failed;
+  const percent = p.total > 0 ? ((done / p.total) * 100).toFixed(1) : p.state === 'done' ? '100.0' : '0.0';
+  const rate = p.rows_per_s !== null ? `  ${Math.round(p.rows_per_s)} rows/s` : '';
+  const eta = p.eta_seconds !== null && p.state === 'running' ? `  eta ${p.eta_seconds}s` : '';
+  return `rewrap job ${p.lease_id} → v${p.target_version}: ${p.state}  ${done}/${p.total} (${percent}%)  moved ${p.processed}  skipped ${p.skipped}  failed ${p.failed}${rate}${eta}`;
+}
+
+/** Follows in-process rewrap progress until the returned function is called. */
+export function followRewrapProgress(write: (line: string) => void, now: () => number = Date.now): () => void {
+  const last = new Map<number, { at: number; state: string }>();
+  const listener = (p: RewrapProgress) => {
+    const seen = last.get(p.lease_id);
+    const t = now();
+    if (seen && seen.state === p.state && t - seen.at < LINE_EVERY_MS) return;
+    last.set(p.lease_id, { at: t, state: p.state });
+    write(formatProgress(p) + '\n');
+  };
+  rewrapProgressEvents.on('progress', listener);
+  return () => void rewrapProgressEvents.off('progress', listener);
+}

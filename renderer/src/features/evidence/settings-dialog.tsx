@@ -1,0 +1,157 @@
+/**
+ * Where a tenant's provider log is read: the fields for its provider (CloudTrail endpoint,
+ * GCP logs project, the Log Analytics workspace Key Vault sends its AuditEvent logs to),
+ * the provider's delivery delay and the fallback match window. Saved through
+ * `evidence.settings`; a refused value is shown on its field and nothing changes.
+ */
+import { useEffect, useState } from 'react';
+import type { EvidenceSettingsView } from '../../../../core/api/evidence-types';
+import type { TenantView } from '../../../../core/api/types';
+import { useServices } from '../../app/services-context';
+import { Button } from '../../components/button';
+import { Dialog } from '../../components/dialog';
+import { ErrorNotice } from '../../components/error-notice';
+import { Field } from '../../components/field';
+import { describeError, fieldErrors, type ShownError } from '../../lib/errors';
+import { providerLabel } from '../../lib/format';
+import { useTenants } from '../tenants/tenants-store';
+
+type Draft = Record<string, string>;
+
+interface FieldSpec {
+  key: keyof EvidenceSettingsView;
+  label: string;
+  hint: string;
+  number?: boolean;
+  mono?: boolean;
+}
+
+const FIELDS: Record<string, FieldSpec[]> = {
+  aws: [
+    { key: 'aws_cloudtrail_endpoint', label: 'CloudTrail endpoint', hint: 'Empty: the region’s endpoint. A FIPS or VPC endpoint otherwise.', mono: true },
+    { key: 'aws_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'CloudTrail delivers within about 15 minutes.', number: true },
+  ],
+  gcp: [
+    { key: 'gcp_project', label: 'Logs project', hint: 'Empty: the key’s own project.', mono: true },
+    { key: 'gcp_logging_endpoint', label: 'Cloud Logging endpoint', hint: 'Empty: https://logging.googleapis.com', mono: true },
+    { key: 'gcp_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'How long Data Access entries may take to appear.', number: true },
+  ],
+  azure: [
+    { key: 'azure_workspace_id', label: 'Log Analytics workspace ID', hint: 'The workspace the vault’s diagnostic setting sends AuditEvent logs to (a GUID).', mono: true },
+    { key: 'azure_logs_endpoint', label: 'Logs endpoint', hint: 'Empty: https://api.loganalytics.io/v1', mono: true },
+    { key: 'azure_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'Azure Monitor logs land within about 10 minutes.', number: true },
+  ],
+};
+const COMMON: FieldSpec[] = [{ key: 'match_window_seconds', label: 'Match window (seconds)', hint: 'How far apart a call and a record without a correlation id may be.', number: true }];
+
+function toDraft(s: EvidenceSettingsView): Draft {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const { client, tenants: tenantsStore } = useServices();
+  const tenants = useTenants((s) => s.tenants).filter((t: TenantView) => t.provider in FIELDS);
+  const [slug, setSlug] = useState<string>('');
+  const [saved, setSaved] = useState<EvidenceSettingsView | null>(null);
+  const [draft, setDraft] = useState<Draft>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const tenant = tenants.find((t) => t.slug === slug) ?? tenants[0];
+
+  useEffect(() => {
+    void tenantsStore.getState().load();
+  }, [tenantsStore]);
+
+  useEffect(() => {
+    if (!tenant) return;
+    let live = true;
+    client.call('evidence.settings', { tenant: tenant.slug }).then(
+      (s) => {
+        if (!live) return;
+        setError(null);
+        setSaved(s);
+        setDraft(toDraft(s));
+      },
+      (e: unknown) => live && setError(describeError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, tenant]);
+
+  const fields = tenant ? [...(FIELDS[tenant.provider] ?? []), ...COMMON] : [];
+  const errors = fieldErrors(error, fields.map((f) => f.key));
+
+  const save = async () => {
+    if (!tenant || !saved) return;
+    const changes: Record<string, string | number> = {};
+    for (const f of fields) {
+      const now = draft[f.key] ?? '';
+      if (now === toDraft(saved)[f.key]) continue;
+      changes[f.key] = f.number ? Number(now) : now.trim();
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await client.call('evidence.settings', { tenant: tenant.slug, ...changes });
+      setSaved(s);
+      setDraft(toDraft(s));
+      onClose();
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Provider log settings"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={() => void save()}
+      footer={
+        <>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" busy={busy} disabled={!tenant || !saved}>
+            Save
+          </Button>
+        </>
+      }
+    >
+      {tenants.length === 0 ? (
+        <p className="muted">No tenant uses a cloud KMS key yet: onboard one on AWS, GCP or Azure first.</p>
+      ) : (
+        <div className="ev-settings">
+          <div className="field">
+            <label className="field-label" htmlFor="ev-settings-tenant">
+              Tenant
+            </label>
+            <select id="ev-settings-tenant" className="input" value={tenant?.slug ?? ''} onChange={(e) => setSlug(e.target.value)}>
+              {tenants.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.slug} · {providerLabel(t.provider)} {t.kms_key_ref_suffix}
+                </option>
+              ))}
+            </select>
+          </div>
+          {fields.map((f) => (
+            <Field
+              key={f.key}
+              label={f.label}
+              hint={f.hint}
+              mono={f.mono ?? false}
+              inputMode={f.number ? 'numeric' : undefined}
+              value={draft[f.key] ?? ''}
+              error={errors[f.key]}
+              onChange={(v) => setDraft({ ...draft, [f.key]: v })}
+            />
+          ))}
+          {error && Object.keys(errors).length === 0 ? <ErrorNotice error={error} /> : null}
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,85 @@
+/** Export with a progress bar; then where the package is and the hash to hand over. */
+import { useEffect, useRef } from 'react';
+import { Button } from '../../components/button';
+import { ErrorNotice } from '../../components/error-notice';
+import { ProgressBar } from '../../components/progress-bar';
+import { formatCount } from '../../lib/format';
+import { useServices } from '../../app/services-context';
+import { useReports } from './reports-store';
+
+const PHASE_LABEL: Record<string, string> = {
+  gathering: 'Gathering the sections',
+  writing_data: 'Writing JSON and CSV',
+  rendering_pdf: 'Rendering the PDF',
+  proving: 'Writing the checkpoint and inclusion proofs',
+  signing: 'Signing the manifest',
+  zipping: 'Zipping the package',
+  done: 'Done',
+};
+
+export function ExportPanel() {
+  const { reports } = useServices();
+  const exporting = useReports((s) => s.exporting);
+  const progress = useReports((s) => s.progress);
+  const result = useReports((s) => s.result);
+  const error = useReports((s) => s.exportError);
+  const preview = useReports((s) => s.preview);
+  const resultRef = useRef<HTMLDivElement>(null);
+  // The result is what the user came for: bring it into view when it appears.
+  useEffect(() => {
+    if (result) resultRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [result]);
+  return (
+    <section className="card report-export" aria-label="Export">
+      <div className="card-header">
+        <div>
+          <div className="card-title">Evidence package</div>
+          <div className="card-subtitle">Written to {preview ? <span className="mono">{preview.default_out}</span> : "the data folder's reports/"} as a folder and a zip. The export is itself recorded in the audit trail.</div>
+        </div>
+        <Button variant="primary" icon="reports" busy={exporting} onClick={() => void reports.getState().exportPackage()}>
+          Export package
+        </Button>
+      </div>
+      {exporting || (progress && !result && !error) ? (
+        <div className="report-progress">
+          <div className="report-progress-label">
+            <span>{PHASE_LABEL[progress?.phase ?? 'gathering']}…</span>
+            <span className="mono">{progress ? `${progress.percent}%` : ''}</span>
+          </div>
+          <ProgressBar value={progress?.percent ?? 0} max={100} label="Export progress" />
+          {progress && progress.rows_total > 0 ? (
+            <div className="report-progress-rows">
+              {formatCount(progress.rows_written)} of {formatCount(progress.rows_total)} rows written
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      {error ? <ErrorNotice error={error} /> : null}
+      {result ? (
+        <div className="report-result" data-testid="report-result" ref={resultRef}>
+          <div className="report-result-title">Package written and signed</div>
+          <dl className="kv">
+            <dt>Folder</dt>
+            <dd className="mono" data-testid="report-folder">
+              {result.folder}
+            </dd>
+            <dt>Zip</dt>
+            <dd className="mono">{result.zip}</dd>
+            <dt>Manifest SHA-256</dt>
+            <dd className="mono" data-testid="report-manifest-hash">
+              {result.manifest_sha256}
+            </dd>
+            <dt>Signing key</dt>
+            <dd className="mono">{result.key_fingerprint}</dd>
+            <dt>Contents</dt>
+            <dd>
+              {formatCount(result.files)} files · {formatCount(result.kms_calls)} KMS calls · {formatCount(result.audit_entries)} audit entries · {formatCount(result.cited_entries)} inclusion proofs · audit entry #{result.audit_seq}
+            </dd>
+            <dt>Auditor checks it with</dt>
+            <dd className="mono">keywarden report verify {result.zip.split('/').pop()} --public-key installation.pub</dd>
+          </dl>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Reports: pick a period and a tenant, see what the SOC 2 evidence package will hold,
+ * export it with a progress bar, and get the folder and the manifest hash to hand over.
+ * A browser cannot choose a folder, so the engine writes into the data dir's reports/.
+ */
+import { useEffect } from 'react';
+import { useServices } from '../../app/services-context';
+import { Button } from '../../components/button';
+import { ErrorNotice } from '../../components/error-notice';
+import { PageHeader } from '../../components/page-header';
+import { useTenants } from '../tenants/tenants-store';
+import { ExportPanel } from './export-panel';
+import { PreviewGrid } from './preview-grid';
+import { lastDays, lastQuarter, quarterToDate, useReports, yearToDate } from './reports-store';
+import './reports.css';
+
+const PRESETS = [
+  { label: 'Last quarter', range: lastQuarter },
+  { label: 'Quarter to date', range: quarterToDate },
+  { label: 'Last 30 days', range: (now: Date) => lastDays(now, 30) },
+  { label: 'Year to date', range: yearToDate },
+];
+
+export function ReportsScreen() {
+  const { reports, tenants: tenantsStore } = useServices();
+  const from = useReports((s) => s.from);
+  const to = useReports((s) => s.to);
+  const tenant = useReports((s) => s.tenant);
+  const previewError = useReports((s) => s.previewError);
+  const tenants = useTenants((s) => s.tenants);
+
+  useEffect(() => {
+    void tenantsStore.getState().load();
+    void reports.getState().loadPreview();
+  }, [reports, tenantsStore]);
+
+  const { setPeriod, setTenant } = reports.getState();
+  return (
+    <div className="screen reports-screen">
+      <PageHeader
+        title="Reports"
+        description="A SOC 2 evidence package for a period: a PDF for people, JSON and CSV for machines, the signed audit checkpoint with an inclusion proof for every entry it cites, and a signed manifest an auditor verifies offline."
+      />
+      <section className="card report-scope" aria-label="Period and scope">
+        <div className="report-scope-row">
+          <div className="field">
+            <label className="field-label" htmlFor="report-from">
+              From
+            </label>
+            <input id="report-from" type="date" className="input" value={from} max={to} onChange={(e) => e.target.value && setPeriod(e.target.value, to)} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="report-to">
+              To (included)
+            </label>
+            <input id="report-to" type="date" className="input" value={to} min={from} onChange={(e) => e.target.value && setPeriod(from, e.target.value)} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="report-tenant">
+              Tenant
+            </label>
+            <select id="report-tenant" className="select" value={tenant} onChange={(e) => setTenant(e.target.value)}>
+              <option value="">All tenants</option>
+              {tenants.map((t) => (
+                <option key={t.id} value={t.slug}>
+                  {t.slug}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="report-presets" aria-label="Quick periods">
+          {PRESETS.map((p) => {
+            const r = p.range(new Date());
+            const on = r.from === from && r.to === to;
+            return (
+              <button key={p.label} type="button" className={`chip${on ? ' chip-on' : ''}`} aria-pressed={on} onClick={() => setPeriod(r.from, r.to)}>
+                {p.label}
+              </button>
+            );
+          })}
+          <span className="report-utc">All dates UTC</span>
+          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void reports.getState().loadPreview()}>
+            Refresh preview
+          </Button>
+        </div>
+      </section>
+      {previewError ? <ErrorNotice error={previewError} /> : null}
+      <PreviewGrid />
+      <ExportPanel />
+    </div>
+  );
+}

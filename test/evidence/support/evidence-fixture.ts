@@ -1,0 +1,70 @@
+/**
+ * An engine on a real SQLite file with a manual clock, cloud provider factories pointed at
+ * the fakes and the evidence readers' seams, driven through the same dispatch every host
+ * uses (like test/support/engine-fixture.ts, plus the evidence options).
+ */
+import type { MethodInput, MethodName, MethodResult } from '../../../core/api/contract';
+import { dispatch } from '../../../core/api/dispatch';
+import { createHandlers } from '../../../core/api/handlers';
+import type { ManualClock } from '../../../core/clock';
+import { KeywardenError, type ErrorData } from '../../../core/errors';
+import type { ReaderOptions } from '../../../core/evidence/readers/build';
+import { openKeywarden, type Keywarden } from '../../../core/keywarden';
+import { defaultProviderFactories } from '../../../core/providers/registry';
+import type { ProviderFactory } from '../../../core/providers/types';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CALLER, PASSPHRASE } from '../../support/engine-fixture';
+
+export interface EvidenceFixture {
+  kw: Keywarden;
+  clock: ManualClock;
+  call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
+  fail(method: MethodName, input: unknown): Promise<ErrorData>;
+  close(): Promise<void>;
+}
+
+export async function evidenceFixture(opts: {
+  clock: ManualClock;
+  env?: Record<string, string | undefined>;
+  /** Provider factories of any config type (each parses its own); they replace the defaults of the same name. */
+  factories?: readonly object[];
+  readers?: ReaderOptions;
+}): Promise<EvidenceFixture> {
+  // Own temp dir: the engine fixture's afterEach would remove it between tests of one suite.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-evidence-'));
+  const kw = openKeywarden({
+    dataDir,
+    clock: opts.clock,
+    env: opts.env ?? {},
+    providerTimeoutMs: 3000,
+    providerFactories: [...defaultProviderFactories(), ...((opts.factories ?? []) as ProviderFactory[])],
+    ...(opts.readers ? { evidenceReaders: { timeoutMs: 3000, ...opts.readers } } : { evidenceReaders: { timeoutMs: 3000 } }),
+  });
+  const handlers = createHandlers(kw);
+  const fx: EvidenceFixture = {
+    kw,
+    clock: opts.clock,
+    async call(method, input) {
+      const out = await dispatch(handlers, method, input, CALLER);
+      if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
+      return out.value as never;
+    },
+    async fail(method, input) {
+      const out = await dispatch(handlers, method, input, CALLER);
+      if (out.ok) throw new Error(`${method} unexpectedly succeeded`);
+      return out.error;
+    },
+    async close() {
+      await kw.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await fx.call('auth.init', { passphrase: PASSPHRASE });
+  return fx;
+}
+
+export async function stepUp(fx: EvidenceFixture, purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string> {
+  return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+}
