@@ -16,6 +16,13 @@ export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
+/** One record's line, columns in the given order, without an intermediate array. */
+export function csvRow(record: Record<string, CsvValue>, columns: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : ',') + csvField(record[columns[i] as string]);
+  return `${line}\r\n`;
+}
+
 /** Parses CSV text back into rows (used by tests and the verifier's sanity checks). */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];

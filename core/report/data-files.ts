@@ -4,10 +4,10 @@
  * JSON and its CSV together, so memory stays flat however long the period.
  */
 import path from 'node:path';
-import { csvLine, type CsvValue } from './csv';
+import { csvLine, csvRow, type CsvValue } from './csv';
 import { FileSink, type WrittenFile } from './file-sink';
 import type { ReportModel } from './model';
-import { auditPages, kmsCallPages } from './sources/activity';
+import { auditEntryJson, auditPages, kmsCallPages } from './sources/activity';
 import type { CitedEntry, ReportSource } from './sources/source';
 
 export const REPORT_JSON = 'report.json';
@@ -72,7 +72,7 @@ export async function writeDataFiles(dir: string, model: ReportModel, src: Repor
     const headText = JSON.stringify(head, null, 1);
     await json.write(`${headText.slice(0, -2)},\n"kms_calls": [`);
     let rows = 0;
-    const bulk = async <T extends object>(name: string, columns: string[], pages: Generator<T[]>, last: boolean) => {
+    const bulk = async <T extends object>(name: string, columns: string[], pages: Generator<T[]>, toJson: (row: T) => string, last: boolean) => {
       const csv = sink(`csv/${name}.csv`);
       await csv.write(csvLine(columns));
       let first = true;
@@ -80,9 +80,9 @@ export async function writeDataFiles(dir: string, model: ReportModel, src: Repor
         const parts: string[] = [];
         const lines: string[] = [];
         for (const r of page) {
-          parts.push(`${first ? '' : ','}\n${JSON.stringify(r)}`);
+          parts.push(`${first ? '' : ','}\n${toJson(r)}`);
           first = false;
-          lines.push(csvLine(columns.map((c) => (r as Record<string, CsvValue>)[c])));
+          lines.push(csvRow(r as Record<string, CsvValue>, columns));
         }
         await json.write(parts.join(''));
         await csv.write(lines.join(''));
@@ -92,8 +92,9 @@ export async function writeDataFiles(dir: string, model: ReportModel, src: Repor
       await json.write(last ? '\n]\n}\n' : '\n],\n"audit_entries": [');
       files.push(await csv.close());
     };
-    await bulk('kms_calls', KMS_CALL_COLUMNS, kmsCallPages(src), false);
-    await bulk('audit_entries', AUDIT_COLUMNS, auditPages(src), true);
+    await bulk('kms_calls', KMS_CALL_COLUMNS, kmsCallPages(src), (r) => JSON.stringify(r), false);
+    // The payload column holds JSON text: CSV carries it as that text, JSON embeds it.
+    await bulk('audit_entries', AUDIT_COLUMNS, auditPages(src), auditEntryJson, true);
     files.push(await json.close());
     return files;
   } catch (e) {

@@ -65,6 +65,7 @@ export function citedSeqs(m: GatheredSections): number[] {
   for (const r of m.revocations) seqs.add(r.seq);
   for (const e of m.seal.events) seqs.add(e.seq);
   if (m.drills.available) for (const d of m.drills.drills) if (d.audit_seq !== null) seqs.add(d.audit_seq);
+  if (m.cross_check.available) for (const r of m.cross_check.runs) if (r.audit_seq !== null) seqs.add(r.audit_seq);
   return [...seqs].sort((a, b) => a - b);
 }
 

@@ -80,6 +80,24 @@ describe('altering any byte of any file', () => {
   });
 });
 
+describe('a damaged zip', () => {
+  // The zip is only a container: what is verified is the files in it. A flipped byte in
+  // compressed data or in the zip's directory is reported, never a crash.
+  it('is rejected with a reason when its compressed data or directory is damaged', async () => {
+    const zip = `${original}.zip`;
+    const size = fs.statSync(zip).size;
+    for (const at of [Math.floor(size / 3), Math.floor(size / 2), Math.floor((size * 2) / 3), size - 12]) {
+      const copy = path.join(scratchDir(), 'damaged.zip');
+      fs.copyFileSync(zip, copy);
+      flipByte(copy, at);
+      const v = await verifyPackage(copy, { publicKey });
+      expect(v.ok, `a flipped byte at ${at} of ${size} went unnoticed`).toBe(false);
+      expect(v.failures.length).toBeGreaterThan(0);
+      for (const f of v.failures) expect(f).toMatch(/was altered|cannot be read from the package|cannot open|is not valid JSON|signature does not verify|is not a Keywarden evidence manifest|missing|not listed|inclusion proof|checkpoint/);
+    }
+  });
+});
+
 describe('removing or adding a file', () => {
   it('names a removed file', async () => {
     const copy = freshCopy();

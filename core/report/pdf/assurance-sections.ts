@@ -32,7 +32,7 @@ export function sealSection(m: ReportModel, num: number): Node[] {
     subhead('Kill-switch drills'),
   ];
   if (!m.drills.available || drills.length === 0) {
-    out.push(note(m.drills.available ? 'No drill has been run in this period.' : m.drills.note));
+    out.push(callout('warn', 'No kill-switch drill in this period', `${m.drills.available ? 'No drill has been run in this period.' : m.drills.note} The kill switch was not rehearsed, so its time to seal is not evidenced here.`));
     return out;
   }
   const withSeal = drills.filter((d) => d.time_to_seal_s !== null);

@@ -3,8 +3,7 @@
  * keyset pages (never one open cursor, so other requests can use the connection between
  * pages), and the per-day aggregates the charts draw.
  */
-import { keySuffix } from '../../engine/redact';
-import { tenantClause, tenantSlugs, type ReportSource } from './source';
+import { tenantClause, type ReportSource } from './source';
 
 export const PAGE_ROWS = 5000;
 
@@ -79,56 +78,51 @@ export function summarizeActivity(src: ReportSource): ActivitySummary {
   };
 }
 
-/** KMS calls in the period, by id, one page at a time. */
+// The slug and the 12-character key suffix come out of SQL, so a page needs no per-row
+// mapping in JS: the bulk of a large report is read with as few allocations as possible.
+const SLUG = '(SELECT slug FROM tenants t WHERE t.id = x.tenant_id)';
+const SUFFIX = "CASE WHEN length(key_ref) <= 12 THEN key_ref ELSE '…' || substr(key_ref, -12) END";
+
+/** KMS calls in the period, by id, one page at a time; rows already in their report shape. */
 export function* kmsCallPages(src: ReportSource): Generator<KmsCallOut[]> {
-  const t = tenantClause(src);
-  const slugs = tenantSlugs(src.db);
+  const t = tenantClause(src, 'x.tenant_id');
   const stmt = src.db.prepare(
-    `SELECT id, at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, outcome, error_message, duration_ms
-     FROM kms_calls WHERE id > @after AND id <= @max AND at >= @from AND at < @to${t.sql} ORDER BY id LIMIT ${PAGE_ROWS}`,
+    `SELECT id, at, COALESCE(${SLUG}, x.tenant_id) AS tenant, provider, ${SUFFIX} AS key_ref_suffix, key_version, operation, correlation_id, principal, outcome, error_message, duration_ms
+     FROM kms_calls x WHERE id > @after AND id <= @max AND at >= @from AND at < @to${t.sql} ORDER BY id LIMIT ${PAGE_ROWS}`,
   );
   let after = 0;
   for (;;) {
-    const rows = stmt.all({ after, max: src.snapshot.kmsCallId, from: src.period.from, to: src.period.to, ...t.params }) as (Omit<KmsCallOut, 'tenant' | 'key_ref_suffix'> & { tenant_id: string; key_ref: string })[];
+    const rows = stmt.all({ after, max: src.snapshot.kmsCallId, from: src.period.from, to: src.period.to, ...t.params }) as KmsCallOut[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.id;
-    yield rows.map(({ tenant_id, key_ref, ...r }) => ({ ...r, tenant: slugs.get(tenant_id) ?? tenant_id, key_ref_suffix: keySuffix(key_ref) }));
+    yield rows;
     if (rows.length < PAGE_ROWS) return;
   }
 }
 
+/** An audit entry as read for the bulk table: the payload stays the canonical JSON text it is stored as. */
+export interface AuditEntryRow extends Omit<AuditEntryOut, 'payload'> {
+  payload: string;
+}
+
 /** Audit entries in the period, by seq, one page at a time. */
-export function* auditPages(src: ReportSource): Generator<AuditEntryOut[]> {
-  const t = tenantClause(src);
-  const slugs = tenantSlugs(src.db);
+export function* auditPages(src: ReportSource): Generator<AuditEntryRow[]> {
+  const t = tenantClause(src, 'x.tenant_id');
   const stmt = src.db.prepare(
-    `SELECT seq, at, actor, address, action, tenant_id, payload, entry_hash FROM audit_log
-     WHERE seq > @after AND seq <= @max AND at >= @from AND at < @to${t.sql} ORDER BY seq LIMIT ${PAGE_ROWS}`,
+    `SELECT seq, at, actor, address, action, CASE WHEN x.tenant_id IS NULL THEN NULL ELSE COALESCE(${SLUG}, x.tenant_id) END AS tenant, payload, lower(hex(entry_hash)) AS entry_hash
+     FROM audit_log x WHERE seq > @after AND seq <= @max AND at >= @from AND at < @to${t.sql} ORDER BY seq LIMIT ${PAGE_ROWS}`,
   );
   let after = 0;
   for (;;) {
-    const rows = stmt.all({ after, max: src.snapshot.auditSeq, from: src.period.from, to: src.period.to, ...t.params }) as {
-      seq: number;
-      at: string;
-      actor: string;
-      address: string;
-      action: string;
-      tenant_id: string | null;
-      payload: string;
-      entry_hash: Buffer;
-    }[];
+    const rows = stmt.all({ after, max: src.snapshot.auditSeq, from: src.period.from, to: src.period.to, ...t.params }) as AuditEntryRow[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.seq;
-    yield rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      actor: r.actor,
-      address: r.address,
-      action: r.action,
-      tenant: r.tenant_id === null ? null : (slugs.get(r.tenant_id) ?? r.tenant_id),
-      payload: JSON.parse(r.payload) as Record<string, unknown>,
-      entry_hash: r.entry_hash.toString('hex'),
-    }));
+    yield rows;
     if (rows.length < PAGE_ROWS) return;
   }
+}
+
+/** One audit entry as a JSON line, with its stored payload text embedded as is. */
+export function auditEntryJson(r: AuditEntryRow): string {
+  return `{"seq":${r.seq},"at":${JSON.stringify(r.at)},"actor":${JSON.stringify(r.actor)},"address":${JSON.stringify(r.address)},"action":${JSON.stringify(r.action)},"tenant":${r.tenant === null ? 'null' : JSON.stringify(r.tenant)},"payload":${r.payload},"entry_hash":"${r.entry_hash}"}`;
 }

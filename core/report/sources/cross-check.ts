@@ -24,6 +24,8 @@ export interface CrossCheckException {
 export interface CrossCheckRun {
   id: number;
   at: string;
+  /** The `evidence.crosscheck` audit entry that recorded the run (often after the period ends). */
+  audit_seq: number | null;
   tenant: string | null;
   period_from: string;
   period_to: string;
@@ -92,9 +94,17 @@ export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
     }
   }
   exceptions.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const recordedBy = new Map<number, number>();
+  const recorded = src.db.prepare(
+    "SELECT seq FROM audit_log WHERE action = 'evidence.crosscheck' AND json_extract(payload, '$.run_id') = ? AND seq <= ? ORDER BY seq LIMIT 1",
+  ).pluck();
+  for (const r of chosen) {
+    const seq = recorded.get(r.id, src.snapshot.auditSeq) as number | undefined;
+    if (seq !== undefined) recordedBy.set(r.id, seq);
+  }
   return {
     available: true,
-    runs: chosen.map((r) => ({ id: r.id, at: r.at, tenant: r.tenant_id === null ? null : (slugs.get(r.tenant_id) ?? r.tenant_id), period_from: r.period_from, period_to: r.period_to })),
+    runs: chosen.map((r) => ({ id: r.id, at: r.at, audit_seq: recordedBy.get(r.id) ?? null, tenant: r.tenant_id === null ? null : (slugs.get(r.tenant_id) ?? r.tenant_id), period_from: r.period_from, period_to: r.period_to })),
     counts,
     exceptions,
   };

@@ -57,14 +57,26 @@ function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] 
   return i ? `${i.path.map(String).join('.') || '(top level)'}: ${i.message}` : 'invalid';
 }
 
+/** A damaged zip entry (bad deflate data, wrong size) is a finding, not a crash. */
+async function readText(pkg: PackageReader, file: string, check: CheckResult['check'], r: Report): Promise<string | undefined> {
+  try {
+    return (await pkg.read(file)).toString('utf8');
+  } catch (e) {
+    r.fail(check, `${file} cannot be read from the package: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 async function readManifest(pkg: PackageReader, r: Report): Promise<Manifest | undefined> {
   if (!pkg.files().includes(MANIFEST_FILE)) {
     r.fail('manifest', `${MANIFEST_FILE} is missing: without it nothing in the package can be checked`);
     return undefined;
   }
+  const text = await readText(pkg, MANIFEST_FILE, 'manifest', r);
+  if (text === undefined) return undefined;
   let doc: unknown;
   try {
-    doc = JSON.parse((await pkg.read(MANIFEST_FILE)).toString('utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
     r.fail('manifest', `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
     return undefined;
@@ -136,7 +148,14 @@ async function checkFiles(pkg: PackageReader, m: Manifest, r: Report): Promise<n
       bad++;
       continue;
     }
-    const actual = await pkg.hash(f.path);
+    let actual: { sha256: string; bytes: number };
+    try {
+      actual = await pkg.hash(f.path);
+    } catch (e) {
+      r.fail('files', `${f.path} cannot be read from the package: ${(e as Error).message}`);
+      bad++;
+      continue;
+    }
     checked++;
     if (actual.sha256 !== f.sha256) {
       r.fail('files', `${f.path} was altered: its SHA-256 is ${actual.sha256}, the manifest says ${f.sha256}${actual.bytes !== f.bytes ? ` (${actual.bytes} bytes, manifest says ${f.bytes})` : ''}`);
@@ -153,7 +172,8 @@ async function checkCheckpoint(pkg: PackageReader, m: Manifest, vkey: string, r:
     r.fail('checkpoint', `${file} is missing: the audit checkpoint cannot be checked`);
     return undefined;
   }
-  const note = (await pkg.read(file)).toString('utf8');
+  const note = await readText(pkg, file, 'checkpoint', r);
+  if (note === undefined) return undefined;
   const v = verifyCheckpoint(note, vkey);
   if (!v.ok) {
     r.fail('checkpoint', `${file}: ${v.reason}`);
@@ -174,9 +194,11 @@ async function checkProofs(pkg: PackageReader, m: Manifest, vkey: string, note: 
     r.fail('proofs', `${file} is missing: no inclusion proof can be checked`);
     return 0;
   }
+  const text = await readText(pkg, file, 'proofs', r);
+  if (text === undefined) return 0;
   let doc: unknown;
   try {
-    doc = JSON.parse((await pkg.read(file)).toString('utf8'));
+    doc = JSON.parse(text);
   } catch (e) {
     r.fail('proofs', `${file} is not valid JSON (${(e as Error).message})`);
     return 0;

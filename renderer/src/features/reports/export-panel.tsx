@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
 import { formatCount } from '../../lib/format';
 import { useServices } from '../../app/services-context';
-import { useReports } from './reports-store';
+import { useReports } from './use-reports';
 
 const PHASE_LABEL: Record<string, string> = {
   gathering: 'Gathering the sections',

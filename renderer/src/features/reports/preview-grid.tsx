@@ -2,7 +2,7 @@
 import type { ReportSectionCounts } from '../../../../core/api/report-types';
 import { Loading } from '../../components/spinner';
 import { formatCount } from '../../lib/format';
-import { useReports } from './reports-store';
+import { useReports } from './use-reports';
 
 const SECTIONS: { key: keyof ReportSectionCounts; label: string; criteria: string; tone?: (n: number) => 'warn' | 'bad' | undefined }[] = [
   { key: 'tenants', label: 'Tenants', criteria: 'CC6.1' },

@@ -11,7 +11,8 @@ import { PageHeader } from '../../components/page-header';
 import { useTenants } from '../tenants/tenants-store';
 import { ExportPanel } from './export-panel';
 import { PreviewGrid } from './preview-grid';
-import { lastDays, lastQuarter, quarterToDate, useReports, yearToDate } from './reports-store';
+import { lastDays, lastQuarter, quarterToDate, yearToDate } from './reports-store';
+import { useReports } from './use-reports';
 import './reports.css';
 
 const PRESETS = [

@@ -3,10 +3,9 @@
  * counts, and one export at a time. The export call runs until the package is written;
  * meanwhile the store polls `report.progress` with the id it chose, for the bar.
  */
-import { createStore, useStore } from 'zustand';
+import { createStore } from 'zustand';
 import type { ReportExportResult, ReportPreview, ReportProgressView } from '../../../../core/api/report-types';
 import type { KeywardenClient } from '../../../api/client';
-import { useServices } from '../../app/services-context';
 import { describeError, type ShownError } from '../../lib/errors';
 
 export interface ReportsState {
@@ -120,7 +119,3 @@ export function createReportsStore(client: KeywardenClient, options: { pollMs?: 
 }
 
 export type ReportsStore = ReturnType<typeof createReportsStore>;
-
-export function useReports<T>(selector: (s: ReportsState) => T): T {
-  return useStore(useServices().reports, selector);
-}
