@@ -7,8 +7,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
@@ -16,11 +15,7 @@ let s: Session;
 let aws: AwsFake;
 let key: FakeKeyInfo;
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const body = (await apiCall(s.host.port, method, input, s.host.token)).json() as { ok: boolean; value: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(s.host, method, input);
 
 beforeAll(async () => {
   aws = await startAwsFake();

@@ -9,19 +9,14 @@ import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackage } from '../../core/report/verify/verify-package';
-import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 const CALLS = 60_000;
 let browser: Browser;
 let s: Session;
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const body = (await apiCall(s.host.port, method, input, s.host.token)).json() as { ok: boolean; value: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(s.host, method, input);
 
 /** KMS calls over the last few days, written straight into the host's database (WAL: safe beside it). */
 function seedCalls(dataDir: string, slug: string, n: number): void {

@@ -5,19 +5,14 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 const ROWS = 12_000;
 let browser: Browser;
 let s: Session;
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const body = (await apiCall(s.host.port, method, input, s.host.token)).json() as { ok: boolean; value: T; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
-}
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(s.host, method, input);
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -94,7 +94,7 @@ export class StreamingTreeHash {
     this.addLatin1(Buffer.from(leafHash.buffer, leafHash.byteOffset, HASH_SIZE).toString('latin1'));
   }
 
-  /** A leaf hash as crypto.hash(..., 'latin1') returns it: 32 chars, each one byte. */
+  /** A leaf hash as crypto.hash(..., 'binary') returns it: 32 latin1 chars, one per byte. */
   addLatin1(leafHash: string): void {
     if (leafHash.length !== HASH_SIZE) throw new RangeError(`leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
     let h = leafHash;

@@ -34,6 +34,17 @@ describe('stored-hash log matches the RFC definitions', () => {
     }
   });
 
+  it('streaming from string digests (the verifier\'s path) gives the same roots as from Buffers', () => {
+    // Every leaf here has bytes >= 0x80, which a UTF-8 mix-up of the latin1 form would corrupt.
+    const stream = new StreamingTreeHash();
+    for (let n = 0; n <= MAX; n++) {
+      expect(stream.root().equals(roots[n] as Buffer)).toBe(true);
+      if (n < MAX) stream.addLatin1((leaves[n] as Buffer).toString('latin1'));
+    }
+    expect(leaves.every((l) => l.some((b) => b >= 0x80))).toBe(true);
+    expect(() => stream.addLatin1('short')).toThrow(RangeError);
+  });
+
   it('batched appends store the same tree as single appends', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 12 }), (batches) => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { apiCall } from '../../main/http-request';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web-host/server';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
@@ -75,4 +76,11 @@ export async function openSession(browser: Browser, options: { env?: NodeJS.Proc
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sets up state through the host's API (what the window would do), failing loudly on a refusal. */
+export async function callApi<T>(host: WebHost, method: string, input: unknown): Promise<T> {
+  const body = (await apiCall(host.port, method, input, host.token)).json() as { ok: boolean; value: T; error?: unknown };
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.value;
 }

@@ -4,7 +4,7 @@ import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { ErrorNotice } from '../../components/error-notice';
-import { Field } from '../../components/field';
+import { StepUpField } from '../../components/step-up-field';
 import { describeError, type ShownError } from '../../lib/errors';
 
 /** Manual unseal with step-up: the passphrase buys an unseal token (2 minutes), spent at once. */
@@ -50,16 +50,14 @@ export function UnsealDialog({ tenant, onClose }: { tenant: TenantView; onClose:
         <li>One unwrap of the active master key at the provider, now, instead of waiting for the next 30-second poll.</li>
         <li>If the KMS still refuses, the tenant stays sealed and the answer says why.</li>
       </ul>
-      <Field
-        label="Operator passphrase"
-        type="password"
+      <StepUpField
         value={passphrase}
         onChange={(v) => {
           setPassphrase(v);
           if (error) setError(null);
         }}
-        autoComplete="current-password"
-        hint="Step-up: buys a token valid for 2 minutes, used for this unseal only."
+        minutes={2}
+        action="this unseal"
         error={error?.code === 'step_up_invalid' ? error.message : undefined}
         disabled={busy}
       />

@@ -5,6 +5,7 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
+import { StepUpField } from '../../components/step-up-field';
 import { Loading } from '../../components/spinner';
 import { describeError, errorHeadline, type ShownError } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
@@ -114,16 +115,14 @@ export function RevokeDialog({ tenant, version, onClose }: { tenant: TenantView;
         error={error?.code === 'confirmation_mismatch' ? error.message : confirm.length > 0 && !tenant.slug.startsWith(confirm) ? 'Does not match the tenant slug' : undefined}
         disabled={busy}
       />
-      <Field
-        label="Operator passphrase"
-        type="password"
+      <StepUpField
         value={passphrase}
         onChange={(v) => {
           setPassphrase(v);
           if (wrongPassphrase) setError(null);
         }}
-        autoComplete="current-password"
-        hint="Step-up: buys a token valid for 2 minutes, used for this revocation only."
+        minutes={2}
+        action="this revocation"
         error={wrongPassphrase && error ? `${errorHeadline(error)}: ${error.message}` : undefined}
         disabled={busy}
       />

@@ -4,7 +4,7 @@ import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { ErrorNotice } from '../../components/error-notice';
-import { Field } from '../../components/field';
+import { StepUpField } from '../../components/step-up-field';
 import { describeError, errorHeadline, type ShownError } from '../../lib/errors';
 import { plural, providerLabel } from '../../lib/format';
 import { useKeys } from './keys-store';
@@ -61,16 +61,14 @@ export function RotateDialog({ tenant, onClose }: { tenant: TenantView; onClose:
         ) : null}
         <li>Rotation cannot be undone.</li>
       </ul>
-      <Field
-        label="Operator passphrase"
-        type="password"
+      <StepUpField
         value={passphrase}
         onChange={(v) => {
           setPassphrase(v);
           if (error) setError(null);
         }}
-        autoComplete="current-password"
-        hint="Step-up: buys a token valid for 5 minutes, used for this rotation only."
+        minutes={5}
+        action="this rotation"
         error={wrongPassphrase && error ? `${errorHeadline(error)}: ${error.message}` : error?.code === 'step_up_required' && !passphrase ? 'Enter the passphrase to continue' : undefined}
         disabled={busy}
       />
