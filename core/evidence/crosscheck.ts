@@ -9,7 +9,7 @@ import { keySuffix } from '../engine/redact';
 import { diagnose, healthOf, type CoverageTally } from './coverage';
 import { Interner, Matcher, OPERATION_CODES, opCode, type GroupInfo, type MatchedBy } from './matcher';
 import { deliveryDelayMs, type EvidenceSettings } from './settings';
-import type { EvidenceStore, SourceRow } from './store';
+import { MATCHED_BY_CODES, type EvidenceStore, type SourceRow } from './store';
 import { Timeline } from './timeline';
 import { appOperation, EVIDENCE_CLASSES, isCloudProvider, type EvidenceClass, type EvidenceOperation } from './types';
 
@@ -30,8 +30,7 @@ export interface CrosscheckOutcome {
 }
 
 const CLASS_CODE = new Map(EVIDENCE_CLASSES.map((c, i) => [c, i]));
-const MATCHED_BY: readonly (MatchedBy | null)[] = [null, 'correlation_id', 'request_id', 'fallback'];
-const BATCH = 10_000;
+const MATCHED_BY: readonly (MatchedBy | null)[] = MATCHED_BY_CODES;
 
 /** `at` (UTC ISO text) as epoch milliseconds, computed by SQLite. */
 const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER)';
@@ -195,19 +194,15 @@ export function runCrosscheck(db: Database, store: EvidenceStore, input: Crossch
       coverage: JSON.stringify(coverage),
       timeline: JSON.stringify(timelineView),
     });
-    const batch: Parameters<EvidenceStore['insertResults']>[1] = [];
-    for (let i = 0; i < results.n; i++) {
+    store.insertResults(id, results.n, (i, row) => {
+      const callId = results.call[i]!;
       const ev = results.event[i]!;
-      batch.push({
-        seq: i + 1,
-        cls: EVIDENCE_CLASSES[results.cls[i]!]!,
-        callId: results.call[i]! >= 0 ? results.call[i]! : null,
-        eventRow: ev >= 0 ? eventRows[ev]! : null,
-        matchedBy: MATCHED_BY[results.by[i]!] ?? null,
-      });
-      if (batch.length === BATCH) store.insertResults(id, batch.splice(0));
-    }
-    store.insertResults(id, batch);
+      row.seq = i + 1;
+      row.cls = results.cls[i]!;
+      row.callId = callId >= 0 ? callId : null;
+      row.eventRow = ev >= 0 ? eventRows[ev]! : null;
+      row.matchedBy = results.by[i]!;
+    });
     store.pruneOldResults();
     return id;
   })();

@@ -47,14 +47,21 @@ export interface GroupInfo {
 export class Interner {
   private readonly map = new Map<string, number>();
   readonly values: string[] = [];
+  private last: string | null = null;
+  private lastId = -1;
   id(s: string | null): number {
     if (s === null) return -1;
+    // Rows come in runs of the same principal: comparing with the last one is cheaper
+    // than hashing a fresh string for the map.
+    if (s === this.last) return this.lastId;
     let i = this.map.get(s);
     if (i === undefined) {
       i = this.values.length;
       this.map.set(s, i);
       this.values.push(s);
     }
+    this.last = s;
+    this.lastId = i;
     return i;
   }
 }

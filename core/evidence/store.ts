@@ -1,6 +1,6 @@
 /** The evidence tables (migration 005) behind one small class over the better-sqlite3 Database. */
 import type { Database, Statement } from 'better-sqlite3';
-import type { NormalizedEvent } from './types';
+import { EVIDENCE_CLASSES, type NormalizedEvent } from './types';
 
 export interface SourceRow {
   source_id: string;
@@ -34,11 +34,20 @@ export interface RunRow {
 
 export interface ResultInsert {
   seq: number;
-  cls: string;
+  /** Index into EVIDENCE_CLASSES. */
+  cls: number;
   callId: number | null;
   eventRow: number | null;
-  matchedBy: string | null;
+  /** Index into MATCHED_BY_CODES (0: not matched). */
+  matchedBy: number;
 }
+
+export const MATCHED_BY_CODES = [null, 'correlation_id', 'request_id', 'fallback'] as const;
+// Result rows are bound as small codes and spelled out by SQLite: binding a million
+// strings costs more. An unknown code gives NULL, which the table's constraints refuse.
+const CLASS_SQL = `CASE ? ${EVIDENCE_CLASSES.map((c, i) => `WHEN ${i} THEN '${c}'`).join(' ')} END`;
+const MATCHED_BY_SQL = `CASE ? ${MATCHED_BY_CODES.flatMap((b, i) => (b ? [`WHEN ${i} THEN '${b}'`] : [])).join(' ')} END`;
+const RESULT_VALUES = `(?, ?, ${CLASS_SQL}, ?, ?, ${MATCHED_BY_SQL})`;
 
 const RESULT_CHUNK = 200;
 
@@ -60,10 +69,10 @@ export class EvidenceStore {
         provider_operation = excluded.provider_operation, principal = excluded.principal, source_address = excluded.source_address,
         user_agent = excluded.user_agent, correlation_id = excluded.correlation_id, request_id = excluded.request_id,
         outcome = excluded.outcome, error_code = excluded.error_code, raw = excluded.raw, fetched_at = excluded.fetched_at`);
-    this.insertResult = db.prepare('INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertResult = db.prepare(`INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${RESULT_VALUES}`);
     // Many rows per statement: a million results are written several times faster.
     this.insertResultChunk = db.prepare(
-      `INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${Array(RESULT_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${Array(RESULT_CHUNK).fill(RESULT_VALUES).join(', ')}`,
     );
   }
 
@@ -128,21 +137,29 @@ export class EvidenceStore {
     this.db.prepare('UPDATE evidence_runs SET counts = ?, coverage = ?, timeline = ? WHERE id = ?').run(counts, coverage, timeline, id);
   }
 
-  /** Writes result rows; the caller wraps batches in a transaction. */
-  insertResults(runId: number, rows: ResultInsert[]): void {
+  /**
+   * Writes `count` result rows, filling one reused ResultInsert per row (a million rows
+   * allocate nothing); the caller holds the transaction.
+   */
+  insertResults(runId: number, count: number, fill: (i: number, row: ResultInsert) => void): void {
+    const row: ResultInsert = { seq: 0, cls: 0, callId: null, eventRow: null, matchedBy: 0 };
+    const params: unknown[] = new Array<unknown>(RESULT_CHUNK * 6);
     let i = 0;
-    const params: unknown[] = [];
-    for (; i + RESULT_CHUNK <= rows.length; i += RESULT_CHUNK) {
-      params.length = 0;
-      for (let j = i; j < i + RESULT_CHUNK; j++) {
-        const r = rows[j]!;
-        params.push(runId, r.seq, r.cls, r.callId, r.eventRow, r.matchedBy);
+    for (; i + RESULT_CHUNK <= count; i += RESULT_CHUNK) {
+      for (let j = 0, p = 0; j < RESULT_CHUNK; j++) {
+        fill(i + j, row);
+        params[p++] = runId;
+        params[p++] = row.seq;
+        params[p++] = row.cls;
+        params[p++] = row.callId;
+        params[p++] = row.eventRow;
+        params[p++] = row.matchedBy;
       }
       this.insertResultChunk.run(params);
     }
-    for (; i < rows.length; i++) {
-      const r = rows[i]!;
-      this.insertResult.run(runId, r.seq, r.cls, r.callId, r.eventRow, r.matchedBy);
+    for (; i < count; i++) {
+      fill(i, row);
+      this.insertResult.run(runId, row.seq, row.cls, row.callId, row.eventRow, row.matchedBy);
     }
   }
 

@@ -2,6 +2,7 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-rewrap-worker';
 import { migration003 } from './003-seal-drills';
 import { migration005 } from './005-evidence';
+import { migration006 } from './006-evidence-results-checks';
 
 export interface Migration {
   version: number;
@@ -10,5 +11,5 @@ export interface Migration {
 }
 
 /** In order; each runs in its own transaction and sets PRAGMA user_version. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005, migration006];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
