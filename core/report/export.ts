@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ReportExportResult, ReportPhase } from '../api/report-types';
 import { loadLogSigner } from '../audit/log-key-file';
 import { publicKeyFingerprint } from '../audit/tlog/log-key';
 import { isoAt } from '../clock';
@@ -39,7 +40,7 @@ export interface ExportRequest {
   out?: string;
 }
 
-export type ExportPhase = 'gathering' | 'writing_data' | 'rendering_pdf' | 'proving' | 'signing' | 'zipping' | 'done';
+export type ExportPhase = ReportPhase;
 
 export interface ExportProgress {
   phase: ExportPhase;
@@ -49,22 +50,8 @@ export interface ExportProgress {
   rows_total: number;
 }
 
-export interface ExportResult {
-  folder: string;
-  zip: string;
-  manifest_sha256: string;
-  files: number;
-  bytes: number;
-  period: { from: string; to: string };
-  tenant: string | null;
-  key_fingerprint: string;
-  checkpoint_tree_size: number;
-  cited_entries: number;
-  kms_calls: number;
-  audit_entries: number;
-  /** The audit entry recording this export. */
-  audit_seq: number;
-}
+/** The contract's result type: one definition, so the CLI, the window and the engine agree. */
+export type ExportResult = ReportExportResult;
 
 function databaseOf(kw: Keywarden) {
   if (!(kw.ctx.store instanceof SqliteStore)) throw new KeywardenError('internal', 'reports need the SQLite store');

@@ -3,24 +3,13 @@
  * keyset pages (never one open cursor, so other requests can use the connection between
  * pages), and the per-day aggregates the charts draw.
  */
+import type { KmsCallView } from '../../api/types';
 import { tenantClause, type ReportSource } from './source';
 
 export const PAGE_ROWS = 5000;
 
-export interface KmsCallOut {
-  id: number;
-  at: string;
-  tenant: string;
-  provider: string;
-  key_ref_suffix: string;
-  key_version: number;
-  operation: string;
-  correlation_id: string;
-  principal: string | null;
-  outcome: string;
-  error_message: string | null;
-  duration_ms: number;
-}
+/** A KMS call as the report lists it: the contract's view, with the tenant's slug in place of its id. */
+export type KmsCallOut = Omit<KmsCallView, 'tenant_id'> & { tenant: string };
 
 export interface AuditEntryOut {
   seq: number;
