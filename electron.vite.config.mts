@@ -17,7 +17,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: at('out/main'),
-      rolldownOptions: { input: { index: at('main/electron/index.ts') } },
+      // The audit log's page-verification thread is its own entry: out/main/audit-verify-worker.js.
+      rolldownOptions: { input: { index: at('main/electron/index.ts'), 'audit-verify-worker': at('core/audit/verify-worker.ts') } },
     },
   },
   preload: {

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './clock';
 import type { Caller } from './engine/audit-trail';
 import { AuditTrail } from './engine/audit-trail';
 import { AuditLedger } from './audit/audit-ledger';
+import type { ParallelVerifyOptions } from './audit/parallel-verify';
 import type { EngineContext } from './engine/context';
 import { KmsGateway } from './engine/kms-gateway';
 import { MasterKeyCache } from './engine/master-key-cache';
@@ -34,6 +35,8 @@ export interface KeywardenOptions {
   providerTimeoutMs?: number;
   /** better-sqlite3 native binding built for Electron's ABI, when running under Electron. */
   nativeBinding?: string;
+  /** How `audit verify` spreads over worker threads (the Electron main passes its built worker). */
+  auditVerify?: ParallelVerifyOptions;
   /** Who the engine acts as when it acts by itself. */
   system?: Caller;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
@@ -76,7 +79,10 @@ export class Keywarden {
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
     }, factories);
     const audit = new AuditTrail(this.store, clock);
-    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir);
+    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, {
+      ...options.auditVerify,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
     this.auditLog.attach(audit);
     this.ctx = {
       store: this.store,

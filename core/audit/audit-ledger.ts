@@ -16,7 +16,8 @@ import { CheckpointStore, type StoredCheckpoint } from './checkpoint-store';
 import { CheckpointWitness } from './checkpoint-witness';
 import { entryText } from './entry-text';
 import { loadLogSigner, PINNED_VERIFIER_KEY_META, type LogSigner } from './log-key-file';
-import { verifyAuditLog, type LogVerifyInput, type TrustedCheckpoint } from './log-verifier';
+import { verifyAuditLog, verifyRowByRow, type LogVerifyInput, type TrustedCheckpoint } from './log-verifier';
+import { verifyInParallel, type ParallelVerifyOptions } from './parallel-verify';
 import { formatCheckpoint, type Checkpoint } from './tlog/checkpoint';
 import { keyIdHex, parseVerifierKey, publicKeyFingerprint } from './tlog/log-key';
 import { MerkleLog } from './tlog/merkle-log';
@@ -39,6 +40,8 @@ export class AuditLedger {
     private readonly store: KeyringStore,
     private readonly clock: Clock,
     private readonly dataDir: string,
+    /** How `verify` spreads over threads (parallel-verify.ts). */
+    readonly parallel: ParallelVerifyOptions = {},
   ) {
     this.tree = new MerkleLog(new SqliteTreeHashStore(db));
     this.#checkpoints = new CheckpointStore(db);
@@ -218,8 +221,26 @@ export class AuditLedger {
     return { bundle, verdict: verifyProofBundle(bundle, vkey), verifier_key: vkey };
   }
 
-  /** Re-hashes the whole log, checks it against every checkpoint and the witness file. */
-  verify(): ChainVerification {
+  /**
+   * Re-hashes the whole log, checks it against every checkpoint and the witness file.
+   * Large logs are hashed on worker threads; whatever they do not prove good is
+   * verified again in this thread, which names the first bad entry.
+   */
+  async verify(): Promise<ChainVerification> {
+    const input = this.verificationInput();
+    const outcome = await verifyInParallel(input, this.parallel);
+    if (outcome === 'not_run') return verifyAuditLog(input);
+    if (outcome === 'not_proved') return verifyRowByRow(input);
+    return outcome;
+  }
+
+  /** The same verification, all in this thread. */
+  verifyInThread(): ChainVerification {
+    return verifyAuditLog(this.verificationInput());
+  }
+
+  /** What a verification works from: checkpoints with their signatures already checked. */
+  verificationInput(): LogVerifyInput {
     const vkey = this.store.getMeta(PINNED_VERIFIER_KEY_META);
     const stored = this.#checkpoints.all();
     const witnessText = this.#witness.read();
@@ -249,6 +270,6 @@ export class AuditLedger {
       }
     }
     input.checkpoints = trusted;
-    return verifyAuditLog(input);
+    return input;
   }
 }

@@ -1,86 +1,40 @@
 /**
- * Full verification of the audit log in one pass over the stored rows: the hash chain
- * (names an edited, deleted, reordered or inserted entry), the RFC 9162 tree re-derived
- * from the entries (compared with every signed checkpoint at its size, and with the
- * stored tree), and the newest checkpoint's size (a truncated tail). Rows are read raw
- * and hashed as stored (entry-text.ts): no JSON parsing on the hot path.
+ * Full verification of the audit log: the hash chain (names an edited, deleted,
+ * reordered or inserted entry), the RFC 9162 tree re-derived from the entries (compared
+ * with every signed checkpoint at its size, and with the stored tree), and the newest
+ * checkpoint's size (a truncated tail). A good log is proved good page by page
+ * (paged-verify.ts); the row-by-row scan here runs when that fails, to name the first
+ * bad entry. Rows are hashed as stored (entry-text.ts): no JSON parsing.
  */
-import { hash } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import type { LogCheckSummary } from '../api/audit-types';
 import type { ChainVerification } from '../api/types';
+import { EntryHasher, FAST_ROW, HEX_HASH } from './entry-hasher';
 import { entryText, type AuditColumns } from './entry-text';
 import { shortHex } from './tlog/encoding';
 import { HASH_SIZE } from './tlog/hash';
 import { StreamingTreeHash } from './tlog/merkle';
-import type { MerkleLog } from './tlog/merkle-log';
-import type { Checkpoint } from './tlog/checkpoint';
+import { verifyPagesInThread } from './paged-verify';
+import { latestCheckpointView, type LogVerifyInput, type TrustedCheckpoint } from './verify-input';
+
+export type { LogVerifyInput, TrustedCheckpoint } from './verify-input';
 
 export const GENESIS = Buffer.alloc(HASH_SIZE);
 const GENESIS_HEX = GENESIS.toString('hex');
 
-/** A checkpoint whose signature was already checked (or the reason it failed). */
-export interface TrustedCheckpoint {
-  checkpoint: Checkpoint;
-  created_at: string | null;
-  source: 'database' | 'witness';
-}
-
-export interface LogVerifyInput {
-  db: Database;
-  tree: MerkleLog;
-  /** Signature-checked checkpoints, any order. */
-  checkpoints: readonly TrustedCheckpoint[];
-  /** A checkpoint that failed its signature check: reported as such. */
-  badCheckpoint?: { tree_size: number | null; reason: string; source: 'database' | 'witness' };
-  pageSize?: number;
-}
-
 type Row = [number, string, string, string, string, string | null, string, Buffer];
 const ROW_COLUMNS = 'seq, at, actor, address, action, tenant_id, payload, entry_hash';
-
-/**
- * The hot scan has SQLite assemble each row as ONE string, `<seq> <canonical JSON><hex
- * entry hash>` (json_quote escapes as JSON.stringify does for the strings SQLite holds):
- * one value per row instead of eight, and no Buffer per row, which is most of the cost of
- * reading a million rows. entry-text.ts stays the reference: a row whose fast form does
- * not check out is re-read column by column before anything is reported. prev_hash is
- * left out: the entry hash covers it; it is read only to word a failure.
- */
-export const FAST_ROW =
-  `seq || ' ' || '{"action":' || json_quote(action) || ',"actor":' || json_quote(actor) || ',"address":' || json_quote(address) || ` +
-  `',"at":' || json_quote(at) || ',"payload":' || payload || ',"seq":' || seq || ',"tenant_id":' || json_quote(tenant_id) || '}' || lower(hex(entry_hash))`;
-const HEX_HASH = HASH_SIZE * 2;
-
-/**
- * Hashes one entry twice from one scratch buffer: [prev hash | entry] for the chain, then
- * [0x00 | entry] for the leaf by writing 0x00 over prev's last byte. Digests come back as
- * strings (hex for the chain, compared with the stored hex; latin1 for the leaf, fed to
- * the tree): crypto.hash returns a string two to three times faster than a Buffer.
- */
-class EntryHasher {
-  #buf = Buffer.allocUnsafe(4096);
-  /** The leaf hash (latin1) of the entry last passed to `chainHex`. */
-  leaf = '';
-
-  /** SHA-256(prev || entry) in hex; sets `leaf` to SHA-256(0x00 || entry). */
-  chainHex(prevHex: string, text: string): string {
-    if (HASH_SIZE + text.length * 3 > this.#buf.length) this.#buf = Buffer.allocUnsafe((HASH_SIZE + text.length * 3) * 2);
-    const buf = this.#buf;
-    buf.write(prevHex, 0, HASH_SIZE, 'hex');
-    const end = HASH_SIZE + buf.write(text, HASH_SIZE, 'utf8');
-    const chain = hash('sha256', buf.subarray(0, end), 'hex');
-    buf[HASH_SIZE - 1] = 0x00;
-    this.leaf = hash('sha256', buf.subarray(HASH_SIZE - 1, end), 'binary');
-    return chain;
-  }
-}
 
 function columns(r: Row): AuditColumns {
   return { seq: r[0], at: r[1], actor: r[2], address: r[3], action: r[4], tenant_id: r[5], payload: r[6] };
 }
 
+/** The fast paged proof first; the row-by-row scan, which names what is wrong, only if it fails. */
 export function verifyAuditLog(input: LogVerifyInput): ChainVerification {
+  return verifyPagesInThread(input) ?? verifyRowByRow(input);
+}
+
+export function verifyRowByRow(input: LogVerifyInput): ChainVerification {
   const pageSize = input.pageSize ?? 10_000;
   const page: Statement<[number, number], string> = input.db.prepare<[number, number], string>(`SELECT ${FAST_ROW} FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?`).pluck();
   const referenceRow = input.db.prepare<[number], Row>(`SELECT ${ROW_COLUMNS} FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT 1`).raw();
@@ -98,9 +52,7 @@ export function verifyAuditLog(input: LogVerifyInput): ChainVerification {
   const summary = (): LogCheckSummary => ({
     root: tree.root().toString('base64'),
     checkpoints_checked: checked,
-    latest_checkpoint: latest
-      ? { tree_size: latest.checkpoint.treeSize, root_hash: latest.checkpoint.rootHash.toString('base64'), created_at: latest.created_at, source: latest.source }
-      : null,
+    latest_checkpoint: latestCheckpointView(latest),
   });
   const fail = (seq: number, reason: string): ChainVerification => ({ ok: false, entries: count, first_bad_seq: seq, reason, ...summary() });
 

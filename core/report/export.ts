@@ -92,7 +92,7 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
   const src: ReportSource = { db, period, tenant, snapshot: { ...takeSnapshot(db), auditSeq: anchor.treeSize } };
   const sections = gatherSections(src);
   const cited = citedSeqs(sections);
-  const chain = kw.auditLog.verify();
+  const chain = await kw.auditLog.verify();
   const model: ReportModel = {
     scope: {
       generated_at: isoAt(ctx.clock),

@@ -67,7 +67,14 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
 
   const binding = chooseNativeBinding({ appRoot, electronVersion: options.electronVersion, platform: process.platform, arch: process.arch, exists: (f) => fs.existsSync(f) });
   if (binding.kind === 'missing') throw new Error(binding.message);
-  const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}) });
+  // The audit verify's threads run the worker built beside this bundle; without it, verify stays in this thread.
+  const verifyWorker = path.join(outDir, 'main', 'audit-verify-worker.js');
+  const kw = openKeywarden({
+    dataDir: options.dataDir,
+    env: options.env ?? process.env,
+    auditVerify: { worker: fs.existsSync(verifyWorker) ? { file: verifyWorker } : null },
+    ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
+  });
 
   // Rewrap runs here in the main process, yielding after every batch: the window (its own process) never waits on it.
   const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');

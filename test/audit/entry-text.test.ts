@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../core/audit/canonical-json';
 import { entryText } from '../../core/audit/entry-text';
-import { FAST_ROW } from '../../core/audit/log-verifier';
+import { FAST_ROW } from '../../core/audit/entry-hasher';
 import { rowToEntry } from '../../core/engine/audit-trail';
 import type { AuditRow } from '../../core/store/rows';
 import { makeFixture, rawDb } from '../support/engine-fixture';
@@ -17,7 +17,7 @@ const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0000
 const payload = fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => !/secret|token|key|pass|dek|credential|plaintext/i.test(k)), fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 })), { maxKeys: 5 });
 
 describe('entry text without parsing', () => {
-  it('equals canonicalJson(entry), in JS and in SQLite, and the log verifies', () => {
+  it('equals canonicalJson(entry), in JS and in SQLite, and the log verifies', async () => {
     const fx = makeFixture();
     const db = rawDb(fx);
     const fast = db.prepare<[number], string>(`SELECT ${FAST_ROW} FROM audit_log WHERE seq = ?`).pluck();
@@ -33,6 +33,6 @@ describe('entry text without parsing', () => {
       }),
       { numRuns: 150 },
     );
-    expect(fx.kw.auditLog.verify()).toMatchObject({ ok: true, entries: fx.kw.auditLog.tree.size() });
+    expect(await fx.kw.auditLog.verify()).toMatchObject({ ok: true, entries: fx.kw.auditLog.tree.size() });
   });
 });

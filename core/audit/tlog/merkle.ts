@@ -105,10 +105,25 @@ export class StreamingTreeHash {
   }
 
   root(): Buffer {
-    const stack = this.#stack;
-    if (stack.length === 0) return emptyTreeHash();
-    let h = stack[stack.length - 1] as string;
-    for (let i = stack.length - 2; i >= 0; i--) h = this.#nodeHash(stack[i] as string, h);
+    return this.rootWith([]);
+  }
+
+  /** The right edge (perfect subtrees, largest first) as latin1 strings: a copy. */
+  compactRange(): string[] {
+    return [...this.#stack];
+  }
+
+  /**
+   * The root of this tree followed by `tail`, the compact range of the leaves after it.
+   * Correct when this tree's size is a multiple of 2^tail[0]'s height (the caller feeds
+   * whole aligned pages of a power-of-two size, so every tail subtree is smaller than
+   * every subtree here): the RFC 9162 root folds the right edge from the right.
+   */
+  rootWith(tail: readonly string[]): Buffer {
+    const edge = tail.length === 0 ? this.#stack : [...this.#stack, ...tail];
+    if (edge.length === 0) return emptyTreeHash();
+    let h = edge[edge.length - 1] as string;
+    for (let i = edge.length - 2; i >= 0; i--) h = this.#nodeHash(edge[i] as string, h);
     return Buffer.from(h, 'latin1');
   }
 
