@@ -17,8 +17,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: at('out/main'),
-      // The audit log's page-verification thread is its own entry: out/main/audit-verify-worker.js.
-      rolldownOptions: { input: { index: at('main/electron/index.ts'), 'audit-verify-worker': at('core/audit/verify-worker.ts') } },
+      // The engine's worker threads (audit verify, cross-check) are their own entry: out/main/engine-worker.js.
+      rolldownOptions: { input: { index: at('main/electron/index.ts'), 'engine-worker': at('core/workers/engine-worker.ts') } },
     },
   },
   preload: {

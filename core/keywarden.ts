@@ -10,6 +10,7 @@ import type { Caller } from './engine/audit-trail';
 import { AuditTrail } from './engine/audit-trail';
 import { AuditLedger } from './audit/audit-ledger';
 import type { ParallelVerifyOptions } from './audit/parallel-verify';
+import { sourceWorkerEntry, type WorkerEntry } from './workers/launch';
 import type { EngineContext } from './engine/context';
 import { KmsGateway } from './engine/kms-gateway';
 import { MasterKeyCache } from './engine/master-key-cache';
@@ -35,8 +36,16 @@ export interface KeywardenOptions {
   providerTimeoutMs?: number;
   /** better-sqlite3 native binding built for Electron's ABI, when running under Electron. */
   nativeBinding?: string;
-  /** How `audit verify` spreads over worker threads (the Electron main passes its built worker). */
-  auditVerify?: ParallelVerifyOptions;
+  /**
+   * The engine's worker threads (audit verify, large cross-checks) run this entry; null
+   * keeps all work in this thread. Default: the TypeScript source through tsx, when
+   * present. The Electron main passes the entry built beside its bundle.
+   */
+  worker?: WorkerEntry | null;
+  /** How `audit verify` spreads over worker threads. */
+  auditVerify?: Omit<ParallelVerifyOptions, 'worker' | 'nativeBinding'>;
+  /** Cross-checks over tables of at least this many calls and records run on a worker. */
+  crosscheckOffThreadMinRows?: number;
   /** Who the engine acts as when it acts by itself. */
   system?: Caller;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
@@ -79,10 +88,11 @@ export class Keywarden {
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
     }, factories);
     const audit = new AuditTrail(this.store, clock);
-    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, {
-      ...options.auditVerify,
+    const threads = {
+      ...(options.worker !== undefined ? { worker: options.worker } : {}),
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    });
+    };
+    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, { ...options.auditVerify, ...threads });
     this.auditLog.attach(audit);
     this.ctx = {
       store: this.store,
@@ -96,6 +106,11 @@ export class Keywarden {
     this.evidence = new EvidenceService({
       db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
       ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
+      offThread: {
+        entry: options.worker === undefined ? sourceWorkerEntry() : options.worker,
+        nativeBinding: options.nativeBinding,
+        ...(options.crosscheckOffThreadMinRows !== undefined ? { minRows: options.crosscheckOffThreadMinRows } : {}),
+      },
     });
   }
 

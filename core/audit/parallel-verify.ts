@@ -9,22 +9,14 @@
  * a database other threads cannot open (in memory), it answers null and the caller
  * verifies in its own thread, which names the first bad entry.
  */
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ChainVerification } from '../api/types';
 import type { PageRequest, PageResult } from './page-check';
 import { DEFAULT_PAGE_SIZE, planPages, stitchPages, type GoodPage } from './paged-verify';
 import type { LogVerifyInput } from './verify-input';
-import type { VerifyWorkerData } from './verify-worker';
-
-/** Where the worker entry lives: built JavaScript, or the TypeScript source plus tsx's require hook. */
-export interface VerifyWorkerEntry {
-  file: string;
-  register?: string;
-}
+import type { AuditVerifyJob } from '../workers/engine-worker';
+import { resolveWorkerEntry, startWorker, type WorkerEntry } from '../workers/launch';
 
 export interface ParallelVerifyOptions {
   /** Threads to use; below 2 the parallel path is off. Default: the cores, at most 4. */
@@ -34,8 +26,8 @@ export interface ParallelVerifyOptions {
   /** Entries per page, a power of two. */
   pageSize?: number;
   nativeBinding?: string;
-  /** The worker entry; null turns the parallel path off. Default: the source beside this file, run through tsx. */
-  worker?: VerifyWorkerEntry | null;
+  /** The worker entry; null turns the parallel path off. Default: the TypeScript source, run through tsx. */
+  worker?: WorkerEntry | null;
 }
 
 const DEFAULT_MIN_ENTRIES = 100_000;
@@ -43,24 +35,6 @@ const DEFAULT_MIN_ENTRIES = 100_000;
 /** One per core, at most 4: past that, SQLite reads and the stitching on this thread bound it. */
 export function defaultVerifyThreads(): number {
   return Math.min(4, os.availableParallelism());
-}
-
-/** The TypeScript worker beside this module, when tsx is installed (development, tests, the CLI). */
-export function sourceVerifyWorker(): VerifyWorkerEntry | null {
-  // dirname(__filename), not __dirname: tsx's ESM loader sets __dirname to a data: URL.
-  const file = path.join(path.dirname(__filename), 'verify-worker.ts');
-  if (!fs.existsSync(file)) return null;
-  try {
-    return { file, register: createRequire(__filename).resolve('tsx/cjs') };
-  } catch {
-    return null;
-  }
-}
-
-function startWorker(entry: VerifyWorkerEntry, data: VerifyWorkerData): Worker {
-  if (!entry.register) return new Worker(entry.file, { workerData: data });
-  const boot = `require(${JSON.stringify(entry.register)}); require(${JSON.stringify(entry.file)});`;
-  return new Worker(boot, { eval: true, workerData: data });
 }
 
 /**
@@ -73,20 +47,20 @@ export type ParallelOutcome = ChainVerification | 'not_run' | 'not_proved';
 export async function verifyInParallel(input: LogVerifyInput, options: ParallelVerifyOptions = {}): Promise<ParallelOutcome> {
   const threads = options.threads ?? defaultVerifyThreads();
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const entry = options.worker === undefined ? sourceVerifyWorker() : options.worker;
+  const entry = resolveWorkerEntry(options.worker);
   if (threads < 2 || !entry || input.db.memory) return 'not_run';
   // Everything the pages are compared against is read now, before any thread starts.
   const plan = planPages(input, pageSize);
   if (!plan) return 'not_proved';
   if (plan.size < (options.minEntries ?? DEFAULT_MIN_ENTRIES)) return 'not_run';
-  const data: VerifyWorkerData = { dbFile: input.db.name, pageSize, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+  const data: AuditVerifyJob = { job: 'audit-verify', dbFile: input.db.name, pageSize, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
   const results = await runPages(entry, data, plan.pages, threads);
   if (typeof results === 'string') return results;
   return stitchPages(plan, results) ?? 'not_proved';
 }
 
 /** Hands pages to `threads` workers as each finishes one; stops at the first bad page or failed worker. */
-function runPages(entry: VerifyWorkerEntry, data: VerifyWorkerData, pages: readonly PageRequest[], threads: number): Promise<GoodPage[] | 'not_run' | 'not_proved'> {
+function runPages(entry: WorkerEntry, data: AuditVerifyJob, pages: readonly PageRequest[], threads: number): Promise<GoodPage[] | 'not_run' | 'not_proved'> {
   return new Promise((resolve) => {
     const results: GoodPage[] = new Array<GoodPage>(pages.length);
     const workers: Worker[] = [];

@@ -9,7 +9,8 @@ import type { AuditTrail, Caller } from '../engine/audit-trail';
 import { requireTenant } from '../engine/tenant-lookup';
 import { invalidInput, KeywardenError } from '../errors';
 import type { KeyringStore } from '../store/keyring-store';
-import { runCrosscheck } from './crosscheck';
+import { runCrosscheck, type CrosscheckInput, type CrosscheckOutcome } from './crosscheck';
+import { crosscheckOffThread } from './crosscheck-thread';
 import { EvidenceFetcher } from './fetcher';
 import type { ReaderOptions } from './readers/build';
 import type { Pacer } from './readers/pacer';
@@ -17,6 +18,7 @@ import { readResults, runView } from './results';
 import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './settings';
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
+import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
 export interface EvidenceServiceDeps {
@@ -27,7 +29,12 @@ export interface EvidenceServiceDeps {
   env: Record<string, string | undefined>;
   userAgent: string;
   readers?: ReaderOptions;
+  /** Cross-checks over this many stored calls and records run on a worker thread. */
+  /** Where large cross-checks run instead of this thread; absent or a null entry: here. */
+  offThread?: { entry: WorkerEntry | null; nativeBinding?: string | undefined; minRows?: number };
 }
+
+const DEFAULT_OFF_THREAD_MIN_ROWS = 50_000;
 
 /** A cross-check period longer than this is refused (CloudTrail keeps 90 days). */
 const MAX_PERIOD_MS = 366 * 86_400_000;
@@ -83,20 +90,23 @@ export class EvidenceService {
     return { cancelled: this.fetcher.cancel() };
   }
 
-  crosscheck(input: { from: string; to: string; tenant?: string | undefined }, caller: Caller): EvidenceRunView {
+  /** One cross-check at a time: each reads and rewrites the results of the whole period. */
+  #crosscheckQueue: Promise<unknown> = Promise.resolve();
+
+  crosscheck(input: { from: string; to: string; tenant?: string | undefined }, caller: Caller): Promise<EvidenceRunView> {
+    const run = this.#crosscheckQueue.then(() => this.#crosscheck(input, caller));
+    this.#crosscheckQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #crosscheck(input: { from: string; to: string; tenant?: string | undefined }, caller: Caller): Promise<EvidenceRunView> {
     const fromMs = Date.parse(input.from);
     const toMs = Date.parse(input.to);
     if (!(toMs > fromMs)) throw invalidInput('to', 'must be after from');
     if (toMs - fromMs > MAX_PERIOD_MS) throw invalidInput('to', 'the period may be at most 366 days');
     const tenant = input.tenant ? requireTenant(this.deps.keyring, input.tenant) : undefined;
-    const out = runCrosscheck(this.deps.db, this.store, {
-      fromMs,
-      toMs,
-      tenantId: tenant?.id,
-      nowMs: this.deps.clock.now(),
-      settingsOf: this.settingsOf,
-      slugOf: this.slugOf,
-    });
+    const base = { fromMs, toMs, tenantId: tenant?.id, nowMs: this.deps.clock.now() };
+    const out = (await this.#offThread(base)) ?? runCrosscheck(this.deps.db, this.store, { ...base, settingsOf: this.settingsOf, slugOf: this.slugOf });
     const nonZero = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0)) as Partial<Record<EvidenceClass, number>>;
     this.deps.audit.append(caller, 'evidence.crosscheck', tenant?.id ?? null, {
       run_id: out.runId,
@@ -106,6 +116,27 @@ export class EvidenceService {
       counts: nonZero,
     });
     return runView(this.store.run(out.runId)!, this.slugOf);
+  }
+
+  /** The run on a worker when the tables are large and a worker can start; null otherwise. */
+  async #offThread(base: Omit<CrosscheckInput, 'settingsOf' | 'slugOf'>): Promise<CrosscheckOutcome | null> {
+    const o = this.deps.offThread;
+    const entry = o?.entry ?? null;
+    const db = this.deps.db;
+    if (!entry || db.memory) return null;
+    // The tables' sizes bound the work; max(id) is one index seek each.
+    const rows = ['kms_calls', 'provider_events'].reduce((n, t) => n + ((db.prepare(`SELECT max(id) FROM ${t}`).pluck().get() as number | null) ?? 0), 0);
+    if (rows < (o?.minRows ?? DEFAULT_OFF_THREAD_MIN_ROWS)) return null;
+    const tenants = this.deps.keyring.listTenants();
+    return crosscheckOffThread(entry, {
+      dbFile: db.name,
+      ...(o?.nativeBinding ? { nativeBinding: o.nativeBinding } : {}),
+      input: {
+        ...base,
+        settings: Object.fromEntries(tenants.map((t) => [t.id, this.settingsOf(t.id)])),
+        slugs: Object.fromEntries(tenants.map((t) => [t.id, t.slug])),
+      },
+    });
   }
 
   results(input: { run_id?: number | undefined; class?: EvidenceClass | undefined; provider?: string | undefined; tenant?: string | undefined; q?: string | undefined; after_seq?: number | undefined; limit: number }): EvidenceResultsPage {

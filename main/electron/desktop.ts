@@ -10,6 +10,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
+import { BUILT_WORKER_FILE } from '../../core/workers/launch';
 import { startHostRewrap } from '../background-rewrap';
 import { startSealMonitor } from '../../core/seal/host';
 import { PRODUCT_NAME, resolveDataDir } from '../data-dir';
@@ -67,12 +68,12 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
 
   const binding = chooseNativeBinding({ appRoot, electronVersion: options.electronVersion, platform: process.platform, arch: process.arch, exists: (f) => fs.existsSync(f) });
   if (binding.kind === 'missing') throw new Error(binding.message);
-  // The audit verify's threads run the worker built beside this bundle; without it, verify stays in this thread.
-  const verifyWorker = path.join(outDir, 'main', 'audit-verify-worker.js');
+  // The engine's threads run the worker built beside this bundle; without it, all work stays in this thread.
+  const worker = path.join(outDir, 'main', BUILT_WORKER_FILE);
   const kw = openKeywarden({
     dataDir: options.dataDir,
     env: options.env ?? process.env,
-    auditVerify: { worker: fs.existsSync(verifyWorker) ? { file: verifyWorker } : null },
+    worker: fs.existsSync(worker) ? { file: worker } : null,
     ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
   });
 

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PageChecker } from '../../core/audit/page-check';
 import { verifyPagesInThread } from '../../core/audit/paged-verify';
-import { sourceVerifyWorker, verifyInParallel, type ParallelVerifyOptions } from '../../core/audit/parallel-verify';
+import { verifyInParallel, type ParallelVerifyOptions } from '../../core/audit/parallel-verify';
+import { sourceWorkerEntry } from '../../core/workers/launch';
 import { verifyRowByRow } from '../../core/audit/log-verifier';
 import { AuditLedger } from '../../core/audit/audit-ledger';
 import { ManualClock } from '../../core/clock';
@@ -32,7 +33,7 @@ function grow(fx: Fixture, size: number, checkpointsAt: readonly number[] = []):
   }
 }
 
-const threads = (over: Partial<ParallelVerifyOptions> = {}): ParallelVerifyOptions => ({ threads: 2, minEntries: 0, pageSize: 64, worker: sourceVerifyWorker(), ...over });
+const threads = (over: Partial<ParallelVerifyOptions> = {}): ParallelVerifyOptions => ({ threads: 2, minEntries: 0, pageSize: 64, worker: sourceWorkerEntry(), ...over });
 
 describe('pages proved on worker threads', () => {
   it('give the row-by-row verdict on a good log, checkpoints inside pages and on their edges', async () => {
@@ -81,7 +82,7 @@ describe('pages proved on worker threads', () => {
     const fx = makeFixture();
     grow(fx, 200, [100]);
     const input = fx.kw.auditLog.verificationInput();
-    expect(await verifyInParallel(input, threads({ worker: { file: '/nonexistent/audit-verify-worker.js' } }))).toBe('not_run');
+    expect(await verifyInParallel(input, threads({ worker: { file: '/nonexistent/engine-worker.js' } }))).toBe('not_run');
     expect(await verifyInParallel(input, threads({ worker: { file: __filename.replace(/\.test\.ts$/, '.missing.js') } }))).toBe('not_run');
     expect(await verifyInParallel(input, threads({ threads: 1 }))).toBe('not_run');
     expect(await verifyInParallel(input, threads({ minEntries: 201 }))).toBe('not_run');

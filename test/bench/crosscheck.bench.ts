@@ -25,7 +25,7 @@ const SPACING_S = 0.05;
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ROLE = 'arn:aws:sts::111122223333:assumed-role/KeywardenKMSAccess/keywarden';
 
-function generate(db: Db, n: number): void {
+export function generate(db: Db, n: number): void {
   db.prepare("INSERT INTO tenants VALUES ('t1', 'bench', 'customer_kms', 'aws', ?, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', NULL, NULL, 0)").run(KEY);
   db.prepare("INSERT INTO evidence_sources (source_id, tenant_id, provider, key_ref, read_until, last_fetch_state) VALUES ('src_bench', 't1', 'aws', ?, '2027-01-01T00:00:00.000Z', 'done')").run(KEY);
   const cte = 'WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < @n - 1)';

@@ -1,0 +1,88 @@
+/**
+ * Large cross-checks run on a worker thread, so the host that serves the window keeps
+ * answering: the run stored there is the run this thread would have stored, and a
+ * worker that cannot start leaves the work here.
+ */
+import fs from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openKeywarden, type Keywarden, type KeywardenOptions } from '../../core/keywarden';
+import { generate } from '../bench/crosscheck.bench';
+import { CALLER, tempDir } from '../support/engine-fixture';
+
+const PERIOD = { from: '2026-01-04T23:00:00.000Z', to: '2026-01-05T01:00:00.000Z' };
+const open: Keywarden[] = [];
+afterEach(async () => {
+  for (const kw of open.splice(0)) await kw.close();
+});
+
+/** 3,000 calls and 3,000 provider records with every class in them (see the bench). */
+async function seededDir(): Promise<string> {
+  const dir = tempDir();
+  const kw = openKeywarden({ dataDir: dir, env: {}, worker: null });
+  generate(dbOf(kw), 3000);
+  await kw.close();
+  return dir;
+}
+
+function dbOf(kw: Keywarden): Database {
+  return (kw.ctx.store as unknown as { db: Database }).db;
+}
+
+function engineOn(source: string, options: Partial<KeywardenOptions>): Keywarden {
+  const dir = tempDir();
+  for (const f of fs.readdirSync(source)) fs.copyFileSync(path.join(source, f), path.join(dir, f));
+  const kw = openKeywarden({ dataDir: dir, env: {}, ...options });
+  open.push(kw);
+  return kw;
+}
+
+function storedResults(kw: Keywarden, runId: number): unknown[] {
+  return dbOf(kw).prepare('SELECT seq, class, call_id, event_row, matched_by FROM evidence_results WHERE run_id = ? ORDER BY seq').raw().all(runId);
+}
+
+describe('a cross-check on a worker thread', () => {
+  it('stores the same run, results and audit entry as one run in this thread', async () => {
+    const seeded = await seededDir();
+    const here = engineOn(seeded, { worker: null });
+    const there = engineOn(seeded, { crosscheckOffThreadMinRows: 0 });
+    const a = await here.evidence.crosscheck(PERIOD, CALLER);
+    const pending = there.evidence.crosscheck(PERIOD, CALLER);
+    // The request thread has control back before the run is done.
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    const b = await pending;
+    expect(b.counts).toMatchObject({ matched: expect.any(Number), provider_only: 3, app_only_missing: 3, failed_call: 1 });
+    expect({ ...b, at: a.at }).toEqual(a);
+    expect(storedResults(there, b.run_id)).toEqual(storedResults(here, a.run_id));
+    const audited = dbOf(there).prepare("SELECT payload FROM audit_log WHERE action = 'evidence.crosscheck'").pluck().all();
+    expect(audited).toHaveLength(1);
+    const nonZero = Object.fromEntries(Object.entries(b.counts).filter(([, n]) => n > 0));
+    expect(JSON.parse(audited[0] as string)).toMatchObject({ run_id: b.run_id, counts: nonZero });
+  });
+
+  it('runs one cross-check at a time, each stored as its own run', async () => {
+    const there = engineOn(await seededDir(), { crosscheckOffThreadMinRows: 0 });
+    const [first, second] = await Promise.all([there.evidence.crosscheck(PERIOD, CALLER), there.evidence.crosscheck(PERIOD, CALLER)]);
+    expect(second.run_id).toBe(first.run_id + 1);
+    expect(second.counts).toEqual(first.counts);
+  });
+
+  it('stays in this thread when no worker can start, with the same outcome', async () => {
+    const seeded = await seededDir();
+    const broken = engineOn(seeded, { crosscheckOffThreadMinRows: 0, worker: { file: '/nonexistent/engine-worker.js' } });
+    const here = engineOn(seeded, { worker: null });
+    const a = await here.evidence.crosscheck(PERIOD, CALLER);
+    const b = await broken.evidence.crosscheck(PERIOD, CALLER);
+    expect(b.counts).toEqual(a.counts);
+    expect(storedResults(broken, b.run_id)).toEqual(storedResults(here, a.run_id));
+  });
+
+  it('leaves a bad request to this thread, which refuses it with its own error', async () => {
+    const there = engineOn(await seededDir(), { crosscheckOffThreadMinRows: 0 });
+    await expect(there.evidence.crosscheck({ from: PERIOD.to, to: PERIOD.from }, CALLER)).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+});
