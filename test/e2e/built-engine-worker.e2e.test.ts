@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyInParallel } from '../../core/audit/parallel-verify';
 import { verifyRowByRow } from '../../core/audit/log-verifier';
 import { openKeywarden } from '../../core/keywarden';
-import { generate } from '../bench/crosscheck.bench';
+import { generate } from '../support/crosscheck-data';
 import { CALLER, makeFixture, tempDir } from '../support/engine-fixture';
 
 const BUILT_WORKER = path.resolve(__dirname, '../../out/main/engine-worker.js');

@@ -77,6 +77,19 @@ describe('kill-switch drills in the window', () => {
     await s.shot('drills-01-screen');
   });
 
+  it('offers Unseal in the sealed banner of the Key versions screen too', async () => {
+    const { page } = s;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: /Key versions/ }).click();
+    await page.getByLabel('Tenant').selectOption('payments');
+    const banner = page.getByRole('alert').filter({ hasText: 'payments' });
+    await expect.poll(() => banner.getByRole('button', { name: 'Unseal…' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Rotate key' }).isDisabled()).toBe(true);
+    await s.shot('keys-sealed-unseal');
+    await nav.getByRole('button', { name: /Drills/ }).click();
+    await page.getByRole('region', { name: 'Run a drill' }).waitFor();
+  });
+
   it('runs a simulated deny drill and shows time to seal against its bound, refusals and zero records lost', async () => {
     const { page } = s;
     const form = page.getByRole('region', { name: 'Run a drill' });

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openKeywarden, type Keywarden, type KeywardenOptions } from '../../core/keywarden';
-import { generate } from '../bench/crosscheck.bench';
+import { generate } from '../support/crosscheck-data';
 import { CALLER, tempDir } from '../support/engine-fixture';
 
 const PERIOD = { from: '2026-01-04T23:00:00.000Z', to: '2026-01-05T01:00:00.000Z' };

@@ -8,6 +8,7 @@ import { ErrorNotice, SuccessNotice } from '../../components/error-notice';
 import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatCount, providerLabel, wrapLabel } from '../../lib/format';
+import { UnsealButton } from '../drills/unseal-button';
 import { SealedBanner } from '../tenants/sealed-banner';
 import { totalRecords, useTenants } from '../tenants/tenants-store';
 import { useKeys } from './keys-store';
@@ -94,7 +95,7 @@ export function KeyVersionsScreen() {
           </>
         }
       />
-      <SealedBanner tenant={tenant} />
+      <SealedBanner tenant={tenant} action={<UnsealButton tenant={tenant} />} />
       {notice ? (
         notice.tone === 'success' ? (
           <SuccessNotice title={notice.title} onDismiss={() => keys.getState().dismissNotice()}>
