@@ -16,6 +16,7 @@ import type {
   KeyVersionView,
   KmsCallView,
   OnboardResult,
+  OffboardResult,
   ProbeResult,
   RecordView,
   RevokePreview,
@@ -71,6 +72,10 @@ export const contract = {
   'kms.onboard': method<OnboardResult>()({
     input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}) }).strict(),
     summary: "Onboards or replaces the tenant's customer KMS key (upsert). Probes first; on failure nothing changes.",
+  }),
+  'kms.offboard': method<OffboardResult>()({
+    input: z.object({ tenant, to: z.enum(['local', 'global']), step_up_token: stepUpToken }).strict(),
+    summary: "Moves the tenant off its customer KMS key onto a platform key (local or global): a new active version, a rewrap queued. Needs step-up (rotate).",
   }),
   'kms.calls': method<KmsCallView[]>()({
     input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), after_id: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),

@@ -7,6 +7,7 @@ import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
 import { onboard, parseKmsConfig, probe } from '../engine/onboarding';
+import { offboard } from '../engine/offboarding';
 import { deleteRecord, getRecord, listRecords, putRecord } from '../engine/records';
 import { keySuffix } from '../engine/redact';
 import { listVersions, revoke, revokePreview, rotate } from '../engine/rotation';
@@ -62,6 +63,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     'tenant.show': ({ tenant }) => showTenant(ctx, tenant),
     'kms.probe': async ({ tenant, ...config }) => probe(ctx, requireTenant(ctx.store, tenant).id, parseKmsConfig(ctx, config)),
     'kms.onboard': ({ tenant, ...config }, caller) => onboard(ctx, caller, tenant, config),
+    'kms.offboard': ({ tenant, to, step_up_token }, caller) => offboard(ctx, caller, tenant, to, step_up_token),
     'kms.calls': (input) =>
       ctx.store
         .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, limit: input.limit })

@@ -156,6 +156,12 @@ export interface OnboardResult {
   rewrap_lease_id: number | null;
 }
 
+export interface OffboardResult {
+  tenant: TenantView;
+  new_version: number;
+  rewrap_lease_id: number | null;
+}
+
 export interface RotateResult {
   rotated: true;
   new_version: number;

@@ -71,6 +71,7 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['probe'], method: 'kms.probe', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config'], prepare: fromConfigFile, help: 'Probe a KMS config without saving: --tenant S --file CONFIG.json.' },
   { words: ['kms', 'calls'], method: 'kms.calls', help: 'Calls the engine made to key providers: [--tenant S] [--from ISO] [--to ISO].' },
   { words: ['versions'], method: 'keys.versions', help: 'Master key versions: --tenant S.' },
+  { words: ['offboard'], method: 'kms.offboard', stepUp: 'rotate', hiddenFields: ['step_up_token'], help: 'Move a tenant off its customer KMS key onto a platform key: --tenant S --to local|global (asks for the passphrase).' },
   { words: ['rotate'], method: 'keys.rotate', stepUp: 'rotate', hiddenFields: ['step_up_token'], help: 'Rotate the master key: --tenant S (asks for the passphrase).' },
   { words: ['revoke'], method: 'keys.revoke', stepUp: 'revoke', hiddenFields: ['step_up_token'], help: 'Revoke a version (permanent): --tenant S --version N --confirm S [--force].' },
   { words: ['revoke-preview'], method: 'keys.revokePreview', help: 'How many records a revoke would make unreadable: --tenant S --version N.' },

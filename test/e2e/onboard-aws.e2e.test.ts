@@ -4,11 +4,12 @@
  * form's Advanced endpoints), the probe's result shows before anything is saved, the
  * tenant moves to AWS KMS / customer-controlled, and a revoked grant shows up in the
  * probe result as access_denied with AWS's own code while the saved config stays as it was.
+ * Last, the tenant goes back to a platform key with step-up.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
@@ -136,6 +137,24 @@ describe('onboarding a fake AWS KMS key from the window', () => {
     expect(await detail.locator('dl.tenant-kv').textContent()).not.toContain(otherKey.arn);
     // The refused probe was a 424 on purpose; the browser logs it as a failed resource.
     s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !p.includes('status of 424')));
+  });
+
+  it('moves the tenant back to a platform key with step-up, audited as tenant-kms.disabled', async () => {
+    const { page } = s;
+    const detail = page.locator('section.tenant-detail');
+    await detail.getByRole('button', { name: 'Back to platform key…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Operator passphrase').fill(PASSPHRASE);
+    await s.shot('offboard-01-dialog');
+    await dialog.getByRole('button', { name: 'Move to the local key' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(() => detail.locator('dl.tenant-kv').textContent()).toContain('Local KMS');
+    await detail.getByText('Not customer-controlled').first().waitFor();
+    expect(await detail.getByRole('button', { name: 'Back to platform key…' }).count()).toBe(0);
+    const [entry] = await callApi<{ payload: Record<string, unknown> }[]>(s.host, 'audit.list', { action: 'tenant-kms.disabled' });
+    expect(entry?.payload).toMatchObject({ provider: 'aws', wrap_method: 'local', new_version: 3 });
+    await page.mouse.wheel(0, -5000);
+    await s.shot('offboard-02-done');
   });
 
   it('logged no console error along the way', () => {

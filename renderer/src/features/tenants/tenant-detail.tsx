@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
@@ -6,11 +7,13 @@ import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/form
 import { OnboardForm } from '../onboard/onboard-form';
 import { useOnboard } from '../onboard/onboard-store';
 import { UnsealButton } from '../drills/unseal-button';
+import { OffboardDialog } from './offboard-dialog';
 import { SealedBanner } from './sealed-banner';
 
 export function TenantDetail({ tenant }: { tenant: TenantView }) {
   const { nav, onboard } = useServices();
   const onboarding = useOnboard((s) => s.tenant === tenant.slug);
+  const [offboarding, setOffboarding] = useState(false);
   const configEntries = Object.entries(tenant.config);
   return (
     <section className="card tenant-detail" aria-label={`Tenant ${tenant.slug}`}>
@@ -28,6 +31,16 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           >
             {onboarding ? 'Close onboarding' : tenant.customer_controlled ? 'Replace KMS key' : 'Onboard customer KMS'}
           </Button>
+          {tenant.wrap_method === 'customer_kms' ? (
+            <Button
+              icon="key"
+              onClick={() => setOffboarding(true)}
+              disabled={tenant.sealed_since !== null}
+              title={tenant.sealed_since !== null ? 'Refused while the tenant is sealed: unseal first' : undefined}
+            >
+              Back to platform key…
+            </Button>
+          ) : null}
           <Button variant="primary" icon="key" onClick={() => nav.getState().go('keys', tenant.slug)}>
             Key versions
           </Button>
@@ -64,6 +77,7 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           <dd className="mono muted">{tenant.id}</dd>
         </dl>
         {onboarding ? <OnboardForm tenant={tenant} /> : null}
+        {offboarding ? <OffboardDialog tenant={tenant} onClose={() => setOffboarding(false)} /> : null}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 /** The tenant list, shared by every screen that names tenants (the audit trail maps ids to slugs). */
 import { createStore, useStore } from 'zustand';
-import type { TenantView } from '../../../../core/api/types';
+import type { OffboardResult, TenantView } from '../../../../core/api/types';
 import type { KeywardenClient } from '../../../api/client';
 import { useServices } from '../../app/services-context';
 import { describeError, type ShownError } from '../../lib/errors';
@@ -13,6 +13,8 @@ export interface TenantsState {
   load(): Promise<void>;
   /** Throws the engine's error so the form can place it next to the field. */
   create(slug: string, wrap: 'local' | 'global'): Promise<TenantView>;
+  /** Step-up (rotate) then move the tenant off its customer KMS key; throws the engine's error for the dialog. */
+  offboard(slug: string, to: 'local' | 'global', passphrase: string): Promise<OffboardResult>;
 }
 
 export function createTenantsStore(client: KeywardenClient) {
@@ -36,6 +38,12 @@ export function createTenantsStore(client: KeywardenClient) {
       const tenant = await client.call('tenant.create', { slug, wrap });
       await get().load();
       return tenant;
+    },
+    async offboard(slug, to, passphrase) {
+      const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'rotate' });
+      const result = await client.call('kms.offboard', { tenant: slug, to, step_up_token: token });
+      await get().load();
+      return result;
     },
   }));
 }
