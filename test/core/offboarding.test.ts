@@ -4,6 +4,7 @@
  * can go without a record becoming unreadable. Audited as `tenant-kms.disabled`.
  */
 import { describe, expect, it } from 'vitest';
+import { actionLabel } from '../../core/report/pdf/sections';
 import { initializedFixture, type Fixture } from '../support/engine-fixture';
 
 async function onCustomerKey(): Promise<Fixture> {
@@ -75,5 +76,19 @@ describe('kms.offboard', () => {
     expect(refused).toMatchObject({ code: 'probe_failed', details: { field: 'to' } });
     expect((await fx.call('tenant.show', { tenant: 'acme' })).wrap_method).toBe('customer_kms');
     expect(await fx.call('keys.versions', { tenant: 'acme' })).toHaveLength(2);
+  });
+});
+
+describe('the SOC 2 report names key changes from the fields the engine writes', () => {
+  it('labels a replaced customer key and an offboarding with their key suffixes', async () => {
+    const fx = await onCustomerKey();
+    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:customer-key-0002', config: {} });
+    await fx.call('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('rotate') });
+    const label = async (action: string) => {
+      const [e] = await fx.call('audit.list', { action });
+      return actionLabel({ seq: e!.seq, at: e!.at, actor: e!.actor, action: e!.action, tenant: 'acme', payload: e!.payload });
+    };
+    expect(await label('tenant-kms.rotated')).toBe('Customer KMS key replaced (…mer-key-0001 → …mer-key-0002)');
+    expect(await label('tenant-kms.disabled')).toBe('Customer KMS key dropped (…mer-key-0002): back on the local key, v4');
   });
 });

@@ -36,7 +36,8 @@ export function inventorySection(m: ReportModel, num: number): Node[] {
 
 const STATUS_COLOR: Record<string, string> = { active: COLORS.good, retired: COLORS.retired, revoked: COLORS.bad };
 
-function actionLabel(e: CitedEntry): string {
+/** How the lifecycle table names an entry, from the payload fields its writer sets. */
+export function actionLabel(e: CitedEntry): string {
   const p = e.payload;
   switch (e.action) {
     case 'byok.kms.rotate':
@@ -46,9 +47,9 @@ function actionLabel(e: CitedEntry): string {
     case 'tenant-kms.registered':
       return 'First customer KMS key registered';
     case 'tenant-kms.rotated':
-      return `Customer KMS key replaced (${String(p.from ?? '')} → ${String(p.to ?? '')})`;
+      return `Customer KMS key replaced (${String(p.from_key_id_suffix ?? '')} → ${String(p.to_key_id_suffix ?? '')})`;
     case 'tenant-kms.disabled':
-      return 'Customer KMS key disabled';
+      return `Customer KMS key dropped (${String(p.from_key_id_suffix ?? '')}): back on the ${String(p.wrap_method ?? 'platform')} key, v${String(p.new_version ?? '?')}`;
     case 'tenant.created':
       return `Tenant created (${String(p.wrap_method ?? p.wrap ?? '')})`;
     default:
