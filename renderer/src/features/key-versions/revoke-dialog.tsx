@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { KeyVersionView, RevokePreview, TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
-import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { StepUpField } from '../../components/step-up-field';
@@ -61,14 +61,9 @@ export function RevokeDialog({ tenant, version, onClose }: { tenant: TenantView;
       onClose={onClose}
       onSubmit={() => void submit()}
       footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" icon="trash" busy={busy} disabled={!ready}>
-            {busy ? 'Revoking…' : `Revoke v${version.version} permanently`}
-          </Button>
-        </>
+        <DialogActions onCancel={onClose} busy={busy} icon="trash" tone="danger" disabled={!ready}>
+          {busy ? 'Revoking…' : `Revoke v${version.version} permanently`}
+        </DialogActions>
       }
     >
       <p className="revoke-lead">

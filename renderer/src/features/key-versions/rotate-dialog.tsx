@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
-import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorNotice } from '../../components/error-notice';
 import { StepUpField } from '../../components/step-up-field';
-import { describeError, errorHeadline, type ShownError } from '../../lib/errors';
+import { useStepUp } from '../../components/use-step-up';
 import { plural, providerLabel } from '../../lib/format';
 import { useKeys } from './keys-store';
 
@@ -13,41 +12,19 @@ import { useKeys } from './keys-store';
 export function RotateDialog({ tenant, onClose }: { tenant: TenantView; onClose: () => void }) {
   const { keys } = useServices();
   const active = useKeys((s) => s.versions.find((v) => v.status === 'active'));
-  const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
-  const wrongPassphrase = error?.code === 'step_up_invalid';
-  const submit = async () => {
-    if (!passphrase) {
-      setError({ code: 'step_up_required', title: 'Step-up required', message: 'enter the operator passphrase' });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await keys.getState().rotate(passphrase);
-      onClose();
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
-  };
+  const step = useStepUp((passphrase) => keys.getState().rotate(passphrase), onClose);
+  const { busy } = step;
   const next = (active?.version ?? tenant.active_version ?? 0) + 1;
   return (
     <Dialog
       title={`Rotate the master key of ${tenant.slug}`}
       busy={busy}
       onClose={onClose}
-      onSubmit={() => void submit()}
+      onSubmit={() => void step.submit()}
       footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" icon="rotate" busy={busy}>
-            {busy ? 'Rotating…' : `Rotate to v${next}`}
-          </Button>
-        </>
+        <DialogActions onCancel={onClose} busy={busy} icon="rotate">
+          {busy ? 'Rotating…' : `Rotate to v${next}`}
+        </DialogActions>
       }
     >
       <ul className="dialog-facts">
@@ -61,18 +38,8 @@ export function RotateDialog({ tenant, onClose }: { tenant: TenantView; onClose:
         ) : null}
         <li>Rotation cannot be undone.</li>
       </ul>
-      <StepUpField
-        value={passphrase}
-        onChange={(v) => {
-          setPassphrase(v);
-          if (error) setError(null);
-        }}
-        minutes={5}
-        action="this rotation"
-        error={wrongPassphrase && error ? `${errorHeadline(error)}: ${error.message}` : error?.code === 'step_up_required' && !passphrase ? 'Enter the passphrase to continue' : undefined}
-        disabled={busy}
-      />
-      {error && !wrongPassphrase && !(error.code === 'step_up_required' && !passphrase) ? <ErrorNotice error={error} /> : null}
+      <StepUpField value={step.passphrase} onChange={step.setPassphrase} minutes={5} action="this rotation" error={step.fieldError} disabled={busy} />
+      {step.otherError ? <ErrorNotice error={step.otherError} /> : null}
     </Dialog>
   );
 }

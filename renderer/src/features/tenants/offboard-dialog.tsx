@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
 import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
-import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
+import { DialogActions } from '../../components/dialog-actions';
 import { ErrorNotice } from '../../components/error-notice';
 import { StepUpField } from '../../components/step-up-field';
-import { describeError, errorHeadline, type ShownError } from '../../lib/errors';
+import { useStepUp } from '../../components/use-step-up';
 import { providerLabel, wrapLabel } from '../../lib/format';
 
 /** Off the customer's KMS key onto a platform key, with step-up (rotate, 5 minutes). */
@@ -13,41 +13,19 @@ export function OffboardDialog({ tenant, onClose }: { tenant: TenantView; onClos
   const { tenants } = useServices();
   const selectId = useId();
   const [to, setTo] = useState<'local' | 'global'>('local');
-  const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ShownError | null>(null);
-  const wrongPassphrase = error?.code === 'step_up_invalid';
-  const submit = async () => {
-    if (!passphrase) {
-      setError({ code: 'step_up_required', title: 'Step-up required', message: 'enter the operator passphrase' });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await tenants.getState().offboard(tenant.slug, to, passphrase);
-      onClose();
-    } catch (e) {
-      setError(describeError(e));
-      setBusy(false);
-    }
-  };
+  const step = useStepUp((passphrase) => tenants.getState().offboard(tenant.slug, to, passphrase), onClose);
+  const { busy } = step;
   const next = (tenant.active_version ?? 0) + 1;
   return (
     <Dialog
       title={`Move ${tenant.slug} off the customer's key`}
       busy={busy}
       onClose={onClose}
-      onSubmit={() => void submit()}
+      onSubmit={() => void step.submit()}
       footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" icon="key" busy={busy}>
-            {busy ? 'Moving…' : `Move to the ${to} key`}
-          </Button>
-        </>
+        <DialogActions onCancel={onClose} busy={busy} icon="key" tone="danger">
+          {busy ? 'Moving…' : `Move to the ${to} key`}
+        </DialogActions>
       }
     >
       <div className="field">
@@ -69,18 +47,8 @@ export function OffboardDialog({ tenant, onClose }: { tenant: TenantView; onClos
         </li>
         <li>Audited as tenant-kms.disabled.</li>
       </ul>
-      <StepUpField
-        value={passphrase}
-        onChange={(v) => {
-          setPassphrase(v);
-          if (error) setError(null);
-        }}
-        minutes={5}
-        action="this change"
-        error={wrongPassphrase && error ? `${errorHeadline(error)}: ${error.message}` : error?.code === 'step_up_required' && !passphrase ? 'Enter the passphrase to continue' : undefined}
-        disabled={busy}
-      />
-      {error && !wrongPassphrase && !(error.code === 'step_up_required' && !passphrase) ? <ErrorNotice error={error} /> : null}
+      <StepUpField value={step.passphrase} onChange={step.setPassphrase} minutes={5} action="this change" error={step.fieldError} disabled={busy} />
+      {step.otherError ? <ErrorNotice error={step.otherError} /> : null}
     </Dialog>
   );
 }
