@@ -88,10 +88,8 @@ export class Keywarden {
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
     }, factories);
     const audit = new AuditTrail(this.store, clock);
-    const threads = {
-      ...(options.worker !== undefined ? { worker: options.worker } : {}),
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    };
+    const worker = options.worker === undefined ? sourceWorkerEntry() : options.worker;
+    const threads = { worker, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
     this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, { ...options.auditVerify, ...threads });
     this.auditLog.attach(audit);
     this.ctx = {
@@ -107,7 +105,7 @@ export class Keywarden {
       db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
       ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
       offThread: {
-        entry: options.worker === undefined ? sourceWorkerEntry() : options.worker,
+        entry: worker,
         nativeBinding: options.nativeBinding,
         ...(options.crosscheckOffThreadMinRows !== undefined ? { minRows: options.crosscheckOffThreadMinRows } : {}),
       },

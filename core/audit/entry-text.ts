@@ -6,16 +6,10 @@
  * edited in any way (even white space) changes these bytes and so fails its hashes:
  * verification hashes exactly what is stored.
  */
+import type { AuditRow } from '../store/rows';
 
-export interface AuditColumns {
-  seq: number;
-  at: string;
-  actor: string;
-  address: string;
-  action: string;
-  tenant_id: string | null;
-  payload: string;
-}
+/** The stored columns an entry's canonical JSON is made of (not its hashes). */
+export type AuditColumns = Omit<AuditRow, 'prev_hash' | 'entry_hash'>;
 
 export function entryText(r: AuditColumns): string {
   return (

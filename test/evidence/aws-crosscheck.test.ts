@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { evidenceFixture, stepUp, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, stepUp, type EvidenceFixture } from './support/evidence-fixture';
 import { startFlakyProxy, type FlakyProxy } from './support/flaky-proxy';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
@@ -38,15 +38,7 @@ beforeAll(async () => {
       sleep: async (ms) => void sleeps.push(ms),
     },
   });
-  await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-  await fx.call('kms.onboard', {
-    tenant: 'acme',
-    provider: 'aws',
-    kms_key_ref: key.arn,
-    config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
-  });
-  clock.advance(60_000);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await acmeOnFakeAws(fx, aws, key);
   clock.advance(60_000);
   await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: proxy.endpoint });
 });

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { parseCsv } from '../../core/report/csv';
 import { verifyPackage } from '../../core/report/verify/verify-package';
-import { evidenceFixture, stepUp, type EvidenceFixture } from '../evidence/support/evidence-fixture';
-import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from '../evidence/support/evidence-fixture';
+import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const clock = new ManualClock(T0);
@@ -26,15 +26,7 @@ beforeAll(async () => {
   aws = await startAwsFake({ clock });
   key = aws.createKey({ alias: 'keywarden-report' });
   fx = await evidenceFixture({ clock, env: fakeAwsEnv(), readers: { sleep: async () => {} } });
-  await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-  await fx.call('kms.onboard', {
-    tenant: 'acme',
-    provider: 'aws',
-    kms_key_ref: key.arn,
-    config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
-  });
-  clock.advance(60_000);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await acmeOnFakeAws(fx, aws, key);
   await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(30_000);
   aws.cloudtrail.inject(key.arn);

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CALLER, PASSPHRASE } from '../../support/engine-fixture';
+import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, type AwsFake, type FakeKeyInfo } from '../../fakes/aws';
 
 export interface EvidenceFixture {
   kw: Keywarden;
@@ -67,4 +68,20 @@ export async function evidenceFixture(opts: {
 
 export async function stepUp(fx: EvidenceFixture, purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string> {
   return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+}
+
+/**
+ * Tenant `acme` on the fake AWS key through STS AssumeRole, then one rotation a minute
+ * later: version 1 under the local key, 2 and 3 under the customer's.
+ */
+export async function acmeOnFakeAws(fx: EvidenceFixture, aws: AwsFake, key: FakeKeyInfo): Promise<void> {
+  await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
+  await fx.call('kms.onboard', {
+    tenant: 'acme',
+    provider: 'aws',
+    kms_key_ref: key.arn,
+    config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
+  });
+  fx.clock.advance(60_000);
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
 }
