@@ -88,7 +88,7 @@ describe('the SOC 2 report names key changes from the fields the engine writes',
       const [e] = await fx.call('audit.list', { action });
       return actionLabel({ seq: e!.seq, at: e!.at, actor: e!.actor, action: e!.action, tenant: 'acme', payload: e!.payload });
     };
-    expect(await label('tenant-kms.rotated')).toBe('Customer KMS key replaced (…mer-key-0001 → …mer-key-0002)');
+    expect(await label('tenant-kms.rotated')).toBe('Customer KMS key replaced (…mer-key-0001 to …mer-key-0002)');
     expect(await label('tenant-kms.disabled')).toBe('Customer KMS key dropped (…mer-key-0002): back on the local key, v4');
   });
 });

@@ -47,7 +47,7 @@ export function actionLabel(e: CitedEntry): string {
     case 'tenant-kms.registered':
       return 'First customer KMS key registered';
     case 'tenant-kms.rotated':
-      return `Customer KMS key replaced (${String(p.from_key_id_suffix ?? '')} → ${String(p.to_key_id_suffix ?? '')})`;
+      return `Customer KMS key replaced (${String(p.from_key_id_suffix ?? '')} to ${String(p.to_key_id_suffix ?? '')})`;
     case 'tenant-kms.disabled':
       return `Customer KMS key dropped (${String(p.from_key_id_suffix ?? '')}): back on the ${String(p.wrap_method ?? 'platform')} key, v${String(p.new_version ?? '?')}`;
     case 'tenant.created':
