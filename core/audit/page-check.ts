@@ -13,7 +13,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { hash } from 'node:crypto';
 import { HASH_SIZE } from './tlog/hash';
-import { StreamingTreeHash } from './tlog/merkle';
 
 const GENESIS = Buffer.alloc(HASH_SIZE);
 
@@ -39,25 +38,31 @@ export type PageResult =
   | { ok: false; lo: number; reason: string };
 
 /**
- * The whole page in two values: every entry's canonical text (as FAST_ROW builds it),
- * each behind 32 spare bytes and ended by a newline, and every stored entry hash back to
- * back. One value per page instead of one per row is most of the saving; the spare bytes
- * let the chain hash run in place, [prev hash | entry], and the leaf hash on [0x00 |
- * entry] by then zeroing the byte before the entry. No ORDER BY: SQLite walks the rowid
- * range in order, and an entry out of place would fail its hash in any case.
+ * The whole page in three values: every entry's canonical text, each behind its stored
+ * prev_hash and ended by a newline; every stored entry hash back to back; and every
+ * stored prev_hash back to back. One value per page instead of one per row is most of the
+ * saving. The prev_hash in front lets the chain hash run in place on [prev | entry], and
+ * the leaf hash on [0x00 | entry] by then zeroing the byte before the entry; one compare
+ * of the two hash columns, shifted by one entry, proves each prev_hash is the hash of
+ * the entry before. `||` rather than printf: about a fifth cheaper per row. No ORDER BY:
+ * SQLite walks the rowid range in order, and an entry out of place would fail its hash.
  */
-const PAGE_TEXT = `CAST(group_concat(printf('%32s{"action":%s,"actor":%s,"address":%s,"at":%s,"payload":%s,"seq":%d,"tenant_id":%s}', '', json_quote(action), json_quote(actor), json_quote(address), json_quote(at), payload, seq, json_quote(tenant_id)), char(10)) AS BLOB)`;
+const PAGE_TEXT =
+  `CAST(group_concat(prev_hash || '{"action":' || json_quote(action) || ',"actor":' || json_quote(actor) || ',"address":' || json_quote(address) || ` +
+  `',"at":' || json_quote(at) || ',"payload":' || payload || ',"seq":' || seq || ',"tenant_id":' || json_quote(tenant_id) || '}', char(10)) AS BLOB)`;
 const PAGE_HASHES = `CAST(group_concat(entry_hash, '') AS BLOB)`;
-const PAD = HASH_SIZE;
+const PAGE_PREV_HASHES = `CAST(group_concat(prev_hash, '') AS BLOB)`;
 const NEWLINE = 0x0a;
 
+type PageRow = [Buffer | null, Buffer | null, Buffer | null, number];
+
 export class PageChecker {
-  readonly #page: Statement<[number, number], [Buffer | null, Buffer | null, number]>;
+  readonly #page: Statement<[number, number], PageRow>;
   readonly #hashOf: Statement<[number], Buffer>;
 
   constructor(db: Database, readonly pageSize: number) {
     if (!Number.isInteger(Math.log2(pageSize))) throw new RangeError(`page size must be a power of two, got ${pageSize}`);
-    this.#page = db.prepare<[number, number], [Buffer | null, Buffer | null, number]>(`SELECT ${PAGE_TEXT}, ${PAGE_HASHES}, count(*) FROM audit_log WHERE seq >= ? AND seq <= ?`).raw();
+    this.#page = db.prepare<[number, number], PageRow>(`SELECT ${PAGE_TEXT}, ${PAGE_HASHES}, ${PAGE_PREV_HASHES}, count(*) FROM audit_log WHERE seq >= ? AND seq <= ?`).raw();
     this.#hashOf = db.prepare<[number], Buffer>('SELECT entry_hash FROM audit_log WHERE seq = ?').pluck();
   }
 
@@ -66,27 +71,65 @@ export class PageChecker {
     if ((lo - 1) % this.pageSize !== 0 || hi < lo || hi - lo >= this.pageSize) throw new RangeError(`page ${lo}..${hi} is not an aligned page of ${this.pageSize}`);
     const prev = lo === 1 ? GENESIS : this.#hashOf.get(lo - 1);
     if (prev?.length !== HASH_SIZE) return { ok: false, lo, reason: `entry ${lo - 1} is missing or its hash is malformed` };
-    const [text, hashes, rows] = this.#page.get(lo, hi) as [Buffer | null, Buffer | null, number];
+    const [text, hashes, prevs, rows] = this.#page.get(lo, hi) as PageRow;
     const n = hi - lo + 1;
-    if (rows !== n || !text || hashes?.length !== n * HASH_SIZE) return { ok: false, lo, reason: `entries ${lo} to ${hi} are not all present, once, with well-formed hashes` };
+    const size = n * HASH_SIZE;
+    if (rows !== n || !text || hashes?.length !== size || prevs?.length !== size) return { ok: false, lo, reason: `entries ${lo} to ${hi} are not all present, once, with well-formed hashes` };
+    if (prev.compare(prevs, 0, HASH_SIZE) !== 0 || hashes.compare(prevs, HASH_SIZE, size, 0, size - HASH_SIZE) !== 0) {
+      return { ok: false, lo, reason: `a prev_hash in entries ${lo} to ${hi} is not the hash of the entry before it` };
+    }
 
-    const cuts = new Set(req.cuts);
-    const tree = new StreamingTreeHash();
-    const edges: { size: number; edge: string[] }[] = [];
+    // Compared as one latin1 string: crypto.hash returns the digest as a string.
+    const stored = hashes.toString('latin1', 0, size);
+    const leaves = new Array<string>(n);
     let at = 0;
     for (let i = 0; i < n; i++) {
-      const end = i === n - 1 ? text.length : text.indexOf(NEWLINE, at);
-      if (end < at + PAD) return { ok: false, lo, reason: `entry ${lo + i} does not frame` };
-      if (i === 0) prev.copy(text, at);
-      else hashes.copy(text, at, (i - 1) * HASH_SIZE, i * HASH_SIZE);
-      const chain = hash('sha256', text.subarray(at, end), 'binary');
-      if (chain !== hashes.toString('latin1', i * HASH_SIZE, (i + 1) * HASH_SIZE)) return { ok: false, lo, reason: `entry ${lo + i} does not check out` };
-      text[at + PAD - 1] = 0x00;
-      tree.addLatin1(hash('sha256', text.subarray(at + PAD - 1, end), 'binary'));
-      if (cuts.has(lo + i)) edges.push({ size: lo + i, edge: tree.compactRange() });
+      const end = i === n - 1 ? text.length : text.indexOf(NEWLINE, at + HASH_SIZE);
+      if (end < at + HASH_SIZE) return { ok: false, lo, reason: `entry ${lo + i} does not frame` };
+      if (!stored.startsWith(hash('sha256', text.subarray(at, end), 'binary'), i * HASH_SIZE)) return { ok: false, lo, reason: `entry ${lo + i} does not check out` };
+      text[at + HASH_SIZE - 1] = 0x00;
+      leaves[i] = hash('sha256', text.subarray(at + HASH_SIZE - 1, end), 'binary');
       at = end + 1;
     }
-    const full = n === this.pageSize;
-    return { ok: true, lo, edges, root: full ? (tree.compactRange()[0] as string) : null, lastHex: hashes.toString('hex', (n - 1) * HASH_SIZE) };
+    const levels = subtreeLevels(leaves);
+    const edges = req.cuts.map((cut) => ({ size: cut, edge: compactRange(levels, cut - lo + 1) }));
+    const top = levels[levels.length - 1] as string[];
+    return { ok: true, lo, edges, root: n === this.pageSize ? (top[0] as string) : null, lastHex: hashes.toString('hex', size - HASH_SIZE) };
   }
+}
+
+/**
+ * levels[k][j] is the root of the perfect subtree over leaves j*2^k .. (j+1)*2^k - 1; an
+ * odd leftover at a level has no parent. Each level's [0x01 | left | right] inputs are
+ * laid out in one Buffer, written once, instead of two writes per node.
+ */
+function subtreeLevels(leaves: string[]): string[][] {
+  const levels = [leaves];
+  for (let level = leaves; level.length > 1; ) {
+    const pairs = level.length >> 1;
+    let joined = '';
+    for (let j = 0; j < pairs; j++) joined += NODE_PREFIX + (level[2 * j] as string) + (level[2 * j + 1] as string);
+    const inputs = Buffer.from(joined, 'latin1');
+    const next = new Array<string>(pairs);
+    for (let j = 0; j < pairs; j++) next[j] = hash('sha256', inputs.subarray(j * NODE_INPUT, (j + 1) * NODE_INPUT), 'binary');
+    levels.push(next);
+    level = next;
+  }
+  return levels;
+}
+
+const NODE_PREFIX = '\x01';
+const NODE_INPUT = 1 + 2 * HASH_SIZE;
+
+/** The compact range of the first `count` leaves of a page: its perfect subtrees, largest first. */
+function compactRange(levels: readonly string[][], count: number): string[] {
+  const edge: string[] = [];
+  let offset = 0;
+  for (let k = levels.length - 1; k >= 0; k--) {
+    if (count & (1 << k)) {
+      edge.push((levels[k] as string[])[offset >> k] as string);
+      offset += 1 << k;
+    }
+  }
+  return edge;
 }

@@ -78,6 +78,20 @@ describe('pages proved on worker threads', () => {
     await ledger.close();
   });
 
+  it('leave a stale prev_hash copy to the row-by-row scan: the chain runs over the stored entry hashes, so the log still verifies', async () => {
+    const fx = makeFixture();
+    grow(fx, 260, [100, 250]);
+    rawDb(fx).prepare('UPDATE audit_log SET prev_hash = zeroblob(32) WHERE seq = 70').run();
+    const input = fx.kw.auditLog.verificationInput();
+    expect(await verifyInParallel(input, threads())).toBe('not_proved');
+    expect(verifyPagesInThread(input, 64)).toBeNull();
+    const precise = verifyRowByRow(input);
+    expect(precise).toMatchObject({ ok: true, entries: 260 });
+    const ledger = makeLedgerWithThreads(fx);
+    expect(await ledger.auditLog.verify()).toEqual(precise);
+    await ledger.close();
+  });
+
   it('step aside when no thread can start, and the log is still verified in this thread', async () => {
     const fx = makeFixture();
     grow(fx, 200, [100]);
