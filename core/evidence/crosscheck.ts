@@ -1,17 +1,20 @@
 /**
  * One cross-check run over [from, to): loads the provider records around the period into
- * the matcher, streams the engine's calls of the period past it, classes what is left,
- * then stores the run (summary + one slim row per call or record) in one transaction.
+ * the matcher, passes the engine's calls of the period (call-columns.ts) through it,
+ * classes what is left, then stores the run (summary + one slim row per call or record)
+ * in one transaction. The calls can be read on another thread meanwhile
+ * (runCrosscheckWith): they are the other half of the reading.
  */
 import type { Database } from 'better-sqlite3';
 import type { EvidenceCoverageView } from '../api/evidence-types';
 import { keySuffix } from '../engine/redact';
 import { diagnose, healthOf, type CoverageTally } from './coverage';
-import { Interner, Matcher, OPERATION_CODES, opCode, type GroupInfo, type MatchedBy } from './matcher';
+import { MS_OF_AT, opCaseSql, readCallColumns, type CallColumns } from './call-columns';
+import { Interner, Matcher, OPERATION_CODES, type GroupInfo, type MatchedBy } from './matcher';
 import { deliveryDelayMs, type EvidenceSettings } from './settings';
 import { MATCHED_BY_CODES, type EvidenceStore, type SourceRow } from './store';
 import { Timeline } from './timeline';
-import { appOperation, EVIDENCE_CLASSES, isCloudProvider, type EvidenceClass, type EvidenceOperation } from './types';
+import { EVIDENCE_CLASSES, isCloudProvider, type EvidenceClass } from './types';
 
 export interface CrosscheckInput {
   fromMs: number;
@@ -32,14 +35,10 @@ export interface CrosscheckOutcome {
 const CLASS_CODE = new Map(EVIDENCE_CLASSES.map((c, i) => [c, i]));
 const MATCHED_BY: readonly (MatchedBy | null)[] = MATCHED_BY_CODES;
 
-/** `at` (UTC ISO text) as epoch milliseconds, computed by SQLite. */
-const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER)';
-const opCase = (column: string, pairs: [string, EvidenceOperation][]) =>
-  `CASE ${column} ${pairs.map(([name, op]) => `WHEN '${name}' THEN ${opCode(op)}`).join(' ')} ELSE ${opCode('use')} END`;
 /** provider_events.operation (already normalized) as the matcher's code. */
-const OP_CODE_SQL = opCase('operation', OPERATION_CODES.map((o) => [o, o]));
-/** kms_calls.operation in the comparison's vocabulary (see appOperation), as a code. */
-const APP_OP_CODE_SQL = opCase('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe'].map((o) => [o, appOperation(o)]));
+const OP_CODE_SQL = opCaseSql('operation', OPERATION_CODES.map((o) => [o, o]));
+
+type EventRow = [number, number, number, string | null, string | null, string | null];
 
 interface GroupMeta {
   tenantId: string;
@@ -76,135 +75,173 @@ class ResultBuffer {
   }
 }
 
+/** The whole run in this thread. */
 export function runCrosscheck(db: Database, store: EvidenceStore, input: CrosscheckInput): CrosscheckOutcome {
-  const groups: GroupInfo[] = [];
-  const meta: GroupMeta[] = [];
-  const groupOf = new Map<string, number>();
-  const groupFor = (tenantId: string, provider: string, keyRef: string, source?: SourceRow): number => {
-    const k = `${tenantId}\n${provider}\n${keyRef}`;
-    let g = groupOf.get(k);
-    if (g === undefined) {
-      const s = input.settingsOf(tenantId);
-      g = groups.length;
-      groupOf.set(k, g);
-      groups.push({
-        delayMs: isCloudProvider(provider) ? deliveryDelayMs(s, provider) : 0,
-        windowMs: s.match_window_seconds * 1000,
-        readUntilMs: source?.read_until ? Date.parse(source.read_until) : Number.NaN,
-      });
-      meta.push({ tenantId, provider, keyRef, source, tally: { expected: 0, seen: 0, pending: 0 } });
-    }
-    return g;
-  };
-  const sourceGroup = new Map<string, number>();
-  for (const s of store.sources(input.tenantId)) sourceGroup.set(s.source_id, groupFor(s.tenant_id, s.provider, s.key_ref, s));
+  return new CrosscheckRun(db, store, input).finish(readCallColumns(db, input));
+}
 
-  const fromIso = new Date(input.fromMs).toISOString();
-  const toIso = new Date(input.toMs).toISOString();
-  const maxWindow = Math.max(60_000, ...groups.map((g) => g.windowMs));
-  const matcher = new Matcher(groups, input.nowMs);
-  const principals = new Interner();
-  let eventRows = new Float64Array(1024);
+/**
+ * The run with the calls read by `readCalls`, which starts first (on a worker thread)
+ * and is awaited once the provider records are loaded here; when it answers null, the
+ * calls are read here after all.
+ */
+export async function runCrosscheckWith(db: Database, store: EvidenceStore, input: CrosscheckInput, readCalls: () => Promise<CallColumns | null>): Promise<CrosscheckOutcome> {
+  const calls = readCalls();
+  const run = new CrosscheckRun(db, store, input);
+  return run.finish((await calls) ?? readCallColumns(db, input));
+}
 
-  // One query per source and per (tenant, key) on the (tenant_id, at) indexes; times and
-  // operation codes computed by SQLite, so a million rows cost few JavaScript strings.
-  const events = db
-    .prepare(
-      `SELECT id, ${MS_OF_AT}, ${OP_CODE_SQL}, principal, correlation_id, CASE WHEN provider = 'azure' THEN request_id END
-       FROM provider_events WHERE tenant_id = ? AND source_id = ? AND at >= ? AND at < ?`,
-    )
-    .raw(true);
-  const eventsFrom = new Date(input.fromMs - maxWindow).toISOString();
-  const eventsTo = new Date(input.toMs + maxWindow).toISOString();
-  for (const [sourceId, g] of sourceGroup) {
-    for (const row of events.iterate(meta[g]!.tenantId, sourceId, eventsFrom, eventsTo) as Iterable<unknown[]>) {
-      const [id, atMs, op, principal, cid, requestId] = row as [number, number, number, string | null, string | null, string | null];
-      const i = matcher.addEvent(atMs, g, op, principals.id(principal), cid, requestId);
-      if (i >= eventRows.length) {
-        const b = new Float64Array(eventRows.length * 2);
-        b.set(eventRows);
-        eventRows = b;
+/** A run's provider records, loaded into the matcher as it is built; `finish` does the rest. */
+class CrosscheckRun {
+  readonly #groups: GroupInfo[] = [];
+  readonly #meta: GroupMeta[] = [];
+  readonly #groupOf = new Map<string, number>();
+  readonly #principals = new Interner();
+  readonly #matcher: Matcher;
+  /** provider_events.id of each matcher record. */
+  #eventRows = new Float64Array(1024);
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: EvidenceStore,
+    private readonly input: CrosscheckInput,
+  ) {
+    const sourceGroup = new Map<string, number>();
+    for (const s of store.sources(input.tenantId)) sourceGroup.set(s.source_id, this.#groupFor(s.tenant_id, s.provider, s.key_ref, s));
+    this.#matcher = new Matcher(this.#groups, input.nowMs);
+    const maxWindow = Math.max(60_000, ...this.#groups.map((g) => g.windowMs));
+    // One query per source on the (tenant_id, at) index; times and operation codes
+    // computed by SQLite, so a million rows cost few JavaScript strings.
+    const events = db
+      .prepare(
+        `SELECT id, ${MS_OF_AT}, ${OP_CODE_SQL}, principal, correlation_id, CASE WHEN provider = 'azure' THEN request_id END
+         FROM provider_events WHERE tenant_id = ? AND source_id = ? AND at >= ? AND at < ?`,
+      )
+      .raw(true);
+    const from = new Date(input.fromMs - maxWindow).toISOString();
+    const to = new Date(input.toMs + maxWindow).toISOString();
+    for (const [sourceId, g] of sourceGroup) {
+      for (const row of events.iterate(this.#meta[g]!.tenantId, sourceId, from, to) as Iterable<EventRow>) {
+        const [id, atMs, op, principal, cid, requestId] = row;
+        const i = this.#matcher.addEvent(atMs, g, op, this.#principals.id(principal), cid, requestId);
+        if (i >= this.#eventRows.length) {
+          const b = new Float64Array(this.#eventRows.length * 2);
+          b.set(this.#eventRows);
+          this.#eventRows = b;
+        }
+        this.#eventRows[i] = id;
       }
-      eventRows[i] = id;
     }
   }
 
-  const results = new ResultBuffer();
-  const timeline = new Timeline(input.fromMs, input.toMs);
-  const counts = Object.fromEntries(EVIDENCE_CLASSES.map((c) => [c, 0])) as Record<EvidenceClass, number>;
-  const tenantClause = input.tenantId ? ' AND tenant_id = ?' : '';
-  const keys = db
-    .prepare(`SELECT DISTINCT tenant_id, provider, key_ref FROM kms_calls WHERE at >= ? AND at < ? AND provider IN ('aws', 'gcp', 'azure')${tenantClause}`)
-    .all(...(input.tenantId ? [fromIso, toIso, input.tenantId] : [fromIso, toIso])) as { tenant_id: string; provider: string; key_ref: string }[];
-  const calls = db
-    .prepare(
-      `SELECT id, ${MS_OF_AT}, ${APP_OP_CODE_SQL}, outcome = 'ok', principal, correlation_id, provider_request_id FROM kms_calls
-       WHERE tenant_id = ? AND at >= ? AND at < ? AND provider = ? AND key_ref = ?`,
-    )
-    .raw(true);
-  for (const k of keys) {
-    const g = groupFor(k.tenant_id, k.provider, k.key_ref);
-    const tally = meta[g]!.tally;
-    for (const row of calls.iterate(k.tenant_id, fromIso, toIso, k.provider, k.key_ref) as Iterable<unknown[]>) {
-      const [id, atMs, op, ok, principal, cid, requestId] = row as [number, number, number, number, string | null, string, string | null];
-      const v = matcher.matchCall({ atMs, group: g, op, ok: ok === 1, principal: principals.id(principal), cid, requestId });
+  /** Matches the calls, classes the records nobody claimed, and stores the run. */
+  finish(calls: CallColumns): CrosscheckOutcome {
+    const { input } = this;
+    const results = new ResultBuffer();
+    const timeline = new Timeline(input.fromMs, input.toMs);
+    const counts = Object.fromEntries(EVIDENCE_CLASSES.map((c) => [c, 0])) as Record<EvidenceClass, number>;
+    const keyGroup = calls.keys.map((k) => this.#groupFor(k.tenant_id, k.provider, k.key_ref));
+    // The reader interned its principals on its own: the matcher compares this run's ids.
+    const principalOf = Int32Array.from(calls.principals, (p) => this.#principals.id(p));
+    const cids = Buffer.from(calls.cids.buffer, calls.cids.byteOffset, calls.cids.byteLength);
+    for (let i = 0, cidStart = 0; i < calls.n; i++) {
+      const g = keyGroup[calls.key[i]!]!;
+      const atMs = calls.atMs[i]!;
+      const p = calls.principal[i]!;
+      const cidEnd = calls.cidEnd[i]!;
+      const v = this.#matcher.matchCall({
+        atMs,
+        group: g,
+        op: calls.op[i]!,
+        ok: calls.ok[i] === 1,
+        principal: p >= 0 ? principalOf[p]! : -1,
+        cid: cids.toString('utf8', cidStart, cidEnd),
+        requestId: calls.requestIds.get(i) ?? null,
+      });
+      cidStart = cidEnd;
+      const tally = this.#meta[g]!.tally;
       if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
         tally.expected++;
         tally.seen++;
       } else if (v.cls === 'app_only_missing') tally.expected++;
       else if (v.cls === 'app_only_pending') tally.pending++;
-      results.push(v.cls, id, v.event, v.matchedBy);
+      results.push(v.cls, calls.id[i]!, v.event, v.matchedBy);
       counts[v.cls]++;
       timeline.add(atMs, v.cls);
     }
-  }
-  for (const { event, cls } of matcher.unclaimed(input.fromMs, input.toMs)) {
-    const atMs = matcher.eventAt(event);
-    results.push(cls, -1, event, null);
-    counts[cls]++;
-    timeline.add(atMs, cls);
+    for (const { event, cls } of this.#matcher.unclaimed(input.fromMs, input.toMs)) {
+      results.push(cls, -1, event, null);
+      counts[cls]++;
+      timeline.add(this.#matcher.eventAt(event), cls);
+    }
+    const coverage = this.#coverage();
+    const timelineView = timeline.view();
+    const runId = this.#store(results, counts, coverage, timelineView);
+    return { runId, counts, coverage, timeline: timelineView };
   }
 
-  const coverage: EvidenceCoverageView[] = meta
-    .filter((m) => isCloudProvider(m.provider))
-    .map((m) => {
-      const fraction = m.tally.expected > 0 ? m.tally.seen / m.tally.expected : null;
-      return {
-        tenant: input.slugOf(m.tenantId),
-        provider: m.provider,
-        source_id: m.source?.source_id ?? '',
-        key_ref_suffix: keySuffix(m.keyRef),
-        expected: m.tally.expected,
-        seen: m.tally.seen,
-        fraction,
-        health: m.source?.read_until ? healthOf(fraction) : 'unknown',
-        read_until: m.source?.read_until ?? null,
-        diagnosis: diagnose(m.provider, m.source, m.tally),
-      };
-    });
-  const timelineView = timeline.view();
+  #groupFor(tenantId: string, provider: string, keyRef: string, source?: SourceRow): number {
+    const k = `${tenantId}\n${provider}\n${keyRef}`;
+    let g = this.#groupOf.get(k);
+    if (g === undefined) {
+      const s = this.input.settingsOf(tenantId);
+      g = this.#groups.length;
+      this.#groupOf.set(k, g);
+      this.#groups.push({
+        delayMs: isCloudProvider(provider) ? deliveryDelayMs(s, provider) : 0,
+        windowMs: s.match_window_seconds * 1000,
+        readUntilMs: source?.read_until ? Date.parse(source.read_until) : Number.NaN,
+      });
+      this.#meta.push({ tenantId, provider, keyRef, source, tally: { expected: 0, seen: 0, pending: 0 } });
+    }
+    return g;
+  }
 
-  const runId = db.transaction(() => {
-    const id = store.createRun({
-      at: new Date(input.nowMs).toISOString(),
-      tenant_id: input.tenantId ?? null,
-      period_from: fromIso,
-      period_to: toIso,
-      counts: JSON.stringify(counts),
-      coverage: JSON.stringify(coverage),
-      timeline: JSON.stringify(timelineView),
-    });
-    store.insertResults(id, results.n, (i, row) => {
-      const callId = results.call[i]!;
-      const ev = results.event[i]!;
-      row.seq = i + 1;
-      row.cls = results.cls[i]!;
-      row.callId = callId >= 0 ? callId : null;
-      row.eventRow = ev >= 0 ? eventRows[ev]! : null;
-      row.matchedBy = results.by[i]!;
-    });
-    store.pruneOldResults();
-    return id;
-  })();
-  return { runId, counts, coverage, timeline: timelineView };
+  #coverage(): EvidenceCoverageView[] {
+    return this.#meta
+      .filter((m) => isCloudProvider(m.provider))
+      .map((m) => {
+        const fraction = m.tally.expected > 0 ? m.tally.seen / m.tally.expected : null;
+        return {
+          tenant: this.input.slugOf(m.tenantId),
+          provider: m.provider,
+          source_id: m.source?.source_id ?? '',
+          key_ref_suffix: keySuffix(m.keyRef),
+          expected: m.tally.expected,
+          seen: m.tally.seen,
+          fraction,
+          health: m.source?.read_until ? healthOf(fraction) : 'unknown',
+          read_until: m.source?.read_until ?? null,
+          diagnosis: diagnose(m.provider, m.source, m.tally),
+        };
+      });
+  }
+
+  /** The run's summary and every result row, in one transaction. */
+  #store(results: ResultBuffer, counts: Record<EvidenceClass, number>, coverage: EvidenceCoverageView[], timeline: CrosscheckOutcome['timeline']): number {
+    const { input, store } = this;
+    const eventRows = this.#eventRows;
+    return this.db.transaction(() => {
+      const id = store.createRun({
+        at: new Date(input.nowMs).toISOString(),
+        tenant_id: input.tenantId ?? null,
+        period_from: new Date(input.fromMs).toISOString(),
+        period_to: new Date(input.toMs).toISOString(),
+        counts: JSON.stringify(counts),
+        coverage: JSON.stringify(coverage),
+        timeline: JSON.stringify(timeline),
+      });
+      store.insertResults(id, results.n, (i, row) => {
+        const callId = results.call[i]!;
+        const ev = results.event[i]!;
+        row.seq = i + 1;
+        row.cls = results.cls[i]!;
+        row.callId = callId >= 0 ? callId : null;
+        row.eventRow = ev >= 0 ? eventRows[ev]! : null;
+        row.matchedBy = results.by[i]!;
+      });
+      store.pruneOldResults();
+      return id;
+    })();
+  }
 }

@@ -7,7 +7,13 @@ import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCallColumns } from '../../core/evidence/call-columns';
+import { runCrosscheck, runCrosscheckWith } from '../../core/evidence/crosscheck';
+import { readCallsOffThread } from '../../core/evidence/crosscheck-thread';
+import { DEFAULT_SETTINGS } from '../../core/evidence/settings';
+import { EvidenceStore } from '../../core/evidence/store';
 import { openKeywarden, type Keywarden, type KeywardenOptions } from '../../core/keywarden';
+import { sourceWorkerEntry } from '../../core/workers/launch';
 import { generate } from '../support/crosscheck-data';
 import { CALLER, tempDir } from '../support/engine-fixture';
 
@@ -84,5 +90,29 @@ describe('a cross-check on a worker thread', () => {
   it('leaves a bad request to this thread, which refuses it with its own error', async () => {
     const there = engineOn(await seededDir(), { crosscheckOffThreadMinRows: 0 });
     await expect(there.evidence.crosscheck({ from: PERIOD.to, to: PERIOD.from }, CALLER)).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+});
+
+describe("the engine's calls read on a second thread", () => {
+  const period = { fromMs: Date.parse(PERIOD.from), toMs: Date.parse(PERIOD.to) };
+  const input = { ...period, nowMs: Date.parse('2026-01-06T00:00:00.000Z'), settingsOf: () => DEFAULT_SETTINGS, slugOf: () => 'bench' };
+
+  it('come back as the columns this thread reads', async () => {
+    const kw = engineOn(await seededDir(), { worker: null });
+    const db = dbOf(kw);
+    const there = await readCallsOffThread(sourceWorkerEntry()!, { dbFile: db.name, period });
+    expect(there).not.toBeNull();
+    expect(there).toEqual(readCallColumns(db, input));
+    expect(there!.n).toBe(3000);
+  });
+
+  it('are read here when that thread cannot start, and the run is the same', async () => {
+    const seeded = await seededDir();
+    const a = engineOn(seeded, { worker: null });
+    const b = engineOn(seeded, { worker: null });
+    const here = runCrosscheck(dbOf(a), new EvidenceStore(dbOf(a)), input);
+    const fallback = await runCrosscheckWith(dbOf(b), new EvidenceStore(dbOf(b)), input, () => readCallsOffThread({ file: '/nonexistent/engine-worker.js' }, { dbFile: dbOf(b).name, period }));
+    expect(fallback).toEqual(here);
+    expect(storedResults(b, fallback.runId)).toEqual(storedResults(a, here.runId));
   });
 });
