@@ -24,23 +24,36 @@ export interface CallKey {
 export interface CallColumns {
   /** The (tenant, provider, key) of each run of calls, in the order they were read. */
   keys: CallKey[];
+  principals: string[];
+  /** Total calls: the chunks' sizes added up. */
   n: number;
-  /** Index into `keys`. */
+  /**
+   * The calls in read order, a fixed number per chunk: no column is ever copied to grow,
+   * so a million calls cost their own size and one chunk more, not twice theirs.
+   */
+  chunks: CallChunk[];
+}
+
+export interface CallChunk {
+  n: number;
+  /** Index into CallColumns.keys. */
   key: Int32Array;
   id: Float64Array;
   atMs: Float64Array;
   /** The matcher's operation code, in the comparison's vocabulary (see appOperation). */
   op: Uint8Array;
   ok: Uint8Array;
-  /** Index into `principals`, -1 when the engine did not know it. */
+  /** Index into CallColumns.principals, -1 when the engine did not know it. */
   principal: Int32Array;
-  principals: string[];
-  /** Every correlation id back to back in UTF-8; call i's ends at byte cidEnd[i]. */
+  /** The chunk's correlation ids back to back in UTF-8; call i's ends at byte cidEnd[i]. */
   cids: Uint8Array;
   cidEnd: Int32Array;
-  /** The provider's request id by call index, for the calls that have one (Key Vault). */
+  /** The provider's request id by index in the chunk, for the calls that have one (Key Vault). */
   requestIds: Map<number, string>;
 }
+
+/** Calls per chunk. */
+export const CALL_CHUNK = 65_536;
 
 /** `at` (UTC ISO text) as epoch milliseconds, computed by SQLite. */
 export const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER)';
@@ -56,7 +69,7 @@ type CallRow = [number, number, number, number, string | null, string, string | 
  * One query per (tenant, key) on the (tenant_id, at) index, in a stable order, so the
  * results come out in the same order whichever thread read them.
  */
-export function readCallColumns(db: Database, period: CallPeriod): CallColumns {
+export function readCallColumns(db: Database, period: CallPeriod, chunkSize = CALL_CHUNK): CallColumns {
   const fromIso = new Date(period.fromMs).toISOString();
   const toIso = new Date(period.toMs).toISOString();
   const tenantClause = period.tenantId ? ' AND tenant_id = ?' : '';
@@ -69,7 +82,7 @@ export function readCallColumns(db: Database, period: CallPeriod): CallColumns {
        WHERE tenant_id = ? AND at >= ? AND at < ? AND provider = ? AND key_ref = ?`,
     )
     .raw(true);
-  const out = new ColumnWriter(keys);
+  const out = new ColumnWriter(keys, chunkSize);
   keys.forEach((k, keyIndex) => {
     for (const row of calls.iterate(k.tenant_id, fromIso, toIso, k.provider, k.key_ref) as Iterable<CallRow>) out.push(keyIndex, row);
   });
@@ -78,76 +91,88 @@ export function readCallColumns(db: Database, period: CallPeriod): CallColumns {
 
 /** The ArrayBuffers a worker can transfer instead of copying. */
 export function columnBuffers(c: CallColumns): ArrayBuffer[] {
-  return [c.key, c.id, c.atMs, c.op, c.ok, c.principal, c.cids, c.cidEnd].map((a) => a.buffer as ArrayBuffer);
+  return c.chunks.flatMap((k) => [k.key, k.id, k.atMs, k.op, k.ok, k.principal, k.cids, k.cidEnd].map((a) => a.buffer as ArrayBuffer));
 }
 
 class ColumnWriter {
-  n = 0;
-  key = new Int32Array(1024);
-  id = new Float64Array(1024);
-  atMs = new Float64Array(1024);
-  op = new Uint8Array(1024);
-  ok = new Uint8Array(1024);
-  principal = new Int32Array(1024);
-  cidEnd = new Int32Array(1024);
+  readonly #chunks: CallChunk[] = [];
+  #chunk: CallChunk;
   /** Correlation ids as UTF-8 bytes: a million strings kept alive would double the peak. */
-  cids = Buffer.allocUnsafe(64 * 1024);
-  cidLength = 0;
-  readonly requestIds = new Map<number, string>();
-  readonly principals = new Interner();
+  #cids: Buffer;
+  #cidLength = 0;
+  #n = 0;
+  readonly #principals = new Interner();
 
-  constructor(readonly keys: CallKey[]) {}
+  constructor(
+    readonly keys: CallKey[],
+    readonly chunkSize: number,
+  ) {
+    this.#chunk = newChunk(chunkSize);
+    this.#cids = Buffer.allocUnsafe(chunkSize * 40);
+  }
 
   push(keyIndex: number, [id, atMs, op, ok, principal, cid, requestId]: CallRow): void {
-    const i = this.n++;
-    if (i === this.id.length) this.#grow();
-    this.key[i] = keyIndex;
-    this.id[i] = id;
-    this.atMs[i] = atMs;
-    this.op[i] = op;
-    this.ok[i] = ok;
-    this.principal[i] = this.principals.id(principal);
-    if (this.cidLength + cid.length * 3 > this.cids.length) {
-      const more = Buffer.allocUnsafe(Math.max(this.cids.length * 2, this.cidLength + cid.length * 3));
-      this.cids.copy(more, 0, 0, this.cidLength);
-      this.cids = more;
+    let c = this.#chunk;
+    if (c.n === this.chunkSize) c = this.#seal();
+    const i = c.n++;
+    c.key[i] = keyIndex;
+    c.id[i] = id;
+    c.atMs[i] = atMs;
+    c.op[i] = op;
+    c.ok[i] = ok;
+    c.principal[i] = this.#principals.id(principal);
+    if (this.#cidLength + cid.length * 3 > this.#cids.length) {
+      const more = Buffer.allocUnsafe(Math.max(this.#cids.length * 2, this.#cidLength + cid.length * 3));
+      this.#cids.copy(more, 0, 0, this.#cidLength);
+      this.#cids = more;
     }
-    this.cidLength += this.cids.write(cid, this.cidLength, 'utf8');
-    this.cidEnd[i] = this.cidLength;
-    if (requestId !== null) this.requestIds.set(i, requestId);
+    this.#cidLength += this.#cids.write(cid, this.#cidLength, 'utf8');
+    c.cidEnd[i] = this.#cidLength;
+    if (requestId !== null) c.requestIds.set(i, requestId);
+    this.#n++;
   }
 
   done(): CallColumns {
-    const n = this.n;
-    return {
-      keys: this.keys,
-      n,
-      key: this.key.slice(0, n),
-      id: this.id.slice(0, n),
-      atMs: this.atMs.slice(0, n),
-      op: this.op.slice(0, n),
-      ok: this.ok.slice(0, n),
-      principal: this.principal.slice(0, n),
-      principals: this.principals.values,
-      cids: new Uint8Array(this.cids.subarray(0, this.cidLength)),
-      cidEnd: this.cidEnd.slice(0, n),
-      requestIds: this.requestIds,
-    };
+    if (this.#chunk.n > 0) this.#seal();
+    return { keys: this.keys, principals: this.#principals.values, n: this.#n, chunks: this.#chunks };
   }
 
-  #grow(): void {
-    const size = this.id.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (len: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.key = g(this.key);
-    this.id = g(this.id);
-    this.atMs = g(this.atMs);
-    this.op = g(this.op);
-    this.ok = g(this.ok);
-    this.principal = g(this.principal);
-    this.cidEnd = g(this.cidEnd);
+  /** Closes the current chunk (its columns trimmed to size) and starts the next. */
+  #seal(): CallChunk {
+    const c = this.#chunk;
+    const n = c.n;
+    this.#chunks.push(
+      n === this.chunkSize
+        ? { ...c, cids: new Uint8Array(this.#cids.subarray(0, this.#cidLength)) }
+        : {
+            ...c,
+            key: c.key.slice(0, n),
+            id: c.id.slice(0, n),
+            atMs: c.atMs.slice(0, n),
+            op: c.op.slice(0, n),
+            ok: c.ok.slice(0, n),
+            principal: c.principal.slice(0, n),
+            cidEnd: c.cidEnd.slice(0, n),
+            cids: new Uint8Array(this.#cids.subarray(0, this.#cidLength)),
+          },
+    );
+    this.#cidLength = 0;
+    this.#chunk = newChunk(this.chunkSize);
+    return this.#chunk;
   }
+}
+
+function newChunk(size: number): CallChunk {
+  return {
+    n: 0,
+    key: new Int32Array(size),
+    id: new Float64Array(size),
+    atMs: new Float64Array(size),
+    op: new Uint8Array(size),
+    ok: new Uint8Array(size),
+    principal: new Int32Array(size),
+    cids: new Uint8Array(0),
+    cidEnd: new Int32Array(size),
+    requestIds: new Map(),
+  };
 }

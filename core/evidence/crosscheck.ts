@@ -143,31 +143,33 @@ class CrosscheckRun {
     const keyGroup = calls.keys.map((k) => this.#groupFor(k.tenant_id, k.provider, k.key_ref));
     // The reader interned its principals on its own: the matcher compares this run's ids.
     const principalOf = Int32Array.from(calls.principals, (p) => this.#principals.id(p));
-    const cids = Buffer.from(calls.cids.buffer, calls.cids.byteOffset, calls.cids.byteLength);
-    for (let i = 0, cidStart = 0; i < calls.n; i++) {
-      const g = keyGroup[calls.key[i]!]!;
-      const atMs = calls.atMs[i]!;
-      const p = calls.principal[i]!;
-      const cidEnd = calls.cidEnd[i]!;
-      const v = this.#matcher.matchCall({
-        atMs,
-        group: g,
-        op: calls.op[i]!,
-        ok: calls.ok[i] === 1,
-        principal: p >= 0 ? principalOf[p]! : -1,
-        cid: cids.toString('utf8', cidStart, cidEnd),
-        requestId: calls.requestIds.get(i) ?? null,
-      });
-      cidStart = cidEnd;
-      const tally = this.#meta[g]!.tally;
-      if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
-        tally.expected++;
-        tally.seen++;
-      } else if (v.cls === 'app_only_missing') tally.expected++;
-      else if (v.cls === 'app_only_pending') tally.pending++;
-      results.push(v.cls, calls.id[i]!, v.event, v.matchedBy);
-      counts[v.cls]++;
-      timeline.add(atMs, v.cls);
+    for (const chunk of calls.chunks) {
+      const cids = Buffer.from(chunk.cids.buffer, chunk.cids.byteOffset, chunk.cids.byteLength);
+      for (let i = 0, cidStart = 0; i < chunk.n; i++) {
+        const g = keyGroup[chunk.key[i]!]!;
+        const atMs = chunk.atMs[i]!;
+        const p = chunk.principal[i]!;
+        const cidEnd = chunk.cidEnd[i]!;
+        const v = this.#matcher.matchCall({
+          atMs,
+          group: g,
+          op: chunk.op[i]!,
+          ok: chunk.ok[i] === 1,
+          principal: p >= 0 ? principalOf[p]! : -1,
+          cid: cids.toString('utf8', cidStart, cidEnd),
+          requestId: chunk.requestIds.get(i) ?? null,
+        });
+        cidStart = cidEnd;
+        const tally = this.#meta[g]!.tally;
+        if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
+          tally.expected++;
+          tally.seen++;
+        } else if (v.cls === 'app_only_missing') tally.expected++;
+        else if (v.cls === 'app_only_pending') tally.pending++;
+        results.push(v.cls, chunk.id[i]!, v.event, v.matchedBy);
+        counts[v.cls]++;
+        timeline.add(atMs, v.cls);
+      }
     }
     for (const { event, cls } of this.#matcher.unclaimed(input.fromMs, input.toMs)) {
       results.push(cls, -1, event, null);

@@ -1,6 +1,6 @@
 /**
  * The engine's calls read into columns (call-columns.ts) say exactly what the rows say:
- * every call of the period once, grouped by (tenant, provider, key), with its time,
+ * every call of the period once, in chunks of a fixed size, grouped by (tenant, provider, key), with its time,
  * operation, outcome, principal, correlation id and request id, whatever characters
  * those hold.
  */
@@ -43,20 +43,22 @@ interface Decoded {
 }
 
 function decode(c: CallColumns): Decoded[] {
-  const bytes = Buffer.from(c.cids.buffer, c.cids.byteOffset, c.cids.byteLength);
-  return Array.from({ length: c.n }, (_, i) => {
-    const k = c.keys[c.key[i]!]!;
-    const p = c.principal[i]!;
-    return {
-      key: `${k.tenant_id} ${k.provider} ${k.key_ref}`,
-      id: c.id[i]!,
-      atMs: c.atMs[i]!,
-      op: c.op[i]!,
-      ok: c.ok[i] === 1,
-      principal: p >= 0 ? c.principals[p]! : null,
-      cid: bytes.toString('utf8', i === 0 ? 0 : c.cidEnd[i - 1], c.cidEnd[i]),
-      requestId: c.requestIds.get(i) ?? null,
-    };
+  return c.chunks.flatMap((k) => {
+    const bytes = Buffer.from(k.cids.buffer, k.cids.byteOffset, k.cids.byteLength);
+    return Array.from({ length: k.n }, (_, i): Decoded => {
+      const key = c.keys[k.key[i]!]!;
+      const p = k.principal[i]!;
+      return {
+        key: `${key.tenant_id} ${key.provider} ${key.key_ref}`,
+        id: k.id[i]!,
+        atMs: k.atMs[i]!,
+        op: k.op[i]!,
+        ok: k.ok[i] === 1,
+        principal: p >= 0 ? c.principals[p]! : null,
+        cid: bytes.toString('utf8', i === 0 ? 0 : k.cidEnd[i - 1], k.cidEnd[i]),
+        requestId: k.requestIds.get(i) ?? null,
+      };
+    });
   });
 }
 
@@ -65,7 +67,7 @@ describe('the calls of a period, read into columns', () => {
     const dir = tempDir();
     let run = 0;
     fc.assert(
-      fc.property(fc.uniqueArray(call, { selector: (c) => c.cid, maxLength: 40 }), fc.option(fc.constantFrom('t1', 't2'), { nil: undefined }), (calls, tenantId) => {
+      fc.property(fc.uniqueArray(call, { selector: (c) => c.cid, maxLength: 40 }), fc.option(fc.constantFrom('t1', 't2'), { nil: undefined }), fc.integer({ min: 1, max: 9 }), (calls, tenantId, chunkSize) => {
         const db = openDatabase(path.join(dir, `calls-${run++}.db`));
         try {
           const insert = db.prepare(
@@ -74,7 +76,8 @@ describe('the calls of a period, read into columns', () => {
           );
           const ids = calls.map((c) => Number(insert.run(new Date(BASE_MS + c.offsetMs).toISOString(), c.tenant, c.provider, c.key, c.operation, c.cid, c.principal, c.requestId, c.outcome).lastInsertRowid));
           const period = { fromMs: BASE_MS, toMs: BASE_MS + 3_600_000, tenantId };
-          const got = decode(readCallColumns(db, period));
+          const columns = readCallColumns(db, period, chunkSize);
+          const got = decode(columns);
 
           const expected = calls
             .map((c, i) => ({ c, id: ids[i]!, atMs: BASE_MS + c.offsetMs }))
@@ -91,6 +94,8 @@ describe('the calls of a period, read into columns', () => {
             }));
           const byId = (a: Decoded, b: Decoded) => a.id - b.id;
           expect([...got].sort(byId)).toEqual(expected.sort(byId));
+          expect(columns.n).toBe(expected.length);
+          expect(columns.chunks.slice(0, -1).every((k) => k.n === chunkSize)).toBe(true);
           // One run per key: a key's calls are never split.
           const runs = got.map((d) => d.key).filter((k, i, all) => i === 0 || all[i - 1] !== k);
           expect(new Set(runs).size).toBe(runs.length);
@@ -105,8 +110,7 @@ describe('the calls of a period, read into columns', () => {
   it('are empty for a period without calls', () => {
     const db = openDatabase(path.join(tempDir(), 'empty.db'));
     const c = readCallColumns(db, { fromMs: BASE_MS, toMs: BASE_MS + 1000 });
-    expect(c).toMatchObject({ n: 0, keys: [] });
-    expect(c.cids.byteLength).toBe(0);
+    expect(c).toEqual({ n: 0, keys: [], principals: [], chunks: [] });
     db.close();
   });
 });
