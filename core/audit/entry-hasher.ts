@@ -37,7 +37,7 @@ export class EntryHasher {
     const end = HASH_SIZE + buf.write(text, HASH_SIZE, 'utf8');
     const chain = hash('sha256', buf.subarray(0, end), 'hex');
     buf[HASH_SIZE - 1] = 0x00;
-    this.leaf = hash('sha256', buf.subarray(HASH_SIZE - 1, end), 'binary');
+    this.leaf = hash('sha256', buf.subarray(HASH_SIZE - 1, end), 'latin1');
     return chain;
   }
 }

@@ -94,7 +94,7 @@ export class StreamingTreeHash {
     this.addLatin1(Buffer.from(leafHash.buffer, leafHash.byteOffset, HASH_SIZE).toString('latin1'));
   }
 
-  /** A leaf hash as crypto.hash(..., 'binary') returns it: 32 latin1 chars, one per byte. */
+  /** A leaf hash as crypto.hash(..., 'latin1') returns it: 32 latin1 chars, one per byte. */
   addLatin1(leafHash: string): void {
     if (leafHash.length !== HASH_SIZE) throw new RangeError(`leaf hash is ${leafHash.length} bytes, expected ${HASH_SIZE}`);
     let h = leafHash;
@@ -131,6 +131,6 @@ export class StreamingTreeHash {
   #nodeHash(left: string, right: string): string {
     this.#node.write(left, 1, HASH_SIZE, 'latin1');
     this.#node.write(right, 1 + HASH_SIZE, HASH_SIZE, 'latin1');
-    return hash('sha256', this.#node, 'binary'); // 'binary' is Node's alias of latin1
+    return hash('sha256', this.#node, 'latin1'); // 'latin1', not its alias 'binary', which takes a slower path to normalize
   }
 }
