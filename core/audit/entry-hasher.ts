@@ -3,7 +3,7 @@
  * page workers: the one-string row form SQLite assembles, and the two hashes per entry.
  */
 import { hash } from 'node:crypto';
-import { HASH_SIZE } from './tlog/hash';
+import { HASH_SIZE, LATIN1_DIGEST } from './tlog/hash';
 
 /**
  * The hot scan has SQLite assemble each row as ONE string, `<seq> <canonical JSON><hex
@@ -37,7 +37,7 @@ export class EntryHasher {
     const end = HASH_SIZE + buf.write(text, HASH_SIZE, 'utf8');
     const chain = hash('sha256', buf.subarray(0, end), 'hex');
     buf[HASH_SIZE - 1] = 0x00;
-    this.leaf = hash('sha256', buf.subarray(HASH_SIZE - 1, end), 'latin1');
+    this.leaf = hash('sha256', buf.subarray(HASH_SIZE - 1, end), LATIN1_DIGEST);
     return chain;
   }
 }

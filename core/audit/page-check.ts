@@ -12,7 +12,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { hash } from 'node:crypto';
-import { HASH_SIZE } from './tlog/hash';
+import { HASH_SIZE, LATIN1_DIGEST } from './tlog/hash';
 
 const GENESIS = Buffer.alloc(HASH_SIZE);
 
@@ -86,9 +86,9 @@ export class PageChecker {
     for (let i = 0; i < n; i++) {
       const end = i === n - 1 ? text.length : text.indexOf(NEWLINE, at + HASH_SIZE);
       if (end < at + HASH_SIZE) return { ok: false, lo, reason: `entry ${lo + i} does not frame` };
-      if (!stored.startsWith(hash('sha256', text.subarray(at, end), 'latin1'), i * HASH_SIZE)) return { ok: false, lo, reason: `entry ${lo + i} does not check out` };
+      if (!stored.startsWith(hash('sha256', text.subarray(at, end), LATIN1_DIGEST), i * HASH_SIZE)) return { ok: false, lo, reason: `entry ${lo + i} does not check out` };
       text[at + HASH_SIZE - 1] = 0x00;
-      leaves[i] = hash('sha256', text.subarray(at + HASH_SIZE - 1, end), 'latin1');
+      leaves[i] = hash('sha256', text.subarray(at + HASH_SIZE - 1, end), LATIN1_DIGEST);
       at = end + 1;
     }
     const levels = subtreeLevels(leaves);
@@ -111,7 +111,7 @@ function subtreeLevels(leaves: string[]): string[][] {
     for (let j = 0; j < pairs; j++) joined += NODE_PREFIX + (level[2 * j] as string) + (level[2 * j + 1] as string);
     const inputs = Buffer.from(joined, 'latin1');
     const next = new Array<string>(pairs);
-    for (let j = 0; j < pairs; j++) next[j] = hash('sha256', inputs.subarray(j * NODE_INPUT, (j + 1) * NODE_INPUT), 'latin1');
+    for (let j = 0; j < pairs; j++) next[j] = hash('sha256', inputs.subarray(j * NODE_INPUT, (j + 1) * NODE_INPUT), LATIN1_DIGEST);
     levels.push(next);
     level = next;
   }

@@ -2,9 +2,16 @@
  * RFC 9162 §2.1 hashing. The 0x00 / 0x01 prefixes keep leaves and interior nodes in
  * separate domains, so a leaf can never be passed off as a node (second preimages).
  */
-import { createHash, hash } from 'node:crypto';
+import { createHash, hash, type BinaryToTextEncoding } from 'node:crypto';
 
 export const HASH_SIZE = 32;
+
+/**
+ * Digests as 32-character latin1 strings, one char per byte: crypto.hash returns a string
+ * two to three times faster than a Buffer. Named 'latin1', not its alias 'binary', which
+ * Node normalizes on a slower path (about 4 % of a call); Node's types list only the alias.
+ */
+export const LATIN1_DIGEST = 'latin1' as BinaryToTextEncoding;
 
 const EMPTY_TREE_HASH = hash('sha256', Buffer.alloc(0), 'buffer');
 

@@ -4,7 +4,7 @@
  * lookups) and the plain reference over a list of leaves (used by tests).
  */
 import { hash } from 'node:crypto';
-import { emptyTreeHash, HASH_SIZE, nodeHash } from './hash';
+import { emptyTreeHash, HASH_SIZE, LATIN1_DIGEST, nodeHash } from './hash';
 import { half, isOdd, splitPoint } from './tree-math';
 
 /** Returns MTH(D[lo:hi]) for lo < hi. */
@@ -131,6 +131,6 @@ export class StreamingTreeHash {
   #nodeHash(left: string, right: string): string {
     this.#node.write(left, 1, HASH_SIZE, 'latin1');
     this.#node.write(right, 1 + HASH_SIZE, HASH_SIZE, 'latin1');
-    return hash('sha256', this.#node, 'latin1'); // 'latin1', not its alias 'binary', which takes a slower path to normalize
+    return hash('sha256', this.#node, LATIN1_DIGEST);
   }
 }
