@@ -44,12 +44,13 @@ export type PageResult =
  * saving. The prev_hash in front lets the chain hash run in place on [prev | entry], and
  * the leaf hash on [0x00 | entry] by then zeroing the byte before the entry; one compare
  * of the two hash columns, shifted by one entry, proves each prev_hash is the hash of
- * the entry before. `||` rather than printf: about a fifth cheaper per row. No ORDER BY:
- * SQLite walks the rowid range in order, and an entry out of place would fail its hash.
+ * the entry before. concat() rather than printf or `||`: one allocation per row, not one
+ * per piece. No ORDER BY: SQLite walks the rowid range in order, and an entry out of
+ * place would fail its hash.
  */
 const PAGE_TEXT =
-  `CAST(group_concat(prev_hash || '{"action":' || json_quote(action) || ',"actor":' || json_quote(actor) || ',"address":' || json_quote(address) || ` +
-  `',"at":' || json_quote(at) || ',"payload":' || payload || ',"seq":' || seq || ',"tenant_id":' || json_quote(tenant_id) || '}', char(10)) AS BLOB)`;
+  `CAST(group_concat(concat(prev_hash, '{"action":', json_quote(action), ',"actor":', json_quote(actor), ',"address":', json_quote(address), ` +
+  `',"at":', json_quote(at), ',"payload":', payload, ',"seq":', seq, ',"tenant_id":', json_quote(tenant_id), '}'), char(10)) AS BLOB)`;
 const PAGE_HASHES = `CAST(group_concat(entry_hash, '') AS BLOB)`;
 const PAGE_PREV_HASHES = `CAST(group_concat(prev_hash, '') AS BLOB)`;
 const NEWLINE = 0x0a;
