@@ -120,6 +120,23 @@ export interface Lane {
   note: string;
 }
 
+/** Periods shorter than this get times on their axis labels, not only dates. */
+const DATE_ONLY_FROM_MS = 8 * 86_400_000;
+
+/**
+ * `count` evenly spaced labels (UTC) from t0 to t1: dates for long periods, month-day and
+ * time for short ones, where five dates would mostly repeat. A label equal to the one
+ * before it is left empty.
+ */
+export function timeAxisLabels(t0: number, t1: number, count: number): string[] {
+  const withTime = t1 - t0 < DATE_ONLY_FROM_MS;
+  const labels = Array.from({ length: count }, (_, k) => {
+    const iso = new Date(t0 + ((t1 - t0) * k) / Math.max(1, count - 1)).toISOString();
+    return withTime ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
+  });
+  return labels.map((l, k) => (k > 0 && l === labels[k - 1] ? '' : l));
+}
+
 /** One lane per key version across the period: when each version was in service. */
 export function timelineChart(lanes: readonly Lane[], period: { from: string; to: string }, width: number): string {
   const labelW = 92;
@@ -133,12 +150,11 @@ export function timelineChart(lanes: readonly Lane[], period: { from: string; to
   };
   const height = lanes.length * rowH + 18;
   const body: string[] = [];
-  for (let k = 0; k <= 4; k++) {
+  timeAxisLabels(t0, t1, 5).forEach((label, k) => {
     const x = labelW + (plotW * k) / 4;
     body.push(`<line x1="${x.toFixed(1)}" y1="0" x2="${x.toFixed(1)}" y2="${lanes.length * rowH}" stroke="${COLORS.grid}" stroke-width="0.5"/>`);
-    const iso = new Date(t0 + ((t1 - t0) * k) / 4).toISOString().slice(0, 10);
-    body.push(text(x, lanes.length * rowH + 10, iso, { anchor: k === 0 ? 'start' : k === 4 ? 'end' : 'middle' }));
-  }
+    if (label) body.push(text(x, lanes.length * rowH + 10, label, { anchor: k === 0 ? 'start' : k === 4 ? 'end' : 'middle' }));
+  });
   lanes.forEach((l, i) => {
     const y = i * rowH;
     body.push(text(labelW - 6, y + rowH / 2 + 2.5, l.label, { anchor: 'end', color: COLORS.ink, size: 7.5 }));
