@@ -14,7 +14,7 @@ import type { EngineContext } from './context';
 import { makeKeyVersion, sealedError } from './master-keys';
 import { MasterKeyCache } from './master-key-cache';
 import { keySuffix } from './redact';
-import { queueRewrap } from './rewrap-queue';
+import { switchTenantKey } from './key-switch';
 import { requireTenant, ttlFor, wrapMethodFor } from './tenant-lookup';
 import { viewOf } from './tenants';
 
@@ -35,10 +35,7 @@ export async function offboard(ctx: EngineContext, caller: Caller, tenantSlug: s
   });
   const now = isoAt(ctx.clock);
   const leaseId = ctx.store.transaction(() => {
-    ctx.store.updateTenantKms(tenant.id, { wrap_method: wrapMethodFor(to), provider: to, kms_key_ref: ref.kms_key_ref, kms_config: ref.kms_config, updated_at: now });
-    if (previous) ctx.store.retireKeyVersion(tenant.id, previous.version, now);
-    ctx.store.insertKeyVersion(row);
-    const lease = previous ? queueRewrap(ctx, tenant.id, nextVersion) : null;
+    const lease = switchTenantKey(ctx, tenant.id, { wrap_method: wrapMethodFor(to), provider: to, kms_key_ref: ref.kms_key_ref, kms_config: ref.kms_config }, previous, row, now);
     ctx.audit.append(caller, 'tenant-kms.disabled', tenant.id, {
       tenant: tenant.slug,
       provider: tenant.provider,

@@ -19,7 +19,7 @@ import type { ProviderRef } from './kms-gateway';
 import { makeKeyVersion, sealedError } from './master-keys';
 import { MasterKeyCache } from './master-key-cache';
 import { keySuffix } from './redact';
-import { queueRewrap } from './rewrap-queue';
+import { switchTenantKey } from './key-switch';
 import { requireTenant, ttlFor } from './tenant-lookup';
 import { viewOf } from './tenants';
 
@@ -98,18 +98,9 @@ export async function onboard(ctx: EngineContext, caller: Caller, tenantSlug: st
   const firstCustomerKey = tenant.wrap_method !== 'customer_kms';
   const now = isoAt(ctx.clock);
   const leaseId = ctx.store.transaction(() => {
-    ctx.store.updateTenantKms(tenant.id, {
-      wrap_method: 'customer_kms',
-      provider: ref.provider,
-      kms_key_ref: ref.kms_key_ref,
-      kms_config: ref.kms_config,
-      updated_at: now,
-    });
-    if (previous) ctx.store.retireKeyVersion(tenant.id, previous.version, now);
-    ctx.store.insertKeyVersion(row);
+    const lease = switchTenantKey(ctx, tenant.id, { wrap_method: 'customer_kms', provider: ref.provider, kms_key_ref: ref.kms_key_ref, kms_config: ref.kms_config }, previous, row, now);
     // A successful probe proves access: a seal from a previous KMS no longer applies.
     if (tenant.sealed_since) ctx.store.setTenantSeal(tenant.id, { sealed_since: null, last_verify_error: null, sealed_permanently: 0 });
-    const lease = previous ? queueRewrap(ctx, tenant.id, nextVersion) : null;
     ctx.audit.append(caller, 'byok.kms.onboard', tenant.id, {
       tenant: tenant.slug,
       provider: ref.provider,
