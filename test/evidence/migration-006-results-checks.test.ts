@@ -18,7 +18,7 @@ describe('migration 006', () => {
     const insert = db.prepare('INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES (?, ?, ?, ?, ?, ?)');
     insert.run(1, 1, 'matched', 10, 20, 'correlation_id');
     insert.run(1, 2, 'provider_only', null, 21, null);
-    migrate(db, MIGRATIONS);
+    migrate(db, MIGRATIONS.filter((m) => m.version <= migration006.version));
     expect(db.pragma('user_version', { simple: true })).toBe(migration006.version);
     expect(db.prepare('SELECT run_id, seq, class, call_id, event_row, matched_by FROM evidence_results ORDER BY seq').all()).toEqual([
       { run_id: 1, seq: 1, class: 'matched', call_id: 10, event_row: 20, matched_by: 'correlation_id' },

@@ -3,6 +3,7 @@ import { migration002 } from './002-rewrap-worker';
 import { migration003 } from './003-seal-drills';
 import { migration005 } from './005-evidence';
 import { migration006 } from './006-evidence-results-checks';
+import { migration007 } from './007-evidence-verdicts';
 
 export interface Migration {
   version: number;
@@ -11,5 +12,5 @@ export interface Migration {
 }
 
 /** In order; each runs in its own transaction and sets PRAGMA user_version. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005, migration006];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005, migration006, migration007];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
