@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { MethodSpec } from './contract';
+import { EVIDENCE_CLASSES } from '../evidence/types';
 import type {
   EvidenceEventView,
   EvidenceFetchView,
@@ -21,7 +22,8 @@ const minutes = z.number().int('must be a whole number of minutes').min(0, 'must
 /** An endpoint override; '' clears it. Checked further (https unless loopback) by the engine. */
 const endpoint = z.string().max(2048);
 
-export const EVIDENCE_CLASS_VALUES = ['matched', 'principal_mismatch', 'app_only_pending', 'app_only_missing', 'provider_only', 'failed_call', 'key_event'] as const;
+/** The classes as the cross-check defines them: one list (core/evidence/types.ts). */
+export const EVIDENCE_CLASS_VALUES = EVIDENCE_CLASSES;
 
 export const evidenceSettingsFields = {
   aws_cloudtrail_endpoint: endpoint.optional(),

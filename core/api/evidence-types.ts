@@ -2,10 +2,12 @@
 
 export type EvidenceClassName =
   | 'matched'
+  | 'matched_weak'
   | 'principal_mismatch'
   | 'app_only_pending'
   | 'app_only_missing'
   | 'provider_only'
+  | 'foreign_correlation'
   | 'failed_call'
   | 'key_event';
 
@@ -62,6 +64,12 @@ export interface EvidenceCoverageView {
   health: 'good' | 'degraded' | 'poor' | 'unknown';
   read_until: string | null;
   diagnosis: string | null;
+  /** Calls matched only by a time window (no id): likely, not proven, so not counted in `seen`. */
+  weak?: number;
+  /** The provider's clock minus this machine's, median over proven pairs (ms); null without any. */
+  clock_offset_ms?: number | null;
+  /** Proven pairs the offset was measured on. */
+  clock_offset_pairs?: number;
 }
 
 export interface EvidenceRunView {
@@ -86,9 +94,17 @@ export interface EvidenceResultView {
   operation: string;
   provider_operation: string | null;
   matched_by: 'correlation_id' | 'request_id' | 'fallback' | null;
+  /** The rule behind the verdict (core/evidence/verdict-reasons.ts). */
+  reason: string;
+  /** The verdict in words: which rule matched and the time gap, or why nothing did. */
+  explanation: string;
+  /** Record time minus call time (ms), when a record stands for a call. */
+  gap_ms: number | null;
   call_id: number | null;
   event_id: number | null;
   app_principal: string | null;
+  /** How the engine learnt its principal, or why it is unknown. */
+  app_principal_note: string | null;
   provider_principal: string | null;
   source_address: string | null;
   correlation_id: string | null;
@@ -123,4 +139,6 @@ export interface EvidenceEventView {
   fetched_at: string;
   /** The record exactly as the provider's log returned it. */
   raw: unknown;
+  /** What the latest cross-check run that holds this record made of it, and why. */
+  verdict: { run_id: number; class: EvidenceClassName; reason: string; explanation: string } | null;
 }

@@ -25,6 +25,8 @@ export interface CallColumns {
   /** The (tenant, provider, key) of each run of calls, in the order they were read. */
   keys: CallKey[];
   principals: string[];
+  /** The AWS access key ids the calls were signed with (public identifiers, not secrets). */
+  accessKeys: string[];
   /** Total calls: the chunks' sizes added up. */
   n: number;
   /**
@@ -45,6 +47,8 @@ export interface CallChunk {
   ok: Uint8Array;
   /** Index into CallColumns.principals, -1 when the engine did not know it. */
   principal: Int32Array;
+  /** Index into CallColumns.accessKeys, -1 when none was recorded. */
+  accessKey: Int32Array;
   /** The chunk's correlation ids back to back in UTF-8; call i's ends at byte cidEnd[i]. */
   cids: Uint8Array;
   cidEnd: Int32Array;
@@ -63,7 +67,7 @@ export const opCaseSql = (column: string, pairs: [string, EvidenceOperation][]):
 /** kms_calls.operation in the comparison's vocabulary, as a code. */
 const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe'].map((o) => [o, appOperation(o)]));
 
-type CallRow = [number, number, number, number, string | null, string, string | null];
+type CallRow = [number, number, number, number, string | null, string, string | null, string | null];
 
 /**
  * One query per (tenant, key) on the (tenant_id, at) index, in a stable order, so the
@@ -78,7 +82,7 @@ export function readCallColumns(db: Database, period: CallPeriod, chunkSize = CA
     .all(...(period.tenantId ? [fromIso, toIso, period.tenantId] : [fromIso, toIso])) as CallKey[];
   const calls = db
     .prepare(
-      `SELECT id, ${MS_OF_AT}, ${APP_OP_CODE_SQL}, outcome = 'ok', principal, correlation_id, provider_request_id FROM kms_calls
+      `SELECT id, ${MS_OF_AT}, ${APP_OP_CODE_SQL}, outcome = 'ok', principal, correlation_id, provider_request_id, access_key_id FROM kms_calls
        WHERE tenant_id = ? AND at >= ? AND at < ? AND provider = ? AND key_ref = ?`,
     )
     .raw(true);
@@ -91,7 +95,7 @@ export function readCallColumns(db: Database, period: CallPeriod, chunkSize = CA
 
 /** The ArrayBuffers a worker can transfer instead of copying. */
 export function columnBuffers(c: CallColumns): ArrayBuffer[] {
-  return c.chunks.flatMap((k) => [k.key, k.id, k.atMs, k.op, k.ok, k.principal, k.cids, k.cidEnd].map((a) => a.buffer as ArrayBuffer));
+  return c.chunks.flatMap((k) => [k.key, k.id, k.atMs, k.op, k.ok, k.principal, k.accessKey, k.cids, k.cidEnd].map((a) => a.buffer as ArrayBuffer));
 }
 
 class ColumnWriter {
@@ -102,6 +106,7 @@ class ColumnWriter {
   #cidLength = 0;
   #n = 0;
   readonly #principals = new Interner();
+  readonly #accessKeys = new Interner();
 
   constructor(
     readonly keys: CallKey[],
@@ -111,7 +116,7 @@ class ColumnWriter {
     this.#cids = Buffer.allocUnsafe(chunkSize * 40);
   }
 
-  push(keyIndex: number, [id, atMs, op, ok, principal, cid, requestId]: CallRow): void {
+  push(keyIndex: number, [id, atMs, op, ok, principal, cid, requestId, accessKey]: CallRow): void {
     let c = this.#chunk;
     if (c.n === this.chunkSize) c = this.#seal();
     const i = c.n++;
@@ -121,6 +126,7 @@ class ColumnWriter {
     c.op[i] = op;
     c.ok[i] = ok;
     c.principal[i] = this.#principals.id(principal);
+    c.accessKey[i] = this.#accessKeys.id(accessKey);
     if (this.#cidLength + cid.length * 3 > this.#cids.length) {
       const more = Buffer.allocUnsafe(Math.max(this.#cids.length * 2, this.#cidLength + cid.length * 3));
       this.#cids.copy(more, 0, 0, this.#cidLength);
@@ -134,7 +140,7 @@ class ColumnWriter {
 
   done(): CallColumns {
     if (this.#chunk.n > 0) this.#seal();
-    return { keys: this.keys, principals: this.#principals.values, n: this.#n, chunks: this.#chunks };
+    return { keys: this.keys, principals: this.#principals.values, accessKeys: this.#accessKeys.values, n: this.#n, chunks: this.#chunks };
   }
 
   /** Closes the current chunk (its columns trimmed to size) and starts the next. */
@@ -152,6 +158,7 @@ class ColumnWriter {
             op: c.op.slice(0, n),
             ok: c.ok.slice(0, n),
             principal: c.principal.slice(0, n),
+            accessKey: c.accessKey.slice(0, n),
             cidEnd: c.cidEnd.slice(0, n),
             cids: new Uint8Array(this.#cids.subarray(0, this.#cidLength)),
           },
@@ -171,6 +178,7 @@ function newChunk(size: number): CallChunk {
     op: new Uint8Array(size),
     ok: new Uint8Array(size),
     principal: new Int32Array(size),
+    accessKey: new Int32Array(size),
     cids: new Uint8Array(0),
     cidEnd: new Int32Array(size),
     requestIds: new Map(),

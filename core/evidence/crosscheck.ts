@@ -10,7 +10,9 @@ import type { EvidenceCoverageView } from '../api/evidence-types';
 import { keySuffix } from '../engine/redact';
 import { diagnose, healthOf, type CoverageTally } from './coverage';
 import { MS_OF_AT, opCaseSql, readCallColumns, type CallColumns } from './call-columns';
-import { Interner, Matcher, OPERATION_CODES, type GroupInfo, type MatchedBy } from './matcher';
+import { Interner, Matcher, OPERATION_CODES, RECORD_FAILED, UA_ABSENT, UA_FOREIGN, recordFlags, type CidOwner, type GroupInfo, type MatchedBy } from './matcher';
+import { ClockOffset, clockWarning } from './clock-offset';
+import { userAgentFacts } from './user-agent';
 import { deliveryDelayMs, type EvidenceSettings } from './settings';
 import { MATCHED_BY_CODES, type EvidenceStore, type SourceRow } from './store';
 import { Timeline } from './timeline';
@@ -38,7 +40,18 @@ const MATCHED_BY: readonly (MatchedBy | null)[] = MATCHED_BY_CODES;
 /** provider_events.operation (already normalized) as the matcher's code. */
 const OP_CODE_SQL = opCaseSql('operation', OPERATION_CODES.map((o) => [o, o]));
 
-type EventRow = [number, number, number, string | null, string | null, string | null];
+/**
+ * What SQLite can tell of a record's user agent without handing it over: absent, a
+ * complete engine id (a UUID), plainly foreign (short, no `key` in it); anything else
+ * (a cut marker, a 1 KB value) is read and classed here (user-agent.ts).
+ */
+const UA_SQL = `CASE
+  WHEN user_agent IS NULL OR trim(user_agent) = '' THEN ${UA_ABSENT}
+  WHEN correlation_id IS NOT NULL AND length(correlation_id) = 36 THEN 0
+  WHEN correlation_id IS NULL AND length(user_agent) < 1000 AND instr(user_agent, 'key') = 0 THEN ${UA_FOREIGN}
+  ELSE -1 END`;
+
+type EventRow = [number, number, number, string | null, string | null, string | null, number, number, string | null, string | null];
 
 interface GroupMeta {
   tenantId: string;
@@ -46,6 +59,9 @@ interface GroupMeta {
   keyRef: string;
   source: SourceRow | undefined;
   tally: CoverageTally;
+  /** Weak (time-window) matches: not counted as seen. */
+  weak: number;
+  clock: ClockOffset;
 }
 
 class ResultBuffer {
@@ -54,7 +70,9 @@ class ResultBuffer {
   call = new Float64Array(4096);
   event = new Int32Array(4096);
   by = new Uint8Array(4096);
-  push(cls: EvidenceClass, callId: number, event: number, by: MatchedBy | null): void {
+  reason = new Uint8Array(4096);
+  gap = new Float64Array(4096);
+  push(cls: EvidenceClass, callId: number, event: number, by: MatchedBy | null, reason: number, gapMs: number): void {
     if (this.n === this.cls.length) {
       const size = this.n * 2;
       const g = <T extends Uint8Array | Float64Array | Int32Array>(a: T): T => {
@@ -66,12 +84,16 @@ class ResultBuffer {
       this.call = g(this.call);
       this.event = g(this.event);
       this.by = g(this.by);
+      this.reason = g(this.reason);
+      this.gap = g(this.gap);
     }
     const i = this.n++;
     this.cls[i] = CLASS_CODE.get(cls)!;
     this.call[i] = callId;
     this.event[i] = event;
     this.by[i] = MATCHED_BY.indexOf(by);
+    this.reason[i] = reason;
+    this.gap[i] = gapMs;
   }
 }
 
@@ -97,6 +119,7 @@ class CrosscheckRun {
   readonly #meta: GroupMeta[] = [];
   readonly #groupOf = new Map<string, number>();
   readonly #principals = new Interner();
+  readonly #accessKeys = new Interner();
   readonly #matcher: Matcher;
   /** provider_events.id of each matcher record. */
   #eventRows = new Float64Array(1024);
@@ -114,22 +137,66 @@ class CrosscheckRun {
     // computed by SQLite, so a million rows cost few JavaScript strings.
     const events = db
       .prepare(
-        `SELECT id, ${MS_OF_AT}, ${OP_CODE_SQL}, principal, correlation_id, CASE WHEN provider = 'azure' THEN request_id END
+        `SELECT id, ${MS_OF_AT}, ${OP_CODE_SQL}, principal, correlation_id, CASE WHEN provider = 'azure' THEN request_id END,
+           outcome = 'failed', ${UA_SQL} AS ua, access_key_id, NULL
          FROM provider_events WHERE tenant_id = ? AND source_id = ? AND at >= ? AND at < ?`,
       )
       .raw(true);
+    const userAgentOf = db.prepare('SELECT user_agent FROM provider_events WHERE id = ?').pluck();
     const from = new Date(input.fromMs - maxWindow).toISOString();
     const to = new Date(input.toMs + maxWindow).toISOString();
     for (const [sourceId, g] of sourceGroup) {
       for (const row of events.iterate(this.#meta[g]!.tenantId, sourceId, from, to) as Iterable<EventRow>) {
-        const [id, atMs, op, principal, cid, requestId] = row;
-        const i = this.#matcher.addEvent(atMs, g, op, this.#principals.id(principal), cid, requestId);
+        const [id, atMs, op, principal, storedCid, requestId, failed, ua, accessKey] = row;
+        let cid = storedCid;
+        let flags = ua >= 0 ? ua | (failed ? RECORD_FAILED : 0) : 0;
+        if (ua < 0) {
+          const facts = userAgentFacts(userAgentOf.get(id) as string | null);
+          cid = facts.cid;
+          flags = recordFlags(failed === 1, facts.kind);
+        }
+        const i = this.#matcher.addEvent({ atMs, group: g, op, principal: this.#principals.id(principal), accessKey: this.#accessKeys.id(accessKey), cid, requestId, flags });
         if (i >= this.#eventRows.length) {
           const b = new Float64Array(this.#eventRows.length * 2);
           b.set(this.#eventRows);
           this.#eventRows = b;
         }
         this.#eventRows[i] = id;
+      }
+    }
+    this.#linkCopies(sourceGroup, from, to);
+  }
+
+  /**
+   * One provider record stored under several sources is one event: tenants sharing a
+   * customer key each keep a copy, and a ReEncrypt is kept under both its keys. Linked
+   * copies are claimed, and reported, together.
+   */
+  #linkCopies(sourceGroup: Map<string, number>, from: string, to: string): void {
+    const sources = [...sourceGroup.keys()].map((id) => ({ id, meta: this.#meta[sourceGroup.get(id)!]! }));
+    let indexOf: Map<number, number> | undefined;
+    for (let a = 0; a < sources.length; a++) {
+      for (let b = a + 1; b < sources.length; b++) {
+        const [sa, sb] = [sources[a]!, sources[b]!];
+        if (sa.meta.provider !== sb.meta.provider) continue;
+        const sameKey = sa.meta.keyRef === sb.meta.keyRef;
+        const pairs = this.db
+          .prepare(
+            `SELECT x.id, y.id FROM provider_events x JOIN provider_events y ON y.source_id = ? AND y.event_id = x.event_id
+             WHERE x.source_id = ? AND x.at >= ? AND x.at < ?${sameKey ? '' : " AND x.provider_operation LIKE 'ReEncrypt%'"}`,
+          )
+          .raw(true)
+          .all(sb.id, sa.id, from, to) as [number, number][];
+        if (pairs.length === 0) continue;
+        if (!indexOf) {
+          indexOf = new Map();
+          for (let i = 0; i < this.#matcher.eventCount; i++) indexOf.set(this.#eventRows[i]!, i);
+        }
+        for (const [x, y] of pairs) {
+          const ix = indexOf.get(x);
+          const iy = indexOf.get(y);
+          if (ix !== undefined && iy !== undefined) this.#matcher.linkCopies(ix, iy);
+        }
       }
     }
   }
@@ -143,12 +210,14 @@ class CrosscheckRun {
     const keyGroup = calls.keys.map((k) => this.#groupFor(k.tenant_id, k.provider, k.key_ref));
     // The reader interned its principals on its own: the matcher compares this run's ids.
     const principalOf = Int32Array.from(calls.principals, (p) => this.#principals.id(p));
+    const accessKeyOf = Int32Array.from(calls.accessKeys, (k) => this.#accessKeys.id(k));
     for (const chunk of calls.chunks) {
       const cids = Buffer.from(chunk.cids.buffer, chunk.cids.byteOffset, chunk.cids.byteLength);
       for (let i = 0, cidStart = 0; i < chunk.n; i++) {
         const g = keyGroup[chunk.key[i]!]!;
         const atMs = chunk.atMs[i]!;
         const p = chunk.principal[i]!;
+        const k = chunk.accessKey[i]!;
         const cidEnd = chunk.cidEnd[i]!;
         const v = this.#matcher.matchCall({
           atMs,
@@ -156,23 +225,29 @@ class CrosscheckRun {
           op: chunk.op[i]!,
           ok: chunk.ok[i] === 1,
           principal: p >= 0 ? principalOf[p]! : -1,
+          accessKey: k >= 0 ? accessKeyOf[k]! : -1,
           cid: cids.toString('utf8', cidStart, cidEnd),
           requestId: chunk.requestIds.get(i) ?? null,
         });
         cidStart = cidEnd;
-        const tally = this.#meta[g]!.tally;
+        const meta = this.#meta[g]!;
+        const tally = meta.tally;
         if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
           tally.expected++;
           tally.seen++;
-        } else if (v.cls === 'app_only_missing') tally.expected++;
-        else if (v.cls === 'app_only_pending') tally.pending++;
-        results.push(v.cls, chunk.id[i]!, v.event, v.matchedBy);
+          if (v.cls === 'matched') meta.clock.add(v.gapMs);
+        } else if (v.cls === 'app_only_missing' || v.cls === 'matched_weak') {
+          // A weak match is likely, not proven: coverage counts only what the log proves.
+          tally.expected++;
+          if (v.cls === 'matched_weak') meta.weak++;
+        } else if (v.cls === 'app_only_pending') tally.pending++;
+        results.push(v.cls, chunk.id[i]!, v.event, v.matchedBy, v.reason, v.gapMs);
         counts[v.cls]++;
         timeline.add(atMs, v.cls);
       }
     }
-    for (const { event, cls } of this.#matcher.unclaimed(input.fromMs, input.toMs)) {
-      results.push(cls, -1, event, null);
+    for (const { event, cls, reason } of this.#matcher.unclaimed(input.fromMs, input.toMs, this.#cidOwner())) {
+      results.push(cls, -1, event, null, reason, Number.NaN);
       counts[cls]++;
       timeline.add(this.#matcher.eventAt(event), cls);
     }
@@ -180,6 +255,14 @@ class CrosscheckRun {
     const timelineView = timeline.view();
     const runId = this.#store(results, counts, coverage, timelineView);
     return { runId, counts, coverage, timeline: timelineView };
+  }
+
+  /** Correlation ids made by any call of this installation, any tenant, any time. */
+  #cidOwner(): CidOwner {
+    const exact = this.db.prepare('SELECT 1 FROM kms_calls WHERE correlation_id = ?').pluck();
+    // The engine's ids use only [A-Za-z0-9._:-], all below '~': [p, p~) holds every id starting with p.
+    const prefix = this.db.prepare('SELECT 1 FROM kms_calls WHERE correlation_id >= ? AND correlation_id < ? LIMIT 1').pluck();
+    return (cid, partial) => (partial ? prefix.get(cid, `${cid}~`) : exact.get(cid)) !== undefined;
   }
 
   #groupFor(tenantId: string, provider: string, keyRef: string, source?: SourceRow): number {
@@ -194,7 +277,7 @@ class CrosscheckRun {
         windowMs: s.match_window_seconds * 1000,
         readUntilMs: source?.read_until ? Date.parse(source.read_until) : Number.NaN,
       });
-      this.#meta.push({ tenantId, provider, keyRef, source, tally: { expected: 0, seen: 0, pending: 0 } });
+      this.#meta.push({ tenantId, provider, keyRef, source, tally: { expected: 0, seen: 0, pending: 0 }, weak: 0, clock: new ClockOffset() });
     }
     return g;
   }
@@ -214,7 +297,10 @@ class CrosscheckRun {
           fraction,
           health: m.source?.read_until ? healthOf(fraction) : 'unknown',
           read_until: m.source?.read_until ?? null,
-          diagnosis: diagnose(m.provider, m.source, m.tally),
+          diagnosis: [clockWarning(m.provider, m.clock.medianMs()), diagnose(m.provider, m.source, m.tally)].filter(Boolean).join(' ') || null,
+          weak: m.weak,
+          clock_offset_ms: m.clock.medianMs(),
+          clock_offset_pairs: m.clock.pairs,
         };
       });
   }
@@ -241,6 +327,9 @@ class CrosscheckRun {
         row.callId = callId >= 0 ? callId : null;
         row.eventRow = ev >= 0 ? eventRows[ev]! : null;
         row.matchedBy = results.by[i]!;
+        const gap = results.gap[i]!;
+        row.gapMs = Number.isNaN(gap) ? null : Math.round(gap);
+        row.reason = results.reason[i]!;
       });
       store.pruneOldResults();
       return id;

@@ -1,8 +1,10 @@
 /** Reading a stored run back: its summary and its rows joined to the calls and records. */
 import type { Database } from 'better-sqlite3';
-import type { EvidenceClassName, EvidenceResultView, EvidenceResultsPage, EvidenceRunView } from '../api/evidence-types';
+import type { EvidenceClassName, EvidenceEventView, EvidenceResultView, EvidenceResultsPage, EvidenceRunView } from '../api/evidence-types';
 import { keySuffix } from '../engine/redact';
 import type { RunRow } from './store';
+import { explainVerdict } from './verdict-explain';
+import { reasonOf } from './verdict-reasons';
 
 export interface ResultsQuery {
   run: RunRow | undefined;
@@ -33,6 +35,8 @@ interface JoinedRow {
   class: EvidenceClassName;
   at: string;
   matched_by: EvidenceResultView['matched_by'];
+  gap_ms: number | null;
+  reason: number | null;
   call_id: number | null;
   event_row: number | null;
   c_tenant: string | null;
@@ -42,6 +46,8 @@ interface JoinedRow {
   c_principal: string | null;
   c_cid: string | null;
   c_outcome: string | null;
+  c_principal_note: string | null;
+  c_access_key: string | null;
   e_tenant: string | null;
   e_provider: string | null;
   e_key_ref: string | null;
@@ -51,15 +57,18 @@ interface JoinedRow {
   e_source_address: string | null;
   e_cid: string | null;
   e_outcome: string | null;
+  e_access_key: string | null;
+  e_user_agent: string | null;
+  e_error_code: string | null;
 }
 
 const SELECT = `
-  SELECT r.seq, r.class, COALESCE(c.at, e.at) AS at, r.matched_by, r.call_id, r.event_row,
+  SELECT r.run_id, r.seq, r.class, COALESCE(c.at, e.at) AS at, r.matched_by, r.gap_ms, r.reason, r.call_id, r.event_row,
     c.tenant_id AS c_tenant, c.provider AS c_provider, c.key_ref AS c_key_ref, c.operation AS c_operation, c.principal AS c_principal,
-    c.correlation_id AS c_cid, c.outcome AS c_outcome,
+    c.correlation_id AS c_cid, c.outcome AS c_outcome, c.principal_note AS c_principal_note, c.access_key_id AS c_access_key,
     e.tenant_id AS e_tenant, e.provider AS e_provider, e.key_ref AS e_key_ref, e.operation AS e_operation,
     e.provider_operation AS e_provider_operation, e.principal AS e_principal, e.source_address AS e_source_address,
-    e.correlation_id AS e_cid, e.outcome AS e_outcome
+    e.correlation_id AS e_cid, e.outcome AS e_outcome, e.access_key_id AS e_access_key, e.user_agent AS e_user_agent, e.error_code AS e_error_code
   FROM evidence_results r
   LEFT JOIN kms_calls c ON c.id = r.call_id
   LEFT JOIN provider_events e ON e.id = r.event_row`;
@@ -112,12 +121,40 @@ function toView(r: JoinedRow, slugOf: (id: string) => string): EvidenceResultVie
     operation: r.c_operation ?? r.e_operation ?? '',
     provider_operation: r.e_provider_operation,
     matched_by: r.matched_by,
+    reason: reasonOf(r.reason),
+    explanation: explainVerdict({
+      class: r.class,
+      reason: r.reason,
+      gap_ms: r.gap_ms,
+      app_principal: r.c_principal,
+      app_principal_note: r.c_principal_note,
+      provider_principal: r.e_principal,
+      app_access_key: r.c_access_key,
+      provider_access_key: r.e_access_key,
+      provider: r.c_provider ?? r.e_provider ?? '',
+      user_agent: r.e_user_agent,
+      error_code: r.e_error_code,
+      app_outcome: r.c_outcome,
+    }),
+    gap_ms: r.gap_ms,
     call_id: r.call_id,
     event_id: r.event_row,
     app_principal: r.c_principal,
+    app_principal_note: r.c_principal_note,
     provider_principal: r.e_principal,
     source_address: r.e_source_address,
     correlation_id: r.c_cid ?? r.e_cid,
     outcome: r.c_outcome ?? r.e_outcome ?? '',
   };
+}
+
+/**
+ * The latest run's verdict on one provider record, with its explanation (one run's rows
+ * are read: results have no index by record, which would slow a million-row write).
+ */
+export function verdictOfRecord(db: Database, eventRow: number, slugOf: (id: string) => string): EvidenceEventView['verdict'] {
+  const row = db.prepare(`${SELECT} WHERE r.run_id = (SELECT max(id) FROM evidence_runs) AND r.event_row = ? LIMIT 1`).get(eventRow) as (JoinedRow & { run_id: number }) | undefined;
+  if (!row) return null;
+  const view = toView(row, slugOf);
+  return { run_id: row.run_id, class: view.class, reason: view.reason, explanation: view.explanation };
 }

@@ -14,7 +14,7 @@ import { crosscheckOffThread } from './crosscheck-thread';
 import { EvidenceFetcher } from './fetcher';
 import type { ReaderOptions } from './readers/build';
 import type { Pacer } from './readers/pacer';
-import { readResults, runView } from './results';
+import { readResults, runView, verdictOfRecord } from './results';
 import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './settings';
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
@@ -183,6 +183,7 @@ export class EvidenceService {
       error_code: e.error_code,
       fetched_at: e.fetched_at,
       raw,
+      verdict: verdictOfRecord(this.deps.db, id, this.slugOf),
     };
   }
 }

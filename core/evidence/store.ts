@@ -40,6 +40,10 @@ export interface ResultInsert {
   eventRow: number | null;
   /** Index into MATCHED_BY_CODES (0: not matched). */
   matchedBy: number;
+  /** Record time minus call time, ms; null when no record stands for a call. */
+  gapMs: number | null;
+  /** Index into VERDICT_REASONS. */
+  reason: number;
 }
 
 export const MATCHED_BY_CODES = [null, 'correlation_id', 'request_id', 'fallback'] as const;
@@ -47,7 +51,9 @@ export const MATCHED_BY_CODES = [null, 'correlation_id', 'request_id', 'fallback
 // strings costs more. An unknown code gives NULL, which the table's constraints refuse.
 const CLASS_SQL = `CASE ? ${EVIDENCE_CLASSES.map((c, i) => `WHEN ${i} THEN '${c}'`).join(' ')} END`;
 const MATCHED_BY_SQL = `CASE ? ${MATCHED_BY_CODES.flatMap((b, i) => (b ? [`WHEN ${i} THEN '${b}'`] : [])).join(' ')} END`;
-const RESULT_VALUES = `(?, ?, ${CLASS_SQL}, ?, ?, ${MATCHED_BY_SQL})`;
+const RESULT_VALUES = `(?, ?, ${CLASS_SQL}, ?, ?, ${MATCHED_BY_SQL}, ?, ?)`;
+const RESULT_COLUMNS = 'run_id, seq, class, call_id, event_row, matched_by, gap_ms, reason';
+const RESULT_PARAMS = 8;
 
 const RESULT_CHUNK = 200;
 
@@ -69,10 +75,10 @@ export class EvidenceStore {
         provider_operation = excluded.provider_operation, principal = excluded.principal, source_address = excluded.source_address,
         user_agent = excluded.user_agent, correlation_id = excluded.correlation_id, request_id = excluded.request_id,
         outcome = excluded.outcome, error_code = excluded.error_code, raw = excluded.raw, fetched_at = excluded.fetched_at`);
-    this.insertResult = db.prepare(`INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${RESULT_VALUES}`);
+    this.insertResult = db.prepare(`INSERT INTO evidence_results (${RESULT_COLUMNS}) VALUES ${RESULT_VALUES}`);
     // Many rows per statement: a million results are written several times faster.
     this.insertResultChunk = db.prepare(
-      `INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES ${Array(RESULT_CHUNK).fill(RESULT_VALUES).join(', ')}`,
+      `INSERT INTO evidence_results (${RESULT_COLUMNS}) VALUES ${Array(RESULT_CHUNK).fill(RESULT_VALUES).join(', ')}`,
     );
   }
 
@@ -142,8 +148,8 @@ export class EvidenceStore {
    * allocate nothing); the caller holds the transaction.
    */
   insertResults(runId: number, count: number, fill: (i: number, row: ResultInsert) => void): void {
-    const row: ResultInsert = { seq: 0, cls: 0, callId: null, eventRow: null, matchedBy: 0 };
-    const params: unknown[] = new Array<unknown>(RESULT_CHUNK * 6);
+    const row: ResultInsert = { seq: 0, cls: 0, callId: null, eventRow: null, matchedBy: 0, gapMs: null, reason: 0 };
+    const params: unknown[] = new Array<unknown>(RESULT_CHUNK * RESULT_PARAMS);
     let i = 0;
     for (; i + RESULT_CHUNK <= count; i += RESULT_CHUNK) {
       for (let j = 0, p = 0; j < RESULT_CHUNK; j++) {
@@ -154,12 +160,14 @@ export class EvidenceStore {
         params[p++] = row.callId;
         params[p++] = row.eventRow;
         params[p++] = row.matchedBy;
+        params[p++] = row.gapMs;
+        params[p++] = row.reason;
       }
       this.insertResultChunk.run(params);
     }
     for (; i < count; i++) {
       fill(i, row);
-      this.insertResult.run(runId, row.seq, row.cls, row.callId, row.eventRow, row.matchedBy);
+      this.insertResult.run(runId, row.seq, row.cls, row.callId, row.eventRow, row.matchedBy, row.gapMs, row.reason);
     }
   }
 

@@ -47,20 +47,28 @@ export interface NormalizedEvent {
 
 export const EVIDENCE_CLASSES = [
   'matched',
+  'matched_weak',
   'principal_mismatch',
   'app_only_pending',
   'app_only_missing',
   'provider_only',
+  'foreign_correlation',
   'failed_call',
   'key_event',
 ] as const;
 /**
- * - matched: the engine's call and the provider's record of it agree.
+ * - matched: the provider's record carries the call's correlation id (or Key Vault's
+ *   request id), with the same outcome and principal.
+ * - matched_weak: no record carries the call's id, but one with no usable user agent has
+ *   the same key, operation, outcome and principal, close in time. Reported apart: it is
+ *   likely, not proven.
  * - principal_mismatch: the record of the engine's call names another principal.
  * - app_only_pending: no record yet, but the provider's delivery delay has not passed
  *   (or the log has not been read that far).
  * - app_only_missing: no record although it is past the delay: a logging gap.
  * - provider_only: key use the engine did not make. The alarm.
+ * - foreign_correlation: a record carrying a Keywarden correlation id that no call of
+ *   this installation made (another installation, or a replayed id).
  * - failed_call: the engine's call failed (kept apart: it proves no key use).
  * - key_event: reads and key-state changes the engine did not make (not key use).
  */

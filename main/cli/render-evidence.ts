@@ -1,5 +1,5 @@
 /** Human-readable output of the evidence methods. */
-import type { EvidenceFetchView, EvidenceResultsPage, EvidenceRunView } from '../../core/api/evidence-types';
+import type { EvidenceEventView, EvidenceFetchView, EvidenceResultsPage, EvidenceRunView } from '../../core/api/evidence-types';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -16,7 +16,14 @@ function renderRun(run: EvidenceRunView): string {
     c.health,
     c.diagnosis ?? '',
   ]);
-  const alarm = run.counts.provider_only > 0 ? `\nALARM: ${run.counts.provider_only} key use(s) the engine did not make: keywarden evidence results --class provider_only` : '';
+  const notes = [
+    run.counts.provider_only > 0 ? `ALARM: ${run.counts.provider_only} key use(s) the engine did not make: keywarden evidence results --class provider_only` : '',
+    run.counts.foreign_correlation > 0
+      ? `ALARM: ${run.counts.foreign_correlation} record(s) carry a Keywarden id no call of this installation made: keywarden evidence results --class foreign_correlation`
+      : '',
+    run.counts.matched_weak > 0 ? `note: ${run.counts.matched_weak} call(s) matched only by time window (likely, not proven): keywarden evidence results --class matched_weak` : '',
+  ].filter(Boolean);
+  const alarm = notes.length ? `\n${notes.join('\n')}` : '';
   return [
     `cross-check #${run.run_id}  ${run.from} → ${run.to}${run.tenant ? `  tenant ${run.tenant}` : ''}`,
     '',
@@ -43,7 +50,30 @@ export function renderEvidence(method: string, value: unknown): string | undefin
     return `${renderRun(page.run)}\n\n${table([
       ['SEQ', 'CLASS', 'AT', 'TENANT', 'PROVIDER', 'OPERATION', 'ENGINE PRINCIPAL', 'LOGGED PRINCIPAL', 'EVENT'],
       ...page.rows.map((r) => [String(r.seq), r.class, r.at, r.tenant, r.provider, r.provider_operation ?? r.operation, r.app_principal ?? '-', r.provider_principal ?? '-', r.event_id === null ? '-' : String(r.event_id)]),
-    ])}\n${page.rows.length} of ${page.total}${page.next_after_seq ? ` (more: --after-seq ${page.next_after_seq})` : ''}`;
+    ])}\n${page.rows.length} of ${page.total}${page.next_after_seq ? ` (more: --after-seq ${page.next_after_seq})` : ''}${whyLines(page)}`;
   }
+  if (method === 'evidence.event') return renderEvent(value as EvidenceEventView);
   return undefined;
+}
+
+/** Why each row that is not a plain match got its verdict. */
+function whyLines(page: EvidenceResultsPage): string {
+  const lines = page.rows.filter((r) => r.class !== 'matched').map((r) => `  #${r.seq} ${r.class}: ${r.explanation}`);
+  return lines.length ? `\n\nwhy:\n${lines.join('\n')}` : '';
+}
+
+function renderEvent(e: EvidenceEventView): string {
+  const verdict = e.verdict ? `${e.verdict.class} (cross-check #${e.verdict.run_id}): ${e.verdict.explanation}` : 'not in the latest cross-check run';
+  return [
+    `record #${e.id}  ${e.provider} ${e.provider_operation}  ${e.at}`,
+    `  tenant       ${e.tenant}`,
+    `  key          ${e.key_ref}`,
+    `  principal    ${e.principal ?? '-'}`,
+    `  source       ${e.source_address ?? '-'}`,
+    `  user agent   ${e.user_agent ?? '(none)'}`,
+    `  outcome      ${e.outcome}${e.error_code ? ` (${e.error_code})` : ''}`,
+    `  verdict      ${verdict}`,
+    '',
+    typeof e.raw === 'string' ? e.raw : JSON.stringify(e.raw, null, 2),
+  ].join('\n');
 }

@@ -27,6 +27,7 @@ const call = fc.record({
   operation: fc.constantFrom(...OPERATIONS),
   outcome: fc.constantFrom(...OUTCOMES),
   principal: fc.option(text, { nil: null }),
+  accessKey: fc.option(fc.constantFrom('ASIAEXAMPLE1', 'AKIAEXAMPLE2'), { nil: null }),
   cid: text,
   requestId: fc.option(text, { nil: null }),
 });
@@ -38,6 +39,7 @@ interface Decoded {
   op: number;
   ok: boolean;
   principal: string | null;
+  accessKey: string | null;
   cid: string;
   requestId: string | null;
 }
@@ -48,6 +50,7 @@ function decode(c: CallColumns): Decoded[] {
     return Array.from({ length: k.n }, (_, i): Decoded => {
       const key = c.keys[k.key[i]!]!;
       const p = k.principal[i]!;
+      const a = k.accessKey[i]!;
       return {
         key: `${key.tenant_id} ${key.provider} ${key.key_ref}`,
         id: k.id[i]!,
@@ -55,6 +58,7 @@ function decode(c: CallColumns): Decoded[] {
         op: k.op[i]!,
         ok: k.ok[i] === 1,
         principal: p >= 0 ? c.principals[p]! : null,
+        accessKey: a >= 0 ? c.accessKeys[a]! : null,
         cid: bytes.toString('utf8', i === 0 ? 0 : k.cidEnd[i - 1], k.cidEnd[i]),
         requestId: k.requestIds.get(i) ?? null,
       };
@@ -71,10 +75,10 @@ describe('the calls of a period, read into columns', () => {
         const db = openDatabase(path.join(dir, `calls-${run++}.db`));
         try {
           const insert = db.prepare(
-            `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, provider_key_id, provider_request_id, outcome, error_message, duration_ms)
-             VALUES (?, ?, ?, ?, 1, ?, ?, ?, NULL, ?, ?, NULL, 5)`,
+            `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, provider_key_id, provider_request_id, outcome, error_message, duration_ms, access_key_id)
+             VALUES (?, ?, ?, ?, 1, ?, ?, ?, NULL, ?, ?, NULL, 5, ?)`,
           );
-          const ids = calls.map((c) => Number(insert.run(new Date(BASE_MS + c.offsetMs).toISOString(), c.tenant, c.provider, c.key, c.operation, c.cid, c.principal, c.requestId, c.outcome).lastInsertRowid));
+          const ids = calls.map((c) => Number(insert.run(new Date(BASE_MS + c.offsetMs).toISOString(), c.tenant, c.provider, c.key, c.operation, c.cid, c.principal, c.requestId, c.outcome, c.accessKey).lastInsertRowid));
           const period = { fromMs: BASE_MS, toMs: BASE_MS + 3_600_000, tenantId };
           const columns = readCallColumns(db, period, chunkSize);
           const got = decode(columns);
@@ -89,6 +93,7 @@ describe('the calls of a period, read into columns', () => {
               op: opCode(appOperation(c.operation)),
               ok: c.outcome === 'ok',
               principal: c.principal,
+              accessKey: c.accessKey,
               cid: c.cid,
               requestId: c.requestId,
             }));
@@ -110,7 +115,7 @@ describe('the calls of a period, read into columns', () => {
   it('are empty for a period without calls', () => {
     const db = openDatabase(path.join(tempDir(), 'empty.db'));
     const c = readCallColumns(db, { fromMs: BASE_MS, toMs: BASE_MS + 1000 });
-    expect(c).toEqual({ n: 0, keys: [], principals: [], chunks: [] });
+    expect(c).toEqual({ n: 0, keys: [], principals: [], accessKeys: [], chunks: [] });
     db.close();
   });
 });

@@ -45,7 +45,7 @@ function engineOn(source: string, options: Partial<KeywardenOptions>): Keywarden
 }
 
 function storedResults(kw: Keywarden, runId: number): unknown[] {
-  return dbOf(kw).prepare('SELECT seq, class, call_id, event_row, matched_by FROM evidence_results WHERE run_id = ? ORDER BY seq').raw().all(runId);
+  return dbOf(kw).prepare('SELECT seq, class, call_id, event_row, matched_by, gap_ms, reason FROM evidence_results WHERE run_id = ? ORDER BY seq').raw().all(runId);
 }
 
 describe('a cross-check on a worker thread', () => {

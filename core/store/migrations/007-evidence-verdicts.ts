@@ -8,7 +8,8 @@
  *   last read failure's kind, how far back the last re-read went, the delivery delay seen;
  * - provider_unreadable: records that could not be parsed, kept with their raw text;
  * - evidence_results: the weak (time-window) match and the foreign correlation id as their
- *   own classes, and each verdict's time gap between the call and its record.
+ *   own classes, each verdict's time gap between the call and its record, and the rule
+ *   behind the verdict as a small code (core/evidence/verdict-reasons.ts spells it out).
  */
 const CLASSES = [
   'matched',
@@ -61,6 +62,7 @@ CREATE TABLE evidence_results_v7 (
   event_row INTEGER,
   matched_by TEXT CHECK (${oneOf('matched_by', MATCHED_BY)}),
   gap_ms INTEGER,
+  reason INTEGER NOT NULL DEFAULT 0 CHECK (reason >= 0 AND reason < 64),
   PRIMARY KEY (run_id, seq),
   CHECK (call_id IS NOT NULL OR event_row IS NOT NULL)
 ) STRICT, WITHOUT ROWID;

@@ -24,6 +24,9 @@ export function EventDetail() {
           {meta.label}
         </Badge>
       </div>
+      <p className="ev-reason" data-testid="evidence-reason">
+        <span className="ev-reason-label">Why</span> {row.explanation}
+      </p>
       <dl className="ev-fields">
         <dt>Time</dt>
         <dd className="mono">{formatUtc(row.at)}</dd>
@@ -36,7 +39,7 @@ export function EventDetail() {
         <dt>Engine call</dt>
         <dd className="mono">{row.call_id === null ? 'none: the engine made no such call' : `#${row.call_id} ${row.operation} (${row.outcome})`}</dd>
         <dt>Engine principal</dt>
-        <dd className="mono">{row.app_principal ?? '—'}</dd>
+        <dd className="mono">{row.app_principal ?? (row.call_id === null ? '—' : `unknown${row.app_principal_note ? `: ${row.app_principal_note}` : ''}`)}</dd>
         <dt>Logged principal</dt>
         <dd className={`mono${row.class === 'principal_mismatch' || row.class === 'provider_only' ? ' ev-alert' : ''}`}>{row.provider_principal ?? '—'}</dd>
         <dt>Source address</dt>
@@ -44,7 +47,7 @@ export function EventDetail() {
         <dt>Correlation id</dt>
         <dd className="mono">{row.correlation_id ?? '—'}</dd>
         <dt>Matched by</dt>
-        <dd>{row.matched_by?.replace('_', ' ') ?? '—'}</dd>
+        <dd>{row.matched_by === 'fallback' ? 'time window (weak)' : (row.matched_by?.replace('_', ' ') ?? '—')}</dd>
       </dl>
       <div className="ev-raw-title">Raw record</div>
       {eventError ? <ErrorNotice error={eventError} /> : null}
