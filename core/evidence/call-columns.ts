@@ -12,6 +12,11 @@ import { appOperation, type EvidenceOperation } from './types';
 export interface CallPeriod {
   fromMs: number;
   toMs: number;
+  /**
+   * One tenant's run. Other tenants' calls on the keys this tenant uses (its calls or its
+   * log sources) are read too: a provider record belongs to the call that made it, so
+   * they claim their own records, and the run reports only this tenant's calls.
+   */
   tenantId?: string | undefined;
 }
 
@@ -76,10 +81,13 @@ type CallRow = [number, number, number, number, string | null, string, string | 
 export function readCallColumns(db: Database, period: CallPeriod, chunkSize = CALL_CHUNK): CallColumns {
   const fromIso = new Date(period.fromMs).toISOString();
   const toIso = new Date(period.toMs).toISOString();
-  const tenantClause = period.tenantId ? ' AND tenant_id = ?' : '';
+  const tenantClause = period.tenantId
+    ? ` AND (provider, key_ref) IN (SELECT provider, key_ref FROM kms_calls WHERE tenant_id = @tenant AND at >= @from AND at < @to
+         UNION SELECT provider, key_ref FROM evidence_sources WHERE tenant_id = @tenant)`
+    : '';
   const keys = db
-    .prepare(`SELECT DISTINCT tenant_id, provider, key_ref FROM kms_calls WHERE at >= ? AND at < ? AND provider IN ('aws', 'gcp', 'azure')${tenantClause}`)
-    .all(...(period.tenantId ? [fromIso, toIso, period.tenantId] : [fromIso, toIso])) as CallKey[];
+    .prepare(`SELECT DISTINCT tenant_id, provider, key_ref FROM kms_calls WHERE at >= @from AND at < @to AND provider IN ('aws', 'gcp', 'azure')${tenantClause} ORDER BY tenant_id, provider, key_ref`)
+    .all({ from: fromIso, to: toIso, ...(period.tenantId ? { tenant: period.tenantId } : {}) }) as CallKey[];
   const calls = db
     .prepare(
       `SELECT id, ${MS_OF_AT}, ${APP_OP_CODE_SQL}, outcome = 'ok', principal, correlation_id, provider_request_id, access_key_id FROM kms_calls

@@ -207,43 +207,56 @@ class CrosscheckRun {
     const results = new ResultBuffer();
     const timeline = new Timeline(input.fromMs, input.toMs);
     const counts = Object.fromEntries(EVIDENCE_CLASSES.map((c) => [c, 0])) as Record<EvidenceClass, number>;
-    const keyGroup = calls.keys.map((k) => this.#groupFor(k.tenant_id, k.provider, k.key_ref));
+    // Another tenant's calls on this tenant's keys (a one-tenant run) claim their own
+    // records in this tenant's source, after this tenant's calls, and are not reported.
+    const inScope = calls.keys.map((k) => !input.tenantId || k.tenant_id === input.tenantId);
+    const keyGroup = calls.keys.map((k, i) =>
+      inScope[i] ? this.#groupFor(k.tenant_id, k.provider, k.key_ref) : (this.#groupOf.get(`${input.tenantId}\n${k.provider}\n${k.key_ref}`) ?? -1),
+    );
     // The reader interned its principals on its own: the matcher compares this run's ids.
     const principalOf = Int32Array.from(calls.principals, (p) => this.#principals.id(p));
     const accessKeyOf = Int32Array.from(calls.accessKeys, (k) => this.#accessKeys.id(k));
-    for (const chunk of calls.chunks) {
-      const cids = Buffer.from(chunk.cids.buffer, chunk.cids.byteOffset, chunk.cids.byteLength);
-      for (let i = 0, cidStart = 0; i < chunk.n; i++) {
-        const g = keyGroup[chunk.key[i]!]!;
-        const atMs = chunk.atMs[i]!;
-        const p = chunk.principal[i]!;
-        const k = chunk.accessKey[i]!;
-        const cidEnd = chunk.cidEnd[i]!;
-        const v = this.#matcher.matchCall({
-          atMs,
-          group: g,
-          op: chunk.op[i]!,
-          ok: chunk.ok[i] === 1,
-          principal: p >= 0 ? principalOf[p]! : -1,
-          accessKey: k >= 0 ? accessKeyOf[k]! : -1,
-          cid: cids.toString('utf8', cidStart, cidEnd),
-          requestId: chunk.requestIds.get(i) ?? null,
-        });
-        cidStart = cidEnd;
-        const meta = this.#meta[g]!;
-        const tally = meta.tally;
-        if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
-          tally.expected++;
-          tally.seen++;
-          if (v.cls === 'matched') meta.clock.add(v.gapMs);
-        } else if (v.cls === 'app_only_missing' || v.cls === 'matched_weak') {
-          // A weak match is likely, not proven: coverage counts only what the log proves.
-          tally.expected++;
-          if (v.cls === 'matched_weak') meta.weak++;
-        } else if (v.cls === 'app_only_pending') tally.pending++;
-        results.push(v.cls, chunk.id[i]!, v.event, v.matchedBy, v.reason, v.gapMs);
-        counts[v.cls]++;
-        timeline.add(atMs, v.cls);
+    for (const pass of [true, false]) {
+      for (const chunk of calls.chunks) {
+        const cids = Buffer.from(chunk.cids.buffer, chunk.cids.byteOffset, chunk.cids.byteLength);
+        for (let i = 0, cidStart = 0; i < chunk.n; i++) {
+          const key = chunk.key[i]!;
+          const g = keyGroup[key]!;
+          if (inScope[key] !== pass || g < 0) {
+            cidStart = chunk.cidEnd[i]!;
+            continue;
+          }
+          const atMs = chunk.atMs[i]!;
+          const p = chunk.principal[i]!;
+          const k = chunk.accessKey[i]!;
+          const cidEnd = chunk.cidEnd[i]!;
+          const v = this.#matcher.matchCall({
+            atMs,
+            group: g,
+            op: chunk.op[i]!,
+            ok: chunk.ok[i] === 1,
+            principal: p >= 0 ? principalOf[p]! : -1,
+            accessKey: k >= 0 ? accessKeyOf[k]! : -1,
+            cid: cids.toString('utf8', cidStart, cidEnd),
+            requestId: chunk.requestIds.get(i) ?? null,
+          });
+          cidStart = cidEnd;
+          if (!pass) continue;
+          const meta = this.#meta[g]!;
+          const tally = meta.tally;
+          if (v.cls === 'matched' || v.cls === 'principal_mismatch') {
+            tally.expected++;
+            tally.seen++;
+            if (v.cls === 'matched') meta.clock.add(v.gapMs);
+          } else if (v.cls === 'app_only_missing' || v.cls === 'matched_weak') {
+            // A weak match is likely, not proven: coverage counts only what the log proves.
+            tally.expected++;
+            if (v.cls === 'matched_weak') meta.weak++;
+          } else if (v.cls === 'app_only_pending') tally.pending++;
+          results.push(v.cls, chunk.id[i]!, v.event, v.matchedBy, v.reason, v.gapMs);
+          counts[v.cls]++;
+          timeline.add(atMs, v.cls);
+        }
       }
     }
     for (const { event, cls, reason } of this.#matcher.unclaimed(input.fromMs, input.toMs, this.#cidOwner())) {

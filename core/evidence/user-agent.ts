@@ -22,6 +22,17 @@ const CID_AT_END = /keywarden-cid\/([A-Za-z0-9._:-]{0,128})$/;
 const CID_ANYWHERE = /keywarden-cid\/([A-Za-z0-9._:-]{1,128})(?=[^A-Za-z0-9._:-]|$)/;
 /** The engine's correlation ids are UUIDs: one at the very end is complete only at full length. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_SHAPE = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
+
+/** The start of a UUID, shorter than one: what a cut leaves of the engine's id. */
+function isUuidStart(id: string): boolean {
+  if (id.length >= UUID_SHAPE.length) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id[i]!;
+    if (UUID_SHAPE[i] === '-' ? c !== '-' : !/[0-9a-f]/i.test(c)) return false;
+  }
+  return true;
+}
 
 export function userAgentFacts(userAgent: string | null | undefined): UserAgentFacts {
   const ua = userAgent?.trim() ?? '';
@@ -29,10 +40,11 @@ export function userAgentFacts(userAgent: string | null | undefined): UserAgentF
   const atEnd = CID_AT_END.exec(ua);
   if (atEnd) {
     const id = atEnd[1]!;
-    // A marker that ends the string was cut unless its id is whole; a short user agent
-    // was not cut at all, so its id (a test's or another build's) stands as it is.
-    if (UUID.test(id) || (id.length > 0 && ua.length < USER_AGENT_LIMIT)) return { kind: 'keywarden', cid: id };
-    return { kind: 'truncated', cid: id };
+    // A marker that ends the string was cut when what is left of its id is the start of
+    // a UUID (the engine's ids), or when the value is as long as the provider keeps.
+    if (UUID.test(id)) return { kind: 'keywarden', cid: id };
+    if (id.length === 0 || isUuidStart(id) || ua.length >= USER_AGENT_LIMIT) return { kind: 'truncated', cid: id };
+    return { kind: 'keywarden', cid: id };
   }
   const inside = CID_ANYWHERE.exec(ua);
   if (inside) return { kind: 'keywarden', cid: inside[1]! };
