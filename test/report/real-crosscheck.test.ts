@@ -57,6 +57,10 @@ describe('a package over a period with a real cross-check run', () => {
     const csv = parseCsv(fs.readFileSync(path.join(r.folder, 'csv', 'cross_check_exceptions.csv'), 'utf8'));
     expect(csv).toHaveLength(2);
     expect(csv[1]![0]).toBe('provider_only');
+    // Every exception says why it is one.
+    expect(csv[0]!.slice(-2)).toEqual(['reason', 'explanation']);
+    expect(csv[1]!.at(-2)).toBe('foreign_user_agent');
+    expect(csv[1]!.at(-1)).toMatch(/client that is not Keywarden \(user agent "aws-cli/);
 
     const text = execFileSync('pdftotext', ['-layout', path.join(r.folder, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\u200B/g, '');
     expect(text).toContain('1 key use the engine did not make');

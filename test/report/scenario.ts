@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../core/clock';
 import { makeFixture, PASSPHRASE, rawDb, type Fixture } from '../support/engine-fixture';
+import { reasonCode } from '../../core/evidence/verdict-reasons';
 
 export const QUARTER = { from: '2026-01-01', to: '2026-03-31' } as const;
 const DAY = 86_400_000;
@@ -43,11 +44,13 @@ export function insertCrossCheck(fx: Fixture, tenantSlug: string): void {
     .prepare(`INSERT INTO evidence_runs (at, tenant_id, period_from, period_to, counts, coverage, timeline) VALUES ('2026-04-01T09:00:00.000Z', NULL, '2026-01-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z', '{}', '{}', '[]')`)
     .run().lastInsertRowid;
   const calls = db.prepare('SELECT id FROM kms_calls WHERE tenant_id = ? ORDER BY id LIMIT 40').all(tenant.id) as { id: number }[];
-  const res = db.prepare('INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by) VALUES (?, ?, ?, ?, ?, ?)');
+  const res = db.prepare('INSERT INTO evidence_results (run_id, seq, class, call_id, event_row, matched_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
   let seq = 0;
-  calls.forEach((c, i) => res.run(run, ++seq, i < 37 ? 'matched' : 'app_only_missing', c.id, null, i < 37 ? 'correlation_id' : null));
-  res.run(run, ++seq, 'provider_only', null, e1, null);
-  res.run(run, ++seq, 'provider_only', null, e2, null);
+  calls.forEach((c, i) =>
+    res.run(run, ++seq, i < 37 ? 'matched' : 'app_only_missing', c.id, null, i < 37 ? 'correlation_id' : null, reasonCode(i < 37 ? 'correlation_id' : 'no_record')),
+  );
+  res.run(run, ++seq, 'provider_only', null, e1, null, reasonCode('foreign_user_agent'));
+  res.run(run, ++seq, 'provider_only', null, e2, null, reasonCode('foreign_user_agent'));
 }
 
 /**

@@ -70,6 +70,8 @@ export function sealSection(m: ReportModel, num: number): Node[] {
 
 const CLASS_LABEL: Record<string, string> = {
   matched: 'matched',
+  matched_weak: 'weak match (time only)',
+  foreign_correlation: 'unknown Keywarden id (alarm)',
   principal_mismatch: 'principal mismatch',
   app_only_pending: 'app only, pending',
   app_only_missing: 'app only, missing',
@@ -77,13 +79,13 @@ const CLASS_LABEL: Record<string, string> = {
   failed_call: 'failed call',
   key_event: 'key event',
 };
-const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
+const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, matched_weak: COLORS.warn, foreign_correlation: COLORS.bad, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
 
 export function crossCheckSection(m: ReportModel, num: number): Node[] {
   const cc = m.cross_check;
   const head = sectionHead(num, 'Evidence cross-check', criteriaOf(m, 'cross_check'), 'Every KMS call the engine makes carries a correlation id that the cloud provider’s own audit log records. The cross-check reconciles the two: key use seen only by the provider (provider_only) is the alarm; a call the provider never logged (app_only_missing) is a logging gap.', { pageBreak: true });
   if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note)];
-  const providerOnly = cc.exceptions.filter((e) => e.class === 'provider_only').length;
+  const providerOnly = cc.exceptions.filter((e) => e.class === 'provider_only' || e.class === 'foreign_correlation').length;
   const missing = cc.exceptions.filter((e) => e.class === 'app_only_missing').length;
   const classes = Object.keys(CLASS_LABEL).filter((k) => (cc.counts[k] ?? 0) > 0);
   return [
@@ -93,21 +95,21 @@ export function crossCheckSection(m: ReportModel, num: number): Node[] {
       : callout(missing > 0 ? 'warn' : 'good', providerOnly === 0 && missing === 0 ? 'Every event reconciled' : `${count(missing)} call${missing === 1 ? '' : 's'} missing from the provider’s log`, missing > 0 ? 'No key use without a matching engine call; some engine calls never appeared in the provider’s log (listed below).' : 'No key use without a matching engine call, and every engine call appears in the provider’s log.'),
     { text: `Runs used: ${cc.runs.map((r) => `#${r.id} at ${when(r.at)} (${r.tenant ?? 'all tenants'}, ${r.period_from.slice(0, 10)} to ${r.period_to.slice(0, 10)})`).join('; ')}`, style: 'small', margin: [0, 0, 0, 6] },
     classes.length > 0 ? { svg: horizontalBars(classes.map((k) => ({ label: CLASS_LABEL[k]!, value: cc.counts[k] ?? 0, color: CLASS_COLOR[k] ?? COLORS.brand })), WIDTH, { labelWidth: 120 }), width: WIDTH, margin: [0, 0, 0, 8] } : note('The runs classified no event in this period.'),
-    subhead('Every provider_only and app_only_missing event'),
+    subhead('Every exception, and why'),
     ...(cc.exceptions.length > PDF_EXCEPTION_ROWS
       ? [note(`The first ${count(PDF_EXCEPTION_ROWS)} of ${count(cc.exceptions.length)} are listed here; all of them are in csv/cross_check_exceptions.csv and report.json.`)]
       : []),
     table(
       cc.exceptions.slice(0, PDF_EXCEPTION_ROWS),
       [
-        { header: 'Class', width: 62, cell: (e) => badge(CLASS_LABEL[e.class] ?? e.class, e.class === 'provider_only' ? 'bad' : 'warn') },
+        { header: 'Class', width: 62, cell: (e) => badge(CLASS_LABEL[e.class] ?? e.class, e.class === 'provider_only' || e.class === 'foreign_correlation' ? 'bad' : 'warn') },
         { header: 'When (UTC)', width: 74, cell: (e) => when(e.at) },
         { header: 'Tenant', width: 42, cell: (e) => e.tenant },
         { header: 'Operation', width: 58, cell: (e) => `${e.provider} ${e.operation}` },
-        { header: 'Principal', width: '*', cell: (e) => breakable(e.principal ?? '—') },
+        { header: 'Principal, and why', width: '*', cell: (e) => ({ stack: [breakable(e.principal ?? '—'), { text: e.explanation, style: 'small', margin: [0, 2, 0, 0] }] }) },
         { header: 'Reference', width: 84, cell: (e) => mono(e.reference) },
       ],
-      'None: no provider_only or app_only_missing event in this period.',
+      'None: no key use without an engine call, no call missing from the log, no mismatch and no weak match in this period.',
     ),
   ];
 }

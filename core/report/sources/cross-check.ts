@@ -1,15 +1,20 @@
 /**
  * The evidence cross-check summary (CC7.2): the latest cross-check run(s) covering the
- * period, counts by class, and every `provider_only` (key use the engine did not make)
- * and `app_only_missing` (a call the provider's log never recorded) event, listed one
- * by one. Tables come from migration 005; without them, or without a run, the section
+ * period, counts by class, and every exception listed one by one with why it is one:
+ * `provider_only` (key use the engine did not make), `foreign_correlation` (a Keywarden
+ * id no call of this installation made), `principal_mismatch`, `app_only_missing` (a
+ * call the provider's log never recorded) and `matched_weak` (matched by time only). Tables come from migration 005; without them, or without a run, the section
  * says so instead of failing.
  */
 import { keySuffix } from '../../engine/redact';
+import { explainVerdict } from '../../evidence/verdict-explain';
+import { reasonOf } from '../../evidence/verdict-reasons';
 import { hasTable, tenantSlugs, type ReportSource } from './source';
 
+export const EXCEPTION_CLASSES = ['provider_only', 'foreign_correlation', 'principal_mismatch', 'app_only_missing', 'matched_weak'] as const;
+
 export interface CrossCheckException {
-  class: 'provider_only' | 'app_only_missing';
+  class: (typeof EXCEPTION_CLASSES)[number];
   at: string;
   tenant: string;
   provider: string;
@@ -19,6 +24,10 @@ export interface CrossCheckException {
   /** provider_only: the provider's event id; app_only_missing: the engine's correlation id. */
   reference: string;
   run_id: number;
+  /** The rule behind the verdict (core/evidence/verdict-reasons.ts). */
+  reason: string;
+  /** The verdict in words. */
+  explanation: string;
 }
 
 export interface CrossCheckRun {
@@ -36,6 +45,27 @@ export type CrossCheckSection =
   | { available: true; runs: CrossCheckRun[]; counts: Record<string, number>; exceptions: CrossCheckException[] };
 
 const TABLES = ['evidence_runs', 'evidence_results', 'provider_events'];
+
+interface ExceptionRow {
+  class: CrossCheckException['class'];
+  at: string;
+  tenant_id: string;
+  provider: string;
+  operation: string;
+  principal: string | null;
+  key_ref: string;
+  reference: string;
+  reason: number | null;
+  gap_ms: number | null;
+  app_principal: string | null;
+  app_principal_note: string | null;
+  provider_principal: string | null;
+  app_access_key: string | null;
+  provider_access_key: string | null;
+  user_agent: string | null;
+  error_code: string | null;
+  app_outcome: string | null;
+}
 
 export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
   if (!TABLES.every((t) => hasTable(src.db, t))) return { available: false, note: 'The evidence cross-check is not set up in this installation: no cross-check has been run.' };
@@ -69,17 +99,19 @@ export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
   const exceptionStmt = src.db.prepare(
     `SELECT r.class AS class, COALESCE(e.at, c.at) AS at, COALESCE(c.tenant_id, e.tenant_id) AS tenant_id, COALESCE(e.provider, c.provider) AS provider,
             COALESCE(e.provider_operation, c.operation) AS operation, COALESCE(e.principal, c.principal) AS principal,
-            COALESCE(e.key_ref, c.key_ref) AS key_ref, COALESCE(e.event_id, c.correlation_id) AS reference
+            COALESCE(e.key_ref, c.key_ref) AS key_ref, COALESCE(e.event_id, c.correlation_id) AS reference,
+            r.reason, r.gap_ms, c.principal AS app_principal, c.principal_note AS app_principal_note, e.principal AS provider_principal,
+            c.access_key_id AS app_access_key, e.access_key_id AS provider_access_key, e.user_agent, e.error_code, c.outcome AS app_outcome
      FROM evidence_results r
      LEFT JOIN kms_calls c ON c.id = r.call_id LEFT JOIN provider_events e ON e.id = r.event_row
-     WHERE r.run_id = @run AND r.class IN ('provider_only', 'app_only_missing') AND COALESCE(e.at, c.at) >= @from AND COALESCE(e.at, c.at) < @to
+     WHERE r.run_id = @run AND r.class IN (${EXCEPTION_CLASSES.map((c) => `'${c}'`).join(', ')}) AND COALESCE(e.at, c.at) >= @from AND COALESCE(e.at, c.at) < @to
        AND (@tenant IS NULL OR COALESCE(c.tenant_id, e.tenant_id) = @tenant)
      ORDER BY at, r.seq`,
   );
   for (const run of chosen) {
     const params = { run: run.id, from: src.period.from, to: src.period.to, tenant: tenantId };
     for (const { class: cls, n } of countStmt.all(params) as { class: string; n: number }[]) counts[cls] = (counts[cls] ?? 0) + n;
-    for (const e of exceptionStmt.all(params) as { class: CrossCheckException['class']; at: string; tenant_id: string; provider: string; operation: string; principal: string | null; key_ref: string; reference: string }[]) {
+    for (const e of exceptionStmt.all(params) as ExceptionRow[]) {
       exceptions.push({
         class: e.class,
         at: e.at,
@@ -90,6 +122,8 @@ export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
         key_ref_suffix: keySuffix(e.key_ref ?? ''),
         reference: e.reference ?? '',
         run_id: run.id,
+        reason: reasonOf(e.reason),
+        explanation: explainVerdict({ ...e, class: e.class }),
       });
     }
   }
