@@ -38,6 +38,12 @@ export function CoveragePanel({ coverage }: { coverage: EvidenceCoverageView[] }
                 {c.fraction === null ? 'no call old enough to be logged yet' : `${c.seen} of ${c.expected} calls in the provider's log (${(c.fraction * 100).toFixed(1)}%)`}
                 {c.read_until ? ` · log read up to ${formatUtcShort(c.read_until)}` : ''}
               </div>
+              {c.weak ? <div className="ev-cov-figures muted">{c.weak} more matched by time only (weak: likely, not proven)</div> : null}
+              {c.clock_offset_ms !== undefined && c.clock_offset_ms !== null ? (
+                <div className="ev-cov-figures muted" data-testid="clock-offset">
+                  Provider clock {formatOffset(c.clock_offset_ms)} against this machine ({c.clock_offset_pairs ?? 0} proven pairs)
+                </div>
+              ) : null}
               {c.diagnosis ? <p className="ev-diagnosis">{c.diagnosis}</p> : null}
             </li>
           ))}
@@ -45,4 +51,10 @@ export function CoveragePanel({ coverage }: { coverage: EvidenceCoverageView[] }
       )}
     </section>
   );
+}
+
+/** Provider time minus this machine's, in seconds with its sign. */
+function formatOffset(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 0 ? '+' : '−'}${Math.abs(s).toFixed(1)} s`;
 }

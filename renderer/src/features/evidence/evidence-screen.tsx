@@ -53,6 +53,7 @@ export function EvidenceScreen() {
       ) : (
         <>
           <Alarm count={run.counts.provider_only} />
+          <ForeignIds count={run.counts.foreign_correlation} />
           <div className="ev-run-line muted">
             Cross-check #{run.run_id} of {formatUtcShort(run.from)} → {formatUtcShort(run.to)}, run {formatUtcShort(run.at)}
           </div>
@@ -167,6 +168,27 @@ function Alarm({ count }: { count: number }) {
   );
 }
 
+function ForeignIds({ count }: { count: number }) {
+  const { evidence } = useServices();
+  const filter = useEvidence((s) => s.filter);
+  if (count === 0) return null;
+  return (
+    <div className="notice notice-error ev-alarm" role="alert">
+      <div className="notice-body">
+        <div className="notice-title">
+          {count} record{count === 1 ? '' : 's'} carrying a Keywarden id this installation never used
+        </div>
+        <div className="notice-text">Another installation is using this customer key, or someone replayed an id. Find out which before trusting the key’s log.</div>
+      </div>
+      <Button size="sm" variant="danger" onClick={() => void evidence.getState().load({ ...filter, cls: 'foreign_correlation' })}>
+        Show them
+      </Button>
+    </div>
+  );
+}
+
+const WARN_CLASSES = new Set(['provider_only', 'foreign_correlation', 'principal_mismatch', 'app_only_missing', 'matched_weak']);
+
 function ClassCounts() {
   const { evidence } = useServices();
   const run = useEvidence((s) => s.run)!;
@@ -180,7 +202,7 @@ function ClassCounts() {
           <button
             key={c}
             type="button"
-            className={`ev-count${on ? ' on' : ''}${n > 0 && (c === 'provider_only' || c === 'principal_mismatch' || c === 'app_only_missing') ? ' warn' : ''}`}
+            className={`ev-count${on ? ' on' : ''}${n > 0 && WARN_CLASSES.has(c) ? ' warn' : ''}`}
             data-class={c}
             aria-pressed={on}
             title={CLASS_META[c].help}
