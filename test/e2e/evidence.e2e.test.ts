@@ -75,6 +75,8 @@ describe('evidence cross-check in the window', () => {
     expect(await rows.first().getAttribute('data-class')).toBe('provider_only');
     await rows.first().click();
     await expect.poll(() => page.getByTestId('evidence-raw').textContent(), { timeout: 10_000 }).toContain('SomeoneElse');
+    // The verdict says why: another client's user agent, no engine call claims it.
+    expect(await page.getByTestId('evidence-reason').textContent()).toMatch(/client that is not Keywarden.*aws-cli/);
     await page.getByTestId('evidence-raw').scrollIntoViewIfNeeded();
     await s.shot('evidence-03-raw-record');
 

@@ -15,7 +15,7 @@ export const CLASS_ORDER: EvidenceClassName[] = ['provider_only', 'foreign_corre
 export const CLASS_META: Record<EvidenceClassName, ClassMeta> = {
   provider_only: { label: 'Provider only', tone: 'red', color: 'var(--red-strong)', help: 'Key use in the provider’s log that the engine did not make.' },
   foreign_correlation: {
-    label: 'Unknown Keywarden id',
+    label: 'Unknown id',
     tone: 'red',
     color: '#b42318',
     help: 'A record carrying a Keywarden correlation id that no call of this installation made: another installation on this key, or a replayed id.',
