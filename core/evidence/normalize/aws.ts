@@ -38,7 +38,7 @@ export interface LookupEventLike {
 /** A CloudTrail record as a NormalizedEvent, with every KMS key it names (ReEncrypt names two). */
 export interface CloudTrailNormalized {
   event: NormalizedEvent;
-  /** Key ARNs (or, failing those, key ids / aliases as the request named them), in record order. */
+  /** Key ARNs from `resources`, then key ids / aliases as the request named them (keyId, sourceKeyId, destinationKeyId). */
   keys: string[];
 }
 
@@ -58,7 +58,6 @@ function keysOf(record: Record<string, unknown>, e: LookupEventLike): string[] {
     const name = str(r.ResourceName);
     if (name?.includes(':key/')) add(name);
   }
-  if (keys.length > 0) return keys;
   const params = obj(record.requestParameters);
   for (const k of KEY_PARAMS) add(str(params?.[k]));
   return keys;
@@ -86,7 +85,7 @@ export function normalizeCloudTrailRecord(e: LookupEventLike): CloudTrailNormali
     event_id: eventId,
     at,
     provider: 'aws',
-    key_ref: keys[0] ?? '',
+    key_ref: keys.find((k) => k.includes(':key/')) ?? keys[0] ?? '',
     operation: awsOperation(name, record.readOnly === true),
     provider_operation: name,
     principal: str(identity?.arn) ?? str(identity?.principalId),

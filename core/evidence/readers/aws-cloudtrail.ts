@@ -98,18 +98,17 @@ export class AwsCloudTrailReader implements SourceReader {
 
   /**
    * The key a record belongs to for this source, or null for another key. Looked up by
-   * ResourceName: the ARN asked for, when the record names it (or names no key at all).
-   * Looked up by EventName (alias only): any key the record names that is this alias or
-   * its key id.
+   * ResourceName: the ARN asked for, when the record names it (or names no key ARN at
+   * all). Looked up by EventName (alias only): when any key the record names is this
+   * alias, its ARN or its key id.
    */
   private keyFor(keys: string[], attribute: LookupAttribute): string | null {
     if (attribute.AttributeKey === 'ResourceName') {
       const arn = attribute.AttributeValue!;
-      return keys.length === 0 || keys.includes(arn) ? arn : null;
+      return keys.includes(arn) || !keys.some((k) => k.includes(':key/')) ? arn : null;
     }
     const ref = this.o.keyRef;
-    const hit = keys.find((k) => k === ref || ref.endsWith(`:${k}`) || this.o.keyArns.includes(k));
-    return hit === undefined ? null : hit.includes(':key/') ? hit : ref;
+    return keys.some((k) => k === ref || ref.endsWith(`:${k}`) || this.o.keyArns.includes(k)) ? ref : null;
   }
 
   async *read(window: ReadWindow, signal: AbortSignal): AsyncGenerator<ReaderPage> {
