@@ -53,6 +53,11 @@ export function classifyLogsError(e: unknown): ReaderError {
   if (err?.code === 'PARSE_ERROR' || err?.name === 'SyntaxError' || /not valid JSON|unexpected token|error .*deserializ/i.test(err?.message ?? '')) {
     return new ReaderError(`Azure Monitor answered the query with a body that is not JSON${err?.statusCode ? ` (HTTP ${err.statusCode})` : ''}`, 'bad_response');
   }
+  // The client converts the answer's tables without checking them: a body that is not a
+  // query answer (an HTML page, other JSON) surfaces as a TypeError from inside the SDK.
+  if (err?.name === 'TypeError' && err.statusCode === undefined) {
+    return new ReaderError('Azure Monitor answered the query with a body that is not a query answer (not JSON, or no tables)', 'bad_response');
+  }
   if (err?.statusCode === 401 || err?.statusCode === 403 || err?.name === 'CredentialUnavailableError' || err?.name === 'AuthenticationError') {
     return new ReaderError(`Azure Monitor refused the query: ${msg}. The identity needs Log Analytics Reader on the workspace.`, 'access_denied');
   }
