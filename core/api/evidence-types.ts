@@ -35,11 +35,15 @@ export interface EvidenceSourceProgress {
   state: 'waiting' | 'reading' | 'done' | 'failed' | 'cancelled' | 'skipped';
   pages: number;
   events: number;
-  /** Records that could not be normalized (kept out, counted). */
+  /** Records that could not be normalized (kept apart with their raw text, counted). */
   unreadable: number;
+  /** Records the provider returned for keys this source does not track. */
+  other_keys: number;
   /** The provider log is read completely up to here (UTC ISO), after this fetch. */
   read_until: string | null;
   error: string | null;
+  /** Why the read stopped: throttled, server_error, bad_response, pagination_loop, page_limit, access_denied, unreachable... */
+  error_kind: string | null;
 }
 
 export interface EvidenceFetchView {
@@ -70,6 +74,15 @@ export interface EvidenceCoverageView {
   clock_offset_ms?: number | null;
   /** Proven pairs the offset was measured on. */
   clock_offset_pairs?: number;
+  /** How the source's last read ended (done, failed, cancelled) and, when it failed, why (a stable word). */
+  last_fetch_state: string | null;
+  last_error_kind: string | null;
+  /** Records of this source that could not be read (kept with their raw text: they may be uses of this key). */
+  unreadable: number;
+  /** Records read for other keys in the same account or project ("other keys"): the log was read. */
+  other_key_records: number;
+  /** How far back the last complete read went (it re-reads behind its cursor for late deliveries). */
+  reread_from: string | null;
 }
 
 export interface EvidenceRunView {

@@ -18,20 +18,42 @@ const HINT: Record<string, string> = {
   azure: 'Check that the vault has a diagnostic setting sending the AuditEvent category to this Log Analytics workspace (and, for AZKVAuditLogs, in resource-specific mode).',
 };
 
-export function healthOf(fraction: number | null): EvidenceCoverageView['health'] {
+type SourceState = Pick<SourceRow, 'last_fetch_state' | 'unreadable_records'>;
+
+/**
+ * Good only when the log shows the engine's calls, its last read finished and every
+ * record in it could be read: a failed read or an unreadable record (which may be a use
+ * of the key) caps the health at degraded.
+ */
+export function healthOf(fraction: number | null, source?: SourceState): EvidenceCoverageView['health'] {
   if (fraction === null) return 'unknown';
-  if (fraction >= 0.99) return 'good';
-  if (fraction >= 0.9) return 'degraded';
-  return 'poor';
+  const h = fraction >= 0.99 ? 'good' : fraction >= 0.9 ? 'degraded' : 'poor';
+  const doubtful = source?.last_fetch_state === 'failed' || (source?.unreadable_records ?? 0) > 0;
+  return h === 'good' && doubtful ? 'degraded' : h;
+}
+
+function unreadableNote(source: SourceRow | undefined): string | null {
+  const n = source?.unreadable_records ?? 0;
+  return n > 0 ? `${n} record(s) in this log could not be read; they are kept with their raw text and may be uses of this key.` : null;
 }
 
 export function diagnose(provider: string, source: SourceRow | undefined, t: CoverageTally): string | null {
+  const main = mainDiagnosis(provider, source, t);
+  const note = unreadableNote(source);
+  return main && note ? `${main} ${note}` : main ?? note;
+}
+
+function failure(source: SourceRow): string {
+  return `${source.last_error_kind ? `${source.last_error_kind}: ` : ''}${source.last_error ?? 'unknown error'}`;
+}
+
+function mainDiagnosis(provider: string, source: SourceRow | undefined, t: CoverageTally): string | null {
   if (!source || source.read_until === null) {
-    if (source?.last_fetch_state === 'failed') return `The provider log could not be read: ${source.last_error ?? 'unknown error'}`;
+    if (source?.last_fetch_state === 'failed') return `The provider log could not be read (${failure(source)}).`;
     return 'The provider log has not been read yet: run evidence fetch.';
   }
   if (source.last_fetch_state === 'failed') {
-    return `The last read failed (${source.last_error ?? 'unknown error'}); results use what was read up to ${source.read_until}.`;
+    return `The last read failed (${failure(source)}); results use what was read up to ${source.read_until}.`;
   }
   if (t.expected === 0) return t.pending > 0 ? `${t.pending} recent call(s) are still inside the provider's delivery delay.` : null;
   const fraction = t.seen / t.expected;

@@ -308,12 +308,17 @@ class CrosscheckRun {
           expected: m.tally.expected,
           seen: m.tally.seen,
           fraction,
-          health: m.source?.read_until ? healthOf(fraction) : 'unknown',
+          health: m.source?.read_until ? healthOf(fraction, m.source) : 'unknown',
           read_until: m.source?.read_until ?? null,
           diagnosis: [clockWarning(m.provider, m.clock.medianMs()), diagnose(m.provider, m.source, m.tally)].filter(Boolean).join(' ') || null,
           weak: m.weak,
           clock_offset_ms: m.clock.medianMs(),
           clock_offset_pairs: m.clock.pairs,
+          last_fetch_state: m.source?.last_fetch_state ?? null,
+          last_error_kind: m.source?.last_error_kind ?? null,
+          unreadable: m.source?.unreadable_records ?? 0,
+          other_key_records: m.source?.other_key_records ?? 0,
+          reread_from: m.source?.reread_from ?? null,
         };
       });
   }

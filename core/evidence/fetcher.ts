@@ -2,8 +2,9 @@
  * Reads every source's provider log since it was last read: one source after another,
  * each page stored as it arrives (a later failing page loses nothing), progress visible
  * while it runs, cancellable. A source's cursor moves only when its whole window was read;
- * the next read starts one delivery delay earlier, so late deliveries are caught (records
- * are de-duplicated by their provider id).
+ * the next read starts a re-read window earlier (reread-window.ts), so late deliveries are
+ * caught (records are de-duplicated by their provider id). A read that fails is named
+ * (last_error_kind) and remembered on the source; unreadable records are kept apart.
  */
 import type { EvidenceFetchView, EvidenceSourceProgress } from '../api/evidence-types';
 import type { Clock } from '../clock';
@@ -12,6 +13,7 @@ import { KeywardenError } from '../errors';
 import { buildReader, type ReaderDeps } from './readers/build';
 import { oneLine } from './readers/retry';
 import { ReaderError } from './readers/types';
+import { provenDelayMs, readStart } from './reread-window';
 import { deliveryDelayMs, type EvidenceSettings } from './settings';
 import type { SourceSpec } from './sources';
 import type { EvidenceStore } from './store';
@@ -61,8 +63,10 @@ export class EvidenceFetcher {
         pages: 0,
         events: 0,
         unreadable: 0,
+        other_keys: 0,
         read_until: null,
         error: null,
+        error_kind: null,
       })),
     };
     try {
@@ -86,34 +90,52 @@ export class EvidenceFetcher {
     const row = this.store.ensureSource(spec);
     const settings = req.settingsOf(spec.tenant_id);
     const nowMs = this.clock.now();
-    const delay = deliveryDelayMs(settings, spec.provider);
-    const fromMs =
-      req.fromMs ?? (row.read_until ? Date.parse(row.read_until) - delay : nowMs - settings.initial_lookback_hours * 3_600_000);
+    const { fromMs, deep } = readStart(row, nowMs, deliveryDelayMs(settings, spec.provider), settings.initial_lookback_hours * 3_600_000, req.fromMs);
     const stamp = () => new Date(this.clock.now()).toISOString();
     if (fromMs >= nowMs) {
       p.state = 'skipped';
       return;
     }
     p.state = 'reading';
+    // The last complete read's window: what a newly found record there missed proves a delay.
+    const prev = row.read_until && row.reread_from ? { rereadFromMs: Date.parse(row.reread_from), readUntilMs: Date.parse(row.read_until) } : null;
+    const cursorMs = row.read_until ? Date.parse(row.read_until) : Number.NEGATIVE_INFINITY;
     let reader;
     try {
       reader = buildReader(spec, settings, this.store.providerKeyIds(spec.tenant_id, spec.provider, spec.key_ref), this.deps);
       for await (const page of reader.read({ fromMs, toMs: nowMs }, signal)) {
-        this.store.saveEvents(row, page.events, stamp());
+        const at = stamp();
+        const fresh = this.store.saveEvents(row, page.events, at);
+        this.store.saveUnreadable(row, page.unreadable, at);
+        // Other keys' records are counted once: only those past the cursor (re-reads overlap).
+        this.store.addOtherKeyRecords(spec.source_id, page.otherKeys.filter((t) => Date.parse(t) >= cursorMs).length);
+        if (prev) {
+          const delays = fresh.map((t) => provenDelayMs(Date.parse(t), prev)).filter((d): d is number => d !== null);
+          if (delays.length > 0) this.store.noteDelay(spec.source_id, Math.max(...delays));
+        }
         p.pages++;
         p.events += page.events.length;
-        p.unreadable += page.unreadable;
+        p.unreadable += page.unreadable.length;
+        p.other_keys += page.otherKeys.length;
       }
       const readUntil = new Date(nowMs).toISOString();
-      this.store.finishSource(spec.source_id, 'done', stamp(), readUntil, null);
+      this.store.finishSource(spec.source_id, {
+        state: 'done',
+        at: stamp(),
+        readUntil,
+        rereadFrom: new Date(fromMs).toISOString(),
+        deepRereadAt: deep ? readUntil : null,
+      });
       p.state = 'done';
       p.read_until = readUntil;
     } catch (e) {
       const cancelled = signal.aborted || (e instanceof ReaderError && e.kind === 'cancelled');
+      const kind = cancelled ? 'cancelled' : e instanceof ReaderError ? e.kind : 'error';
       const message = cancelled ? 'cancelled' : e instanceof ReaderError ? e.message : `reading failed: ${oneLine((e as Error)?.message ?? String(e), 200)}`;
-      this.store.finishSource(spec.source_id, cancelled ? 'cancelled' : 'failed', stamp(), null, message);
+      this.store.finishSource(spec.source_id, { state: cancelled ? 'cancelled' : 'failed', at: stamp(), error: message, errorKind: kind });
       p.state = cancelled ? 'cancelled' : 'failed';
       p.error = message;
+      p.error_kind = kind;
       p.read_until = this.store.source(spec.source_id)?.read_until ?? null;
     } finally {
       reader?.close?.();

@@ -1,5 +1,6 @@
-/** The evidence tables (migration 005) behind one small class over the better-sqlite3 Database. */
+/** The evidence tables (migrations 005, 007) behind one small class over the better-sqlite3 Database. */
 import type { Database, Statement } from 'better-sqlite3';
+import type { ReadErrorKind, UnreadableItem } from './readers/types';
 import { EVIDENCE_CLASSES, type NormalizedEvent } from './types';
 
 export interface SourceRow {
@@ -11,6 +12,36 @@ export interface SourceRow {
   last_fetch_at: string | null;
   last_fetch_state: 'done' | 'failed' | 'cancelled' | 'skipped' | null;
   last_error: string | null;
+  /** Why the last read stopped (a ReadErrorKind), null when it finished. */
+  last_error_kind: ReadErrorKind | null;
+  /** Records read for keys this source does not track (new territory of each read only). */
+  other_key_records: number;
+  /** Records kept in provider_unreadable for this source. */
+  unreadable_records: number;
+  /** How far back the last complete read started (UTC ISO). */
+  reread_from: string | null;
+  /** When the last deep (24 h) re-read completed. */
+  deep_reread_at: string | null;
+  /** The longest delivery delay seen on this source (a lower bound, in ms). */
+  observed_delay_ms: number | null;
+}
+
+export interface FinishedRead {
+  state: NonNullable<SourceRow['last_fetch_state']>;
+  at: string;
+  /** Moves the cursor (only when the whole window was read). */
+  readUntil?: string | null;
+  rereadFrom?: string | null;
+  deepRereadAt?: string | null;
+  error?: string | null;
+  errorKind?: ReadErrorKind | null;
+}
+
+export interface UnreadableRow extends UnreadableItem {
+  id: number;
+  source_id: string;
+  tenant_id: string;
+  fetched_at: string;
 }
 
 export interface ProviderEventRow extends Omit<NormalizedEvent, 'provider'> {
@@ -62,19 +93,27 @@ export const KEPT_RESULT_RUNS = 5;
 
 export class EvidenceStore {
   private readonly upsertEvent: Statement;
+  private readonly eventExists: Statement;
+  private readonly upsertUnreadable: Statement;
   private readonly insertResult: Statement;
   private readonly insertResultChunk: Statement;
 
   constructor(readonly db: Database) {
     this.upsertEvent = db.prepare(`
       INSERT INTO provider_events (source_id, tenant_id, provider, event_id, at, key_ref, operation, provider_operation, principal,
-        source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at)
+        access_key_id, source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at)
       VALUES (@source_id, @tenant_id, @provider, @event_id, @at, @key_ref, @operation, @provider_operation, @principal,
-        @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at)
+        @access_key_id, @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at)
       ON CONFLICT (source_id, event_id) DO UPDATE SET at = excluded.at, key_ref = excluded.key_ref, operation = excluded.operation,
-        provider_operation = excluded.provider_operation, principal = excluded.principal, source_address = excluded.source_address,
+        provider_operation = excluded.provider_operation, principal = excluded.principal, access_key_id = excluded.access_key_id,
+        source_address = excluded.source_address,
         user_agent = excluded.user_agent, correlation_id = excluded.correlation_id, request_id = excluded.request_id,
         outcome = excluded.outcome, error_code = excluded.error_code, raw = excluded.raw, fetched_at = excluded.fetched_at`);
+    this.eventExists = db.prepare('SELECT 1 FROM provider_events WHERE source_id = ? AND event_id = ?').pluck();
+    this.upsertUnreadable = db.prepare(`
+      INSERT INTO provider_unreadable (source_id, tenant_id, event_id, at, problem, raw, fetched_at)
+      VALUES (@source_id, @tenant_id, @event_id, @at, @problem, @raw, @fetched_at)
+      ON CONFLICT (source_id, event_id) DO UPDATE SET at = excluded.at, problem = excluded.problem, raw = excluded.raw, fetched_at = excluded.fetched_at`);
     this.insertResult = db.prepare(`INSERT INTO evidence_results (${RESULT_COLUMNS}) VALUES ${RESULT_VALUES}`);
     // Many rows per statement: a million results are written several times faster.
     this.insertResultChunk = db.prepare(
@@ -107,17 +146,55 @@ export class EvidenceStore {
     return this.source(s.source_id)!;
   }
 
-  finishSource(sourceId: string, state: NonNullable<SourceRow['last_fetch_state']>, at: string, readUntil: string | null, error: string | null): void {
+  /** Ends a read: its state, why it stopped, and (only after a complete read) the new cursor and window. */
+  finishSource(sourceId: string, r: FinishedRead): void {
     this.db
-      .prepare('UPDATE evidence_sources SET last_fetch_at = ?, last_fetch_state = ?, last_error = ?, read_until = COALESCE(?, read_until) WHERE source_id = ?')
-      .run(at, state, error, readUntil, sourceId);
+      .prepare(
+        `UPDATE evidence_sources SET last_fetch_at = ?, last_fetch_state = ?, last_error = ?, last_error_kind = ?,
+           read_until = COALESCE(?, read_until), reread_from = COALESCE(?, reread_from), deep_reread_at = COALESCE(?, deep_reread_at)
+         WHERE source_id = ?`,
+      )
+      .run(r.at, r.state, r.error ?? null, r.errorKind ?? null, r.readUntil ?? null, r.rereadFrom ?? null, r.deepRereadAt ?? null, sourceId);
   }
 
-  /** One page of records, stored at once: a later failing page cannot lose them. */
-  saveEvents(source: SourceRow, events: NormalizedEvent[], fetchedAt: string): void {
+  /**
+   * One page of records, stored at once: a later failing page cannot lose them. A record
+   * delivered twice stays one row (UNIQUE(source_id, event_id)). Returns the times of the
+   * records this source had not stored before (to measure delivery delays).
+   */
+  saveEvents(source: SourceRow, events: NormalizedEvent[], fetchedAt: string): string[] {
+    const fresh: string[] = [];
     this.db.transaction(() => {
-      for (const e of events) this.upsertEvent.run({ ...e, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
+      for (const e of events) {
+        if (this.eventExists.get(source.source_id, e.event_id) === undefined) fresh.push(e.at);
+        this.upsertEvent.run({ ...e, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
+      }
     })();
+    return fresh;
+  }
+
+  /** Records that could not be read, kept with their raw text; the source's count follows the table. */
+  saveUnreadable(source: SourceRow, items: UnreadableItem[], fetchedAt: string): void {
+    if (items.length === 0) return;
+    this.db.transaction(() => {
+      for (const u of items) this.upsertUnreadable.run({ ...u, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
+      this.db
+        .prepare('UPDATE evidence_sources SET unreadable_records = (SELECT count(*) FROM provider_unreadable WHERE source_id = ?) WHERE source_id = ?')
+        .run(source.source_id, source.source_id);
+    })();
+  }
+
+  unreadable(sourceId: string): UnreadableRow[] {
+    return this.db.prepare('SELECT * FROM provider_unreadable WHERE source_id = ? ORDER BY id').all(sourceId) as UnreadableRow[];
+  }
+
+  addOtherKeyRecords(sourceId: string, n: number): void {
+    if (n > 0) this.db.prepare('UPDATE evidence_sources SET other_key_records = other_key_records + ? WHERE source_id = ?').run(n, sourceId);
+  }
+
+  /** Keeps the longest delivery delay seen (a lower bound each time). */
+  noteDelay(sourceId: string, ms: number): void {
+    this.db.prepare('UPDATE evidence_sources SET observed_delay_ms = max(COALESCE(observed_delay_ms, 0), ?) WHERE source_id = ?').run(Math.round(ms), sourceId);
   }
 
   event(id: number): ProviderEventRow | undefined {

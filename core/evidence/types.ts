@@ -34,6 +34,8 @@ export interface NormalizedEvent {
   /** The provider's own operation name (Decrypt, KeyUnwrap, ...). */
   provider_operation: string;
   principal: string | null;
+  /** The AWS access key id the record names (CloudTrail `userIdentity.accessKeyId`); null elsewhere. */
+  access_key_id: string | null;
   source_address: string | null;
   user_agent: string | null;
   /** The engine's `keywarden-cid/<id>` token when the record carries it. */

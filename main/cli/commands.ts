@@ -25,6 +25,8 @@ export interface CommandSpec {
   route?: (flags: Record<string, string | boolean | undefined>) => MethodName;
   /** Adjusts the flag-derived input (e.g. reads a file). */
   prepare?: (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => Record<string, unknown>;
+  /** A non-zero exit code for a result that succeeded as a call but reports a failure (e.g. a source not read). */
+  exitCode?: (value: unknown) => number;
   help: string;
 }
 

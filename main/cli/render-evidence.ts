@@ -37,10 +37,19 @@ export function renderEvidence(method: string, value: unknown): string | undefin
   if (method === 'evidence.fetch' || method === 'evidence.progress') {
     const v = value as EvidenceFetchView;
     if (v.sources.length === 0) return 'no cloud KMS sources to read';
-    return table([
-      ['TENANT', 'PROVIDER', 'KEY', 'STATE', 'PAGES', 'RECORDS', 'READ UNTIL', 'ERROR'],
-      ...v.sources.map((s) => [s.tenant, s.provider, s.key_ref_suffix, s.state, String(s.pages), String(s.events), s.read_until ?? '-', s.error ?? '']),
+    const rows = table([
+      ['TENANT', 'PROVIDER', 'KEY', 'STATE', 'PAGES', 'RECORDS', 'UNREADABLE', 'OTHER KEYS', 'READ UNTIL'],
+      ...v.sources.map((s) => [s.tenant, s.provider, s.key_ref_suffix, s.state, String(s.pages), String(s.events), String(s.unreadable), String(s.other_keys), s.read_until ?? '-']),
     ]);
+    const failed = v.sources.filter((s) => s.state === 'failed');
+    const unreadable = v.sources.reduce((n, s) => n + s.unreadable, 0);
+    return [
+      rows,
+      ...(unreadable > 0 ? [`\n${unreadable} record(s) could not be read: kept with their raw text and counted in the cross-check's coverage.`] : []),
+      ...(failed.length > 0
+        ? [`\nFAILED: ${failed.length} source(s) could not be read (what was read before the failure is kept; their cursor did not move):`, ...failed.map((s) => `  ${s.tenant} ${s.provider} ${s.key_ref_suffix}: ${s.error_kind ?? 'error'}: ${s.error ?? ''}`)]
+        : []),
+    ].join('\n');
   }
   if (method === 'evidence.crosscheck') return renderRun(value as EvidenceRunView);
   if (method === 'evidence.results') {

@@ -79,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     let input: unknown;
     let dataDir: string | undefined;
     let stepUp: CommandSpec['stepUp'];
+    let exitCode: CommandSpec['exitCode'];
     let passphraseField = false;
     if (argv[0] === 'call') {
       ({ method, input, dataDir } = genericCall(argv.slice(1)));
@@ -104,6 +105,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       input = built;
       dataDir = values['data-dir'] as string | undefined;
       stepUp = spec.stepUp;
+      exitCode = spec.exitCode;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
@@ -127,7 +129,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
     io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
-    return 0;
+    return exitCode?.(outcome.value) ?? 0;
   } catch (e) {
     const data = e instanceof KeywardenError ? e.toData() : toErrorData(e);
     if (data.code === 'internal' && !(e instanceof KeywardenError)) io.stderr(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);

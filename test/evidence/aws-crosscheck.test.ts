@@ -164,19 +164,22 @@ describe('AWS reader: paging, rate limit, throttling, a failing page', () => {
     }
   });
 
-  it('a failing page fails the source but keeps the pages read before it; the cursor does not move', async () => {
+  it('a page that keeps failing (5xx, retried with backoff) fails the source but keeps the pages read before it; the cursor does not move', async () => {
     const store = fx.kw.evidence.store;
     const before = store.sources()[0]!.read_until;
     const count = () => (store.db.prepare('SELECT count(*) AS n FROM provider_events').get() as { n: number }).n;
     store.db.prepare('DELETE FROM evidence_results').run();
     store.db.prepare('DELETE FROM provider_events').run();
     const base = proxy.requests();
-    proxy.setIntercept((n) => (n === base + 2 ? { status: 500, body: JSON.stringify({ __type: 'InternalFailure', message: 'An internal error occurred.' }) } : undefined));
+    sleeps.length = 0;
+    proxy.setIntercept((n) => (n >= base + 2 ? { status: 500, body: JSON.stringify({ __type: 'InternalFailure', message: 'An internal error occurred.' }) } : undefined));
     try {
       clock.advance(60_000);
       const out = await fx.call('evidence.fetch', { tenant: 'acme', from: period().from });
-      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1, events: 50 });
+      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1, events: 50, error_kind: 'server_error' });
       expect(out.sources[0]!.error).toMatch(/CloudTrail/);
+      expect(sleeps).toEqual([1000, 2000, 4000]);
+      expect(store.sources()[0]).toMatchObject({ last_fetch_state: 'failed', last_error_kind: 'server_error' });
       expect(count()).toBe(50);
       expect(store.sources()[0]!.read_until).toBe(before);
     } finally {

@@ -134,17 +134,17 @@ describe('Azure reader: throttling and a failing page', () => {
     }
   });
 
-  it('a failing page keeps the rows read before it and leaves the cursor', async () => {
+  it('a page that keeps failing (5xx, retried) keeps the rows read before it and leaves the cursor', async () => {
     const store = fx.kw.evidence.store;
     const before = store.sources()[0]!.read_until;
     store.db.prepare('DELETE FROM evidence_results').run();
     store.db.prepare('DELETE FROM provider_events').run();
     let queries = 0;
-    proxy.setIntercept((_n, req) => (req.url?.includes('/query') && ++queries === 2 ? { status: 500, body: JSON.stringify({ error: { code: 'InternalServerError', message: 'boom' } }) } : undefined));
+    proxy.setIntercept((_n, req) => (req.url?.includes('/query') && ++queries >= 2 ? { status: 500, body: JSON.stringify({ error: { code: 'InternalServerError', message: 'boom' } }) } : undefined));
     try {
       tick();
       const out = await fx.call('evidence.fetch', { tenant: 'acme', from: period().from });
-      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1 });
+      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1, error_kind: 'server_error' });
       expect(out.sources[0]!.events).toBeGreaterThan(0);
       expect((store.db.prepare('SELECT count(*) AS n FROM provider_events').get() as { n: number }).n).toBe(out.sources[0]!.events);
       expect(store.sources()[0]!.read_until).toBe(before);

@@ -112,17 +112,17 @@ describe('GCP reader: throttling and a failing page', () => {
     }
   });
 
-  it('a failing page keeps what was read before it and leaves the cursor', async () => {
+  it('a page that keeps failing (5xx, retried) keeps what was read before it and leaves the cursor', async () => {
     const store = fx.kw.evidence.store;
     const before = store.sources()[0]!.read_until;
     store.db.prepare('DELETE FROM evidence_results').run();
     store.db.prepare('DELETE FROM provider_events').run();
     const base = proxy.requests();
-    proxy.setIntercept((n) => (n === base + 2 ? { status: 500, body: JSON.stringify({ error: { code: 500, status: 'INTERNAL', message: 'Internal error encountered.' } }) } : undefined));
+    proxy.setIntercept((n) => (n >= base + 2 ? { status: 500, body: JSON.stringify({ error: { code: 500, status: 'INTERNAL', message: 'Internal error encountered.' } }) } : undefined));
     try {
       clock.advance(60_000);
       const out = await fx.call('evidence.fetch', { tenant: 'acme', from: period().from });
-      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1, events: 3 });
+      expect(out.sources[0]).toMatchObject({ state: 'failed', pages: 1, events: 3, error_kind: 'server_error' });
       expect(out.sources[0]!.error).toMatch(/HTTP 500/);
       expect((store.db.prepare('SELECT count(*) AS n FROM provider_events').get() as { n: number }).n).toBe(3);
       expect(store.sources()[0]!.read_until).toBe(before);

@@ -56,6 +56,7 @@ describe('CloudTrail', () => {
       operation: 'unwrap',
       provider_operation: 'Decrypt',
       principal: decrypt.userIdentity.arn,
+      access_key_id: decrypt.userIdentity.accessKeyId,
       source_address: '198.51.100.10',
       user_agent: decrypt.userAgent,
       correlation_id: '7f1c2d3e-0000-4000-8000-000000000001',

@@ -35,7 +35,35 @@ export interface LookupEventLike {
   Resources?: { ResourceType?: string; ResourceName?: string }[];
 }
 
-export function normalizeCloudTrail(e: LookupEventLike): NormalizedEvent {
+/** A CloudTrail record as a NormalizedEvent, with every KMS key it names (ReEncrypt names two). */
+export interface CloudTrailNormalized {
+  event: NormalizedEvent;
+  /** Key ARNs from `resources`, then key ids / aliases as the request named them (keyId, sourceKeyId, destinationKeyId). */
+  keys: string[];
+}
+
+const KEY_PARAMS = ['keyId', 'sourceKeyId', 'destinationKeyId'] as const;
+
+function keysOf(record: Record<string, unknown>, e: LookupEventLike): string[] {
+  const keys: string[] = [];
+  const add = (v: string | null) => {
+    if (v && !keys.includes(v)) keys.push(v);
+  };
+  const resources = Array.isArray(record.resources) ? record.resources.map(obj) : [];
+  for (const r of resources) {
+    const arn = str(r?.ARN);
+    if (arn?.includes(':key/')) add(arn);
+  }
+  for (const r of e.Resources ?? []) {
+    const name = str(r.ResourceName);
+    if (name?.includes(':key/')) add(name);
+  }
+  const params = obj(record.requestParameters);
+  for (const k of KEY_PARAMS) add(str(params?.[k]));
+  return keys;
+}
+
+export function normalizeCloudTrailRecord(e: LookupEventLike): CloudTrailNormalized {
   if (typeof e.CloudTrailEvent !== 'string') throw new UnreadableRecord('CloudTrail event without CloudTrailEvent');
   let record: Record<string, unknown>;
   try {
@@ -50,23 +78,18 @@ export function normalizeCloudTrail(e: LookupEventLike): NormalizedEvent {
   const at = isoTime(record.eventTime) ?? isoTime(e.EventTime);
   if (!eventId || !name || !at) throw new UnreadableRecord('CloudTrail event without eventID, eventName or eventTime');
   const identity = obj(record.userIdentity);
-  const params = obj(record.requestParameters);
-  const resources = Array.isArray(record.resources) ? record.resources.map(obj) : [];
-  const keyArn =
-    resources.map((r) => str(r?.ARN)).find((a) => a !== null && a.includes(':key/')) ??
-    e.Resources?.map((r) => str(r.ResourceName)).find((a) => a !== null && a.includes(':key/')) ??
-    str(params?.keyId) ??
-    '';
+  const keys = keysOf(record, e);
   const userAgent = str(record.userAgent);
   const errorCode = str(record.errorCode);
-  return {
+  const event: NormalizedEvent = {
     event_id: eventId,
     at,
     provider: 'aws',
-    key_ref: keyArn,
+    key_ref: keys.find((k) => k.includes(':key/')) ?? keys[0] ?? '',
     operation: awsOperation(name, record.readOnly === true),
     provider_operation: name,
     principal: str(identity?.arn) ?? str(identity?.principalId),
+    access_key_id: str(identity?.accessKeyId),
     source_address: str(record.sourceIPAddress),
     user_agent: userAgent,
     correlation_id: correlationIdIn(userAgent),
@@ -75,4 +98,9 @@ export function normalizeCloudTrail(e: LookupEventLike): NormalizedEvent {
     error_code: errorCode,
     raw: e.CloudTrailEvent,
   };
+  return { event, keys };
+}
+
+export function normalizeCloudTrail(e: LookupEventLike): NormalizedEvent {
+  return normalizeCloudTrailRecord(e).event;
 }

@@ -64,6 +64,7 @@ export function normalizeKeyVaultRow(row: Record<string, unknown>, table: AzureT
     operation: azureOperation(op),
     provider_operation: op,
     principal,
+    access_key_id: null,
     source_address: str(legacy ? row.CallerIPAddress : row.CallerIpAddress),
     user_agent: userAgent,
     correlation_id: correlationIdIn(userAgent),

@@ -52,6 +52,7 @@ export function normalizeLogEntry(entry: unknown): NormalizedEvent {
     operation: gcpOperation(method),
     provider_operation: method.slice(method.lastIndexOf('.') + 1),
     principal: str(auth?.principalEmail),
+    access_key_id: null,
     source_address: str(meta?.callerIp),
     user_agent: userAgent,
     correlation_id: correlationIdIn(userAgent),

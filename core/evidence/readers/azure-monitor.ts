@@ -8,10 +8,10 @@
 import type { TokenCredential } from '@azure/identity';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
 import { normalizeKeyVaultRow, vaultKeyOf, type AzureTable } from '../normalize/azure';
-import { UnreadableRecord } from '../normalize/shared';
-import type { NormalizedEvent } from '../types';
+import { isoTime, str, UnreadableRecord } from '../normalize/shared';
 import type { Pacer, Sleep } from './pacer';
-import { oneLine, pagedRequest } from './retry';
+import { PageGuard } from './page-guard';
+import { oneLine, pagedRequest, rawId } from './retry';
 import { ReaderError, type ReaderPage, type ReadWindow, type SourceReader } from './types';
 
 export const DEFAULT_LOGS_ENDPOINT = 'https://api.loganalytics.io/v1';
@@ -29,6 +29,7 @@ export interface AzureReaderOptions {
   pageSize?: number;
   tlsOptions?: { ca: string[] } | undefined;
   userAgent: string;
+  maxPages?: number | undefined;
 }
 
 const KQL_STRING = /^[\w.:/-]+$/;
@@ -48,6 +49,15 @@ export function classifyLogsError(e: unknown): ReaderError {
   const err = e as { statusCode?: number; code?: string; message?: string; name?: string };
   const msg = oneLine(err?.message);
   if (err?.statusCode === 429) return new ReaderError(`Azure Monitor throttled the query (${msg})`, 'throttled');
+  if (err?.statusCode !== undefined && err.statusCode >= 500) return new ReaderError(`Azure Monitor answered the query with a server error (HTTP ${err.statusCode})`, 'server_error');
+  if (err?.code === 'PARSE_ERROR' || err?.name === 'SyntaxError' || /not valid JSON|unexpected token|error .*deserializ/i.test(err?.message ?? '')) {
+    return new ReaderError(`Azure Monitor answered the query with a body that is not JSON${err?.statusCode ? ` (HTTP ${err.statusCode})` : ''}`, 'bad_response');
+  }
+  // The client converts the answer's tables without checking them: a body that is not a
+  // query answer (an HTML page, other JSON) surfaces as a TypeError from inside the SDK.
+  if (err?.name === 'TypeError' && err.statusCode === undefined) {
+    return new ReaderError('Azure Monitor answered the query with a body that is not a query answer (not JSON, or no tables)', 'bad_response');
+  }
   if (err?.statusCode === 401 || err?.statusCode === 403 || err?.name === 'CredentialUnavailableError' || err?.name === 'AuthenticationError') {
     return new ReaderError(`Azure Monitor refused the query: ${msg}. The identity needs Log Analytics Reader on the workspace.`, 'access_denied');
   }
@@ -82,7 +92,9 @@ export class AzureMonitorReader implements SourceReader {
     const toIso = new Date(window.toMs).toISOString();
     let cursor = new Date(window.fromMs).toISOString();
     let seenAtCursor = new Set<string>();
+    const guard = new PageGuard('Azure Monitor', this.o.maxPages);
     for (;;) {
+      guard.beforePage();
       const query = keyVaultQuery(this.o.table, this.o.keyRef, cursor, toIso, take);
       const result = await pagedRequest(
         this.o.pacer,
@@ -92,9 +104,12 @@ export class AzureMonitorReader implements SourceReader {
         classifyLogsError,
       );
       const partial = result.status === LogsQueryResultStatus.PartialFailure;
-      const rows = rowsOf(partial ? result.partialTables[0] : result.tables[0]);
-      const events: NormalizedEvent[] = [];
-      let unreadable = 0;
+      const table = partial ? result.partialTables[0] : result.tables[0];
+      if (table && (!Array.isArray(table.rows) || !Array.isArray(table.columnDescriptors))) {
+        throw new ReaderError('Azure Monitor answered the query without rows and columns (not a query answer)', 'bad_response');
+      }
+      const rows = rowsOf(table);
+      const page: ReaderPage = { events: [], unreadable: [], otherKeys: [] };
       let fresh = 0;
       let last = cursor;
       const atLast = new Set<string>();
@@ -106,16 +121,18 @@ export class AzureMonitorReader implements SourceReader {
           if (e.at !== last) atLast.clear();
           last = e.at;
           atLast.add(e.event_id);
-          if (e.key_ref.toLowerCase() === this.keyBase) events.push(e);
+          if (e.key_ref.toLowerCase() === this.keyBase) page.events.push(e);
+          else page.otherKeys.push(e.at);
         } catch (err) {
-          if (err instanceof UnreadableRecord) unreadable++;
-          else throw err;
+          if (!(err instanceof UnreadableRecord)) throw err;
+          const raw = JSON.stringify(row);
+          page.unreadable.push({ event_id: str(row.CorrelationId) ?? str(row.Id) ?? rawId(raw), at: isoTime(row.TimeGenerated), problem: err.message, raw });
         }
       }
-      yield { events, unreadable };
+      yield page;
       if (partial) throw new ReaderError(`Azure Monitor returned part of the result: ${oneLine(result.partialError.message)}`, 'error');
       if (rows.length < take) return;
-      if (fresh === 0) throw new ReaderError(`more than ${take} Key Vault rows share the instant ${cursor}: raise the page size`, 'error');
+      if (fresh === 0) throw new ReaderError(`more than ${take} Key Vault rows share the instant ${cursor}: raise the page size`, 'pagination_loop');
       seenAtCursor = last === cursor ? new Set([...seenAtCursor, ...atLast]) : atLast;
       cursor = last;
     }

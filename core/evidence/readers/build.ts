@@ -31,6 +31,8 @@ export interface ReaderOptions {
   /** Waits between retries of a throttled page (pacing itself always waits in real time). */
   sleep?: Sleep;
   timeoutMs?: number;
+  /** Pages one source may read in one fetch (default DEFAULT_MAX_PAGES). */
+  maxPages?: number;
 }
 
 /** Published limits: CloudTrail LookupEvents 2/s; Cloud Logging entries.list 60/min; Log Analytics ~200/30 s. */
@@ -80,6 +82,7 @@ export function buildReader(source: SourceSpec, settings: EvidenceSettings, prov
       sleep,
       timeoutMs,
       userAgent: deps.userAgent,
+      maxPages: deps.options.maxPages,
     });
   }
   if (source.provider === 'gcp') {
@@ -99,6 +102,7 @@ export function buildReader(source: SourceSpec, settings: EvidenceSettings, prov
       sleep,
       timeoutMs,
       userAgent: deps.userAgent,
+      maxPages: deps.options.maxPages,
       ...(deps.options.pageSize?.gcp ? { pageSize: deps.options.pageSize.gcp } : {}),
     });
   }
@@ -118,6 +122,7 @@ export function buildReader(source: SourceSpec, settings: EvidenceSettings, prov
     sleep,
     timeoutMs,
     userAgent: deps.userAgent,
+    maxPages: deps.options.maxPages,
     ...(tls.tlsOptions ? { tlsOptions: tls.tlsOptions } : {}),
     ...(deps.options.pageSize?.azure ? { pageSize: deps.options.pageSize.azure } : {}),
   });

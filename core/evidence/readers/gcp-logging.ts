@@ -13,10 +13,10 @@
  */
 import type { GcpIdentity } from '../../providers/gcp/auth';
 import { normalizeLogEntry } from '../normalize/gcp';
-import { UnreadableRecord } from '../normalize/shared';
-import type { NormalizedEvent } from '../types';
+import { isoTime, obj, str, UnreadableRecord } from '../normalize/shared';
 import type { Pacer, Sleep } from './pacer';
-import { oneLine, pagedRequest } from './retry';
+import { PageGuard } from './page-guard';
+import { oneLine, pagedRequest, rawId } from './retry';
 import { ReaderError, type ReaderPage, type ReadWindow, type SourceReader } from './types';
 
 export const DEFAULT_LOGGING_ENDPOINT = 'https://logging.googleapis.com';
@@ -33,6 +33,7 @@ export interface GcpReaderOptions {
   timeoutMs: number;
   pageSize?: number;
   userAgent: string;
+  maxPages?: number | undefined;
 }
 
 interface ListAnswer {
@@ -59,6 +60,10 @@ export function classifyLoggingError(e: unknown): ReaderError {
   const status = err?.response?.status ?? err?.status;
   const detail = oneLine(err?.response?.data?.error?.message ?? err?.message);
   if (status === 429) return new ReaderError(`Cloud Logging throttled entries.list (${detail})`, 'throttled');
+  if (status !== undefined && status >= 500) return new ReaderError(`Cloud Logging answered entries.list with a server error (HTTP ${status})`, 'server_error');
+  if (err?.name === 'SyntaxError' || /invalid json|unexpected token/i.test(err?.message ?? '')) {
+    return new ReaderError(`Cloud Logging answered entries.list with a body that is not JSON${status ? ` (HTTP ${status})` : ''}`, 'bad_response');
+  }
   if (status === 401 || status === 403) {
     return new ReaderError(`Cloud Logging refused entries.list: ${detail}. Data Access entries need roles/logging.privateLogViewer on the project.`, 'access_denied');
   }
@@ -79,8 +84,10 @@ export class GcpLoggingReader implements SourceReader {
       throw new ReaderError(`no GCP identity to read Cloud Logging with: ${oneLine((e as Error)?.message)}`, 'access_denied');
     });
     const filter = gcpKeyFilter(this.o.keyPath, new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString());
+    const guard = new PageGuard('Cloud Logging entries.list', this.o.maxPages);
     let pageToken: string | undefined;
     do {
+      guard.beforePage();
       const body = {
         resourceNames: [`projects/${this.o.project}`],
         filter,
@@ -104,19 +111,31 @@ export class GcpLoggingReader implements SourceReader {
           }),
         classifyLoggingError,
       );
-      const events: NormalizedEvent[] = [];
-      let unreadable = 0;
-      for (const entry of res.data.entries ?? []) {
+      // gaxios hands back the text when the body is not JSON.
+      const answer = obj(res.data as unknown);
+      if (!answer || (answer.entries !== undefined && !Array.isArray(answer.entries))) {
+        throw new ReaderError('Cloud Logging answered entries.list with a body that is not an entries.list answer (not JSON, or no list of entries)', 'bad_response');
+      }
+      const next = answer.nextPageToken;
+      if (next !== undefined && typeof next !== 'string') throw new ReaderError('Cloud Logging answered entries.list with a nextPageToken that is not a token', 'bad_response');
+      const page: ReaderPage = { events: [], unreadable: [], otherKeys: [] };
+      const ids: string[] = [];
+      for (const entry of (answer.entries ?? []) as unknown[]) {
+        const insertId = str(obj(entry)?.insertId);
+        if (insertId) ids.push(insertId);
         try {
           const e = normalizeLogEntry(entry);
-          if (e.key_ref === this.o.keyPath) events.push(e);
+          if (e.key_ref === this.o.keyPath) page.events.push(e);
+          else page.otherKeys.push(e.at);
         } catch (err) {
-          if (err instanceof UnreadableRecord) unreadable++;
-          else throw err;
+          if (!(err instanceof UnreadableRecord)) throw err;
+          const raw = JSON.stringify(entry) ?? String(entry);
+          page.unreadable.push({ event_id: insertId ?? rawId(raw), at: isoTime(obj(entry)?.timestamp), problem: err.message, raw });
         }
       }
-      yield { events, unreadable };
-      pageToken = res.data.nextPageToken || undefined;
+      yield page;
+      pageToken = next || undefined;
+      guard.afterPage(ids, pageToken);
     } while (pageToken);
   }
 }

@@ -1,13 +1,18 @@
 /**
  * The fake CloudTrail endpoint on the wire: AWS JSON 1.1,
  * `X-Amz-Target: CloudTrail_20131101.LookupEvents`, SigV4-authenticated. Honours the
- * endpoint's fault (throttle → ThrottlingException, as a reader polling too fast sees)
- * and, when set, AWS's LookupEvents rate limit (2 requests a second per account/region).
+ * endpoint's fault (throttle → ThrottlingException, as a reader polling too fast sees;
+ * server_error → 500 InternalFailure), the read faults of LookupEvents answers (a body
+ * that is not JSON, a 502 page, a NextToken that repeats or never ends) and, when set,
+ * AWS's LookupEvents rate limit (2 requests a second per account/region).
  */
 import { randomUUID } from 'node:crypto';
 import { jsonAnswer, jsonError, type FakeRequest, type FakeResponse, type Handler, type LoopbackServer } from './http';
 import { jsonAuthCode, type Identities } from './identities';
-import type { Trail } from './trail';
+import type { Trail, TrailReadFault } from './trail';
+
+const ENDLESS = 'endless-';
+const html = (status: number): FakeResponse => ({ status, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>${status === 200 ? 'Welcome' : 'Bad Gateway'}</h1></body></html>` });
 
 export interface CloudTrailFakeState {
   identities: Identities;
@@ -16,10 +21,12 @@ export interface CloudTrailFakeState {
   server: () => LoopbackServer;
   /** LookupEvents requests allowed per second (real time); unlimited when undefined. */
   ratePerSecond: number | undefined;
+  readFault: TrailReadFault;
 }
 
 export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
   const recent: number[] = [];
+  let firstToken: string | undefined;
   return async (req: FakeRequest): Promise<FakeResponse | 'destroy'> => {
     const requestId = randomUUID();
     const fault = s.server().fault;
@@ -54,7 +61,20 @@ export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
     } catch {
       return jsonError(400, 'SerializationException', 'Start of structure or map found where not expected.', requestId);
     }
+    const rf = s.readFault;
+    if (rf.kind === 'non_json') return html(200);
+    if (rf.kind === 'bad_gateway') return html(502);
+    if (rf.kind === 'endless_token' && typeof input.NextToken === 'string' && input.NextToken.startsWith(ENDLESS)) {
+      return jsonAnswer(200, { Events: [], NextToken: `${ENDLESS}${randomUUID()}` }, requestId);
+    }
     const result = s.trail.lookup(input);
-    return result.ok ? jsonAnswer(200, result.body, requestId) : jsonError(400, result.code, result.message, requestId);
+    if (!result.ok) return jsonError(400, result.code, result.message, requestId);
+    if (rf.kind === 'endless_token' && !result.body.NextToken) result.body.NextToken = `${ENDLESS}${randomUUID()}`;
+    if (rf.kind === 'repeat_token' && result.body.NextToken) {
+      firstToken ??= result.body.NextToken;
+      result.body.NextToken = firstToken;
+    }
+    if (rf.kind !== 'repeat_token') firstToken = undefined;
+    return jsonAnswer(200, result.body, requestId);
   };
 }

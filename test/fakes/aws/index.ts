@@ -19,9 +19,9 @@ import { Identities, type FakeRole, type FakeUser } from './identities';
 import { kmsHandler, type KmsFakeState } from './kms';
 import { KeyStore, type FakeKeyInfo, type KeyState } from './kms-keys';
 import { stsHandler } from './sts';
-import { Trail, type CloudTrailRecord } from './trail';
+import { Trail, type CloudTrailRecord, type CorruptKind, type TrailReadFault } from './trail';
 
-export type { CloudTrailRecord } from './trail';
+export type { CloudTrailRecord, CorruptKind, TrailReadFault } from './trail';
 export type { FakeKeyInfo, KeyState } from './kms-keys';
 export type { FakeRole, FakeUser, UserIdentity } from './identities';
 
@@ -89,7 +89,15 @@ export interface AwsFake {
   };
   readonly cloudtrail: Listener & {
     /** A record the app never made (default: a Decrypt of `keyArn` by an unknown role). */
-    inject(keyArn: string, partial?: Partial<CloudTrailRecord>): CloudTrailRecord;
+    inject(keyArn: string, partial?: Partial<CloudTrailRecord>, delayMs?: number): CloudTrailRecord;
+    /** A ReEncrypt from `sourceArn` into `destinationArn` (resources in that order, as AWS logs it). */
+    reEncrypt(sourceArn: string, destinationArn: string, partial?: Partial<CloudTrailRecord>, delayMs?: number): CloudTrailRecord;
+    /** The same record delivered once more, `afterMs` from now. */
+    deliverAgain(eventId: string, afterMs?: number): boolean;
+    /** Serves the record's CloudTrailEvent string spoiled. */
+    corrupt(eventId: string, kind?: CorruptKind): boolean;
+    /** Faults of LookupEvents answers: non-JSON body, 502 page, repeating or endless NextToken. */
+    setReadFault(fault: TrailReadFault): void;
     drop(eventId: string): boolean;
     alter(eventId: string, change: Partial<CloudTrailRecord> | ((r: CloudTrailRecord) => CloudTrailRecord)): boolean;
     setDeliveryDelay(ms: number): void;
@@ -139,7 +147,7 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     answerEmpty: false,
     now: () => clock.now(),
   };
-  const ctState: CloudTrailFakeState = { identities, trail, region, server: () => servers.ct!, ratePerSecond: opts.lookupRatePerSecond };
+  const ctState: CloudTrailFakeState = { identities, trail, region, server: () => servers.ct!, ratePerSecond: opts.lookupRatePerSecond, readFault: { kind: 'pass' } };
   const kmsServer = (servers.kms = await startLoopbackServer(kmsHandler(kmsState)));
   const stsServer = (servers.sts = await startLoopbackServer(stsHandler({ identities, trail, region, server: () => servers.sts! })));
   const ctServer = (servers.ct = await startLoopbackServer(cloudTrailHandler(ctState)));
@@ -168,7 +176,11 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     },
     cloudtrail: {
       ...listener(ctServer),
-      inject: (keyArn, partial) => trail.inject(keyArn, partial),
+      inject: (keyArn, partial, delayMs) => trail.inject(keyArn, partial, delayMs),
+      reEncrypt: (src, dst, partial, delayMs) => trail.reEncrypt(src, dst, partial, delayMs),
+      deliverAgain: (id, afterMs) => trail.deliverAgain(id, afterMs),
+      corrupt: (id, kind) => trail.corrupt(id, kind),
+      setReadFault: (f) => void (ctState.readFault = f),
       drop: (id) => trail.drop(id),
       alter: (id, change) => trail.alter(id, change),
       setDeliveryDelay: (ms) => void (trail.deliveryDelayMs = ms),

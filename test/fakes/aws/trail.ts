@@ -41,7 +41,20 @@ interface Stored {
   timeMs: number;
   deliverAt: number;
   seq: number;
+  /** Served with a CloudTrailEvent string that does not parse (or is no record). */
+  corrupt?: CorruptKind;
 }
+
+/** How a record's `CloudTrailEvent` string is spoiled when served. */
+export type CorruptKind = 'truncated' | 'not_an_object' | 'no_event_id';
+
+/** Extra faults of LookupEvents answers, beyond the shared FaultMode. */
+export type TrailReadFault =
+  | { kind: 'pass' }
+  | { kind: 'non_json' } // 200 with an HTML body (a proxy's page)
+  | { kind: 'bad_gateway' } // 502 with an HTML body
+  | { kind: 'repeat_token' } // every next page is offered under the first NextToken again
+  | { kind: 'endless_token' }; // after the last page, empty pages under ever-new NextTokens
 
 export type LookupResult =
   | { ok: true; body: { Events: unknown[]; NextToken?: string } }
@@ -79,8 +92,11 @@ export class Trail {
     public deliveryDelayMs = 0,
   ) {}
 
-  /** Appends a record timed now; it becomes visible to LookupEvents after the delivery delay. */
-  record(partial: Omit<CloudTrailRecord, 'eventVersion' | 'eventTime' | 'eventID' | 'eventType' | 'managementEvent' | 'eventCategory' | 'recipientAccountId'> & Partial<CloudTrailRecord>): CloudTrailRecord {
+  /** Appends a record timed now; it becomes visible to LookupEvents after the delivery delay (or `delayMs`). */
+  record(
+    partial: Omit<CloudTrailRecord, 'eventVersion' | 'eventTime' | 'eventID' | 'eventType' | 'managementEvent' | 'eventCategory' | 'recipientAccountId'> & Partial<CloudTrailRecord>,
+    delayMs = this.deliveryDelayMs,
+  ): CloudTrailRecord {
     const now = this.clock.now();
     const record: CloudTrailRecord = {
       eventVersion: '1.11',
@@ -93,15 +109,60 @@ export class Trail {
       ...partial,
     };
     const t = Date.parse(record.eventTime);
-    this.stored.push({ record, timeMs: Number.isNaN(t) ? now : t, deliverAt: now + this.deliveryDelayMs, seq: this.seq++ });
+    this.stored.push({ record, timeMs: Number.isNaN(t) ? now : t, deliverAt: now + delayMs, seq: this.seq++ });
     return record;
+  }
+
+  /**
+   * A ReEncrypt shaped like the AWS KMS developer guide's example: `resources` names the
+   * source key then the destination key, `requestParameters` only the destination key id,
+   * user agent "AWS Internal".
+   */
+  reEncrypt(sourceArn: string, destinationArn: string, partial: Partial<CloudTrailRecord> = {}, delayMs?: number): CloudTrailRecord {
+    const accountId = destinationArn.split(':')[4] ?? this.accountId;
+    return this.inject(
+      destinationArn,
+      {
+        eventName: 'ReEncrypt',
+        userAgent: 'AWS Internal',
+        requestParameters: {
+          sourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          sourceEncryptionContext: { Project: 'Alpha' },
+          destinationKeyId: destinationArn.slice(destinationArn.lastIndexOf('/') + 1),
+          destinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+          destinationEncryptionContext: { Level: '3A' },
+        },
+        resources: [
+          { accountId: sourceArn.split(':')[4] ?? accountId, type: 'AWS::KMS::Key', ARN: sourceArn },
+          { accountId, type: 'AWS::KMS::Key', ARN: destinationArn },
+        ],
+        ...partial,
+      },
+      delayMs,
+    );
+  }
+
+  /** The same record (same eventID) delivered a second time, `afterMs` from now. */
+  deliverAgain(eventId: string, afterMs = 0): boolean {
+    const s = this.stored.find((x) => x.record.eventID === eventId);
+    if (!s) return false;
+    this.stored.push({ ...s, record: structuredClone(s.record), deliverAt: this.clock.now() + afterMs, seq: this.seq++ });
+    return true;
+  }
+
+  /** Serves a record's CloudTrailEvent spoiled (its LookupEvents envelope stays intact). */
+  corrupt(eventId: string, kind: CorruptKind = 'truncated'): boolean {
+    const s = this.stored.find((x) => x.record.eventID === eventId);
+    if (!s) return false;
+    s.corrupt = kind;
+    return true;
   }
 
   /**
    * A record the app never made (key use by someone else: the cross-check's alarm).
    * Defaults to a successful Decrypt by an unknown role on `keyArn`.
    */
-  inject(keyArn: string, partial: Partial<CloudTrailRecord> = {}): CloudTrailRecord {
+  inject(keyArn: string, partial: Partial<CloudTrailRecord> = {}, delayMs?: number): CloudTrailRecord {
     const accountId = keyArn.split(':')[4] ?? this.accountId;
     return this.record({
       userIdentity: {
@@ -122,7 +183,7 @@ export class Trail {
       readOnly: true,
       resources: [{ accountId, type: 'AWS::KMS::Key', ARN: keyArn }],
       ...partial,
-    });
+    }, delayMs);
   }
 
   /** Removes a record (as if the trail excluded it or it was never delivered). */
@@ -192,6 +253,14 @@ export class Trail {
   }
 }
 
+function cloudTrailEventText(s: Stored): string {
+  const text = JSON.stringify(s.record);
+  if (s.corrupt === 'truncated') return text.slice(0, Math.floor(text.length / 2));
+  if (s.corrupt === 'not_an_object') return JSON.stringify([s.record.eventName]);
+  if (s.corrupt === 'no_event_id') return JSON.stringify({ ...s.record, eventID: undefined, eventTime: 'yesterday' });
+  return text;
+}
+
 function toLookupEvent(s: Stored) {
   const r = s.record;
   return {
@@ -203,7 +272,7 @@ function toLookupEvent(s: Stored) {
     EventSource: r.eventSource,
     Username: username(r),
     Resources: (r.resources ?? []).map((x) => ({ ResourceType: x.type, ResourceName: x.ARN })),
-    CloudTrailEvent: JSON.stringify(r),
+    CloudTrailEvent: cloudTrailEventText(s),
   };
 }
 

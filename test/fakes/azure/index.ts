@@ -52,6 +52,8 @@ export interface AzureFake {
   auditEvents(): AzkvAuditRow[];
   /** Adds a row as if Key Vault had logged it (e.g. key use the app did not make). */
   injectEvent(row: Partial<AzkvAuditRow>): AzkvAuditRow;
+  /** Log Analytics query answers: 500, or a 200 whose body is not JSON (a sign-in page). */
+  setLogsFault(fault: 'pass' | 'server_error' | 'non_json'): void;
   /** Removes rows (by correlation id or predicate), as if delivery lost them; returns count. */
   dropEvent(match: string | ((row: AzkvAuditRow) => boolean)): number;
   /** Requests the vault saw (no Authorization header). */
@@ -128,7 +130,13 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
   });
   const tlsSockets = trackSockets(tlsServer);
 
+  let logsFault: 'pass' | 'server_error' | 'non_json' = 'pass';
   function logsQuery(workspace: string, body: string, req: IncomingMessage, res: ServerResponse): void {
+    if (logsFault === 'server_error') return json(res, 500, { error: { code: 'InternalServerError', message: 'An unexpected error occurred' } });
+    if (logsFault === 'non_json') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end('<html><body>Sign in to your account</body></html>');
+    }
     const who = authority.principalOf(req.headers.authorization);
     if (!who || !who.scope.startsWith('https://api.loganalytics.io')) {
       return json(res, 403, { error: { code: 'InvalidTokenError', message: 'The provided authentication is not valid for this resource' } });
@@ -180,6 +188,9 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
       };
       vault.rows.push(full);
       return { ...full };
+    },
+    setLogsFault: (fault) => {
+      logsFault = fault;
     },
     dropEvent: (match) => {
       const pred = typeof match === 'string' ? (r: AzkvAuditRow) => r.CorrelationId === match : match;

@@ -1,5 +1,5 @@
 export { startGcpFake, DEFAULT_GCP_PRINCIPAL, DEFAULT_GCP_TOKEN } from './server';
-export type { GcpFake, GcpFakeOptions, RecordedRequest } from './server';
+export type { GcpFake, GcpFakeOptions, LogListFault, RecordedRequest } from './server';
 export { kmsAuditEntry, nanoTimestamp } from './audit-log';
 export type { KmsAuditMethod, KmsAuditParams, LogEntry, ListRequest } from './audit-log';
 export type { IntegrityFault } from './kms-handlers';

@@ -29,6 +29,9 @@ export interface GcpFakeOptions {
   keys?: string[];
 }
 
+/** Faults of Cloud Logging `entries:list` answers (the shared FaultMode covers KMS). */
+export type LogListFault = 'pass' | 'server_error' | 'non_json' | 'repeat_token' | 'endless_token';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -55,6 +58,8 @@ export interface GcpFake {
   setFault(mode: FaultMode, keyPath?: string): void;
   setIntegrityFault(kind: IntegrityFault): void;
   setDeliveryDelay(ms: number): void;
+  /** entries:list answers 500, a body that is not JSON, the same nextPageToken again, or endless empty pages. */
+  setLogListFault(fault: LogListFault): void;
   auditEntries(): LogEntry[];
   injectEntry(entry: LogEntry): void;
   dropEntry(match: string | ((e: LogEntry) => boolean)): number;
@@ -113,6 +118,8 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   const keyFaults = new Map<string, FaultMode>();
   let globalFault: FaultMode = { kind: 'pass' };
   let integrity: IntegrityFault = null;
+  let listFault: LogListFault = 'pass';
+  let firstToken: string | undefined;
   let seq = 0;
   const recorded: RecordedRequest[] = [];
   for (const k of opts.keys ?? []) store.create(k);
@@ -197,8 +204,19 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   async function listRoute(req: http.IncomingMessage, res: http.ServerResponse) {
     const body = await readJson(req);
     if (!authenticate(req)) return sendFailure(res, unauthenticated);
+    if (listFault === 'server_error') return sendFailure(res, new KmsFailure(500, 'INTERNAL', 13, 'Internal error encountered.'));
+    if (listFault === 'non_json') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return void res.end('<html><body>Sign in to continue</body></html>');
+    }
+    if (listFault === 'endless_token' && typeof body.pageToken === 'string' && body.pageToken.startsWith('endless-')) {
+      return send(res, 200, { nextPageToken: `endless-${randomBytes(6).toString('hex')}` });
+    }
     try {
-      send(res, 200, log.list(body, clock.now()));
+      const answer = log.list(body, clock.now());
+      if (listFault === 'endless_token' && !answer.nextPageToken) answer.nextPageToken = `endless-${randomBytes(6).toString('hex')}`;
+      if (listFault === 'repeat_token' && answer.nextPageToken) answer.nextPageToken = firstToken ??= answer.nextPageToken;
+      send(res, 200, answer);
     } catch (e) {
       if (e instanceof ListError) return sendFailure(res, new KmsFailure(400, 'INVALID_ARGUMENT', 3, e.message));
       throw e;
@@ -255,6 +273,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     },
     setIntegrityFault: (kind) => { integrity = kind; },
     setDeliveryDelay: (ms) => { deliveryDelay = ms; },
+    setLogListFault: (fault) => { listFault = fault; firstToken = undefined; },
     auditEntries: () => log.all(),
     injectEntry: (entry) => void log.append(entry),
     dropEntry: (match) => log.drop(match),
