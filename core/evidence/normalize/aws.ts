@@ -31,6 +31,7 @@ export interface LookupEventLike {
   EventId?: string;
   EventName?: string;
   EventTime?: Date | string;
+  EventSource?: string;
   CloudTrailEvent?: string;
   Resources?: { ResourceType?: string; ResourceName?: string }[];
 }

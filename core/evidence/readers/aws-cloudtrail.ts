@@ -12,7 +12,6 @@ import { CloudTrailClient, LookupEventsCommand, type LookupAttribute } from '@aw
 import type { CredentialProvider } from '../../providers/aws/credentials';
 import { normalizeCloudTrailRecord, type LookupEventLike } from '../normalize/aws';
 import { UnreadableRecord } from '../normalize/shared';
-import type { NormalizedEvent } from '../types';
 import type { Pacer, Sleep } from './pacer';
 import { PageGuard } from './page-guard';
 import { oneLine, pagedRequest, rawId, statusOf } from './retry';
@@ -145,13 +144,14 @@ export class AwsCloudTrailReader implements SourceReader {
         const ids: string[] = [];
         for (const raw of (out.Events ?? []) as LookupEventLike[]) {
           if (raw === null || typeof raw !== 'object') {
-            page.unreadable.push(unreadableItem({}, 'LookupEvents returned an event that is not an object'));
+            const text = JSON.stringify(raw) ?? String(raw);
+            page.unreadable.push({ event_id: rawId(text), at: null, problem: 'LookupEvents returned an event that is not an object', raw: text });
             continue;
           }
           if (typeof raw.EventId === 'string') ids.push(raw.EventId);
           try {
             const { event, keys } = normalizeCloudTrailRecord(raw);
-            if ((raw as { EventSource?: unknown }).EventSource !== undefined && (raw as { EventSource?: unknown }).EventSource !== 'kms.amazonaws.com') continue;
+            if (raw.EventSource !== undefined && raw.EventSource !== 'kms.amazonaws.com') continue;
             const key = this.keyFor(keys, attribute);
             if (key === null) page.otherKeys.push(event.at);
             else page.events.push({ ...event, key_ref: key });
