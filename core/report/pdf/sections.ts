@@ -84,7 +84,7 @@ export function lifecycleSection(m: ReportModel, num: number): Node[] {
       ? callout('good', 'Rotations complete', `No record remains under a retired key version (${count(rotations)} rotation${rotations === 1 ? '' : 's'} in the period; ${count(finished)} of ${count(lc.rewrap_jobs.length)} rewrap job${lc.rewrap_jobs.length === 1 ? '' : 's'} finished).`)
       : callout('warn', 'Rewrap incomplete', `Records still under a retired version: ${behind.map(([t, n]) => `${t} ${count(n)}`).join(', ')}. They stay readable; they move when the rewrap job finishes.`),
     subhead('Versions in service over the period'),
-    lanes.length > 0 ? { svg: timelineChart(lanes, m.scope.period, WIDTH), width: WIDTH, margin: [0, 0, 0, 4] } : note('No key version existed in this period.'),
+    lanes.length > 0 ? { svg: timelineChart(lanes, { from: m.scope.period.from, to: m.scope.period.as_of }, WIDTH), width: WIDTH, margin: [0, 0, 0, 4] } : note('No key version existed in this period.'),
     lanes.length > 0 ? { text: [{ text: '■ ', color: COLORS.good }, 'active   ', { text: '■ ', color: COLORS.retired }, 'retired (still unwraps old data)   ', { text: '▌ ', color: COLORS.bad }, 'revoked (material destroyed)'], style: 'small', margin: [0, 0, 0, 6] } : '',
     table(
       lc.versions,
