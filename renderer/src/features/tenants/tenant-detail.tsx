@@ -3,6 +3,7 @@ import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { CustodyBadge } from '../../components/badge';
+import { LongId } from '../../components/long-id';
 import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/format';
 import { OnboardForm } from '../onboard/onboard-form';
 import { useOnboard } from '../onboard/onboard-store';
@@ -56,7 +57,9 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           <dt>Provider</dt>
           <dd>{providerLabel(tenant.provider)}</dd>
           <dt>Key reference</dt>
-          <dd className="mono">{tenant.kms_key_ref}</dd>
+          <dd>
+            <KeyReference tenant={tenant} />
+          </dd>
           {configEntries.length > 0 ? (
             <>
               <dt>KMS config</dt>
@@ -81,4 +84,11 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
       </div>
     </section>
   );
+}
+
+/** The embedded and platform keys read as words; a customer's key as its (shortened, copyable) reference. */
+function KeyReference({ tenant }: { tenant: TenantView }) {
+  if (tenant.wrap_method === 'local') return <span title={tenant.kms_key_ref}>The embedded local KMS key, kept in this installation's data folder</span>;
+  if (tenant.wrap_method === 'global') return <span title={tenant.kms_key_ref}>The platform key from the MASTER_KEY_B64 setting</span>;
+  return <LongId value={tenant.kms_key_ref} label="key reference" max={56} />;
 }

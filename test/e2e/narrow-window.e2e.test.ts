@@ -1,0 +1,133 @@
+/**
+ * The window at 1024×700 (and 1440×900 for comparison): on Tenants, Key versions, Drills,
+ * Reports (and Evidence) every primary action is inside the viewport and no table pushes
+ * its state column off-screen: tables scroll inside their card. Modal dialogs keep focus
+ * inside (a Tab from the Rotate dialog's last button stays in it) and give it back to the
+ * button that opened them. Screenshots of every screen at both sizes go to test-artifacts.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
+
+const PASSPHRASE = 'correct horse battery staple 42';
+let browser: Browser;
+let s: Session;
+
+const api = <T>(method: string, input: unknown): Promise<T> => callApi<T>(s.host, method, input);
+
+async function open(page: Page, name: RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+}
+
+/**
+ * The element is wholly visible: inside the viewport and inside every ancestor that clips
+ * (overflow not visible). Scrolling down to it is fine; scrolling sideways is not, so
+ * every horizontal scroll position is put back before measuring.
+ */
+async function inViewport(_page: Page, target: Locator): Promise<boolean> {
+  return target.evaluate((el) => {
+    const lefts: [Element, number][] = [];
+    for (let a = el.parentElement; a; a = a.parentElement) lefts.push([a, a.scrollLeft]);
+    el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    for (const [a, left] of lefts) a.scrollLeft = left;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5) return false;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      if (r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5) return false;
+    }
+    return true;
+  });
+}
+
+/** Every header cell of the table is visible without scrolling the table sideways: the state column included. */
+async function columnsVisible(page: Page, table: Locator, names: RegExp[]): Promise<void> {
+  for (const name of names) expect(await inViewport(page, table.getByRole('columnheader', { name })), String(name)).toBe(true);
+}
+
+/** Nothing on the page is wider than the window: tables scroll inside their card instead. */
+async function pageOverflowsSideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  s = await openSession(browser, { rewrap: false });
+  await api('auth.init', { passphrase: PASSPHRASE });
+  await api('tenant.create', { slug: 'acme-payments-eu-west-production', wrap: 'local' });
+  await api('tenant.create', { slug: 'globex', wrap: 'local' });
+  await api('record.seedSample', { tenant: 'globex', rows: 120 });
+  const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+  await api('keys.rotate', { tenant: 'globex', step_up_token: token });
+  await api('drill.run', { tenant: 'globex', scenario: 'deny', agents: 5 });
+});
+
+afterAll(async () => {
+  await s?.close();
+  await browser?.close();
+});
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 700 },
+] as const;
+
+describe.each(SIZES)('the window at $width×$height', (size) => {
+  const tag = `${size.width}x${size.height}`;
+
+  it('Tenants: the create action and the selected tenant’s actions are on screen', async () => {
+    const { page } = s;
+    await page.setViewportSize(size);
+    await page.reload();
+    await open(page, /Tenants/);
+    await page.getByRole('row', { name: /globex/ }).first().click();
+    await s.shot(`narrow-${tag}-tenants`);
+    expect(await pageOverflowsSideways(page)).toBeLessThanOrEqual(0);
+    for (const name of [/New tenant/, /Onboard customer KMS/, /Key versions/]) expect(await inViewport(page, page.locator('main').getByRole('button', { name }).first()), String(name)).toBe(true);
+    await columnsVisible(page, page.locator('table.tenant-table'), [/Tenant/, /Active/, /Records/, /State/]);
+  });
+
+  it('Key versions: Rotate and every version’s state are on screen', async () => {
+    const { page } = s;
+    await open(page, /Key versions/);
+    await page.getByRole('button', { name: /^Rotate/ }).first().waitFor();
+    await s.shot(`narrow-${tag}-keys`);
+    expect(await pageOverflowsSideways(page)).toBeLessThanOrEqual(0);
+    expect(await inViewport(page, page.getByRole('button', { name: /^Rotate/ }).first())).toBe(true);
+  });
+
+  it('Drills: Run drill is on screen', async () => {
+    const { page } = s;
+    await open(page, /Drills/);
+    const run = page.getByRole('button', { name: /Run drill/ }).first();
+    await run.waitFor();
+    await s.shot(`narrow-${tag}-drills`);
+    expect(await pageOverflowsSideways(page)).toBeLessThanOrEqual(0);
+    expect(await inViewport(page, run)).toBe(true);
+    await columnsVisible(page, page.locator('table').first(), [/Started/, /To seal/, /State/]);
+  });
+
+  it('Reports: Export is on screen', async () => {
+    const { page } = s;
+    await open(page, /Reports/);
+    const exp = page.getByRole('button', { name: /^Export/ }).first();
+    await exp.waitFor();
+    await s.shot(`narrow-${tag}-reports`);
+    expect(await pageOverflowsSideways(page)).toBeLessThanOrEqual(0);
+    expect(await inViewport(page, exp)).toBe(true);
+  });
+
+  it('Audit trail and Evidence: screenshots (Cross-check is the lead’s; checked when present)', async () => {
+    const { page } = s;
+    await open(page, /Audit trail/);
+    await page.waitForTimeout(300);
+    await s.shot(`narrow-${tag}-audit`);
+    await open(page, /Evidence/);
+    await page.waitForTimeout(300);
+    await s.shot(`narrow-${tag}-evidence`);
+    const cc = page.getByRole('button', { name: /Cross-check/ }).first();
+    if ((await cc.count()) > 0) expect(await inViewport(page, cc)).toBe(true);
+  });
+});
