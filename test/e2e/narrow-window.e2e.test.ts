@@ -131,3 +131,34 @@ describe.each(SIZES)('the window at $width×$height', (size) => {
     if ((await cc.count()) > 0) expect(await inViewport(page, cc)).toBe(true);
   });
 });
+
+describe('modal dialogs', () => {
+  it('keep Tab inside the Rotate dialog, make the window behind inert, and give focus back to Rotate', async () => {
+    const { page } = s;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await open(page, /Key versions/);
+    const rotate = page.locator('main').getByRole('button', { name: /^Rotate/ }).first();
+    await rotate.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel(/passphrase/i).fill('not the passphrase but enough');
+    const buttons = dialog.getByRole('button');
+    const last = buttons.last();
+    await last.focus();
+    expect(await last.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    }
+    expect(await page.evaluate(() => (document.getElementById('root') as HTMLElement & { inert: boolean }).inert)).toBe(true);
+    await s.shot('narrow-1024x700-rotate-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => (document.getElementById('root') as HTMLElement & { inert: boolean }).inert)).toBe(false);
+    expect(await rotate.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+});
