@@ -162,3 +162,63 @@ describe('modal dialogs', () => {
     expect(await rotate.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 });
+
+/** Contrast of muted text, labels and placeholders against the background they sit on (WCAG AA: 4.5:1). */
+async function lowContrast(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const background = (el: Element | null): number[] => {
+      for (let a = el; a; a = a.parentElement) {
+        const c = rgb(getComputedStyle(a).backgroundColor);
+        if (c.length === 3 || (c[3] ?? 0) > 0.9) return c;
+      }
+      return [255, 255, 255];
+    };
+    const ratio = (fg: number[], bg: number[]) => {
+      const [x, y] = [lum(fg), lum(bg)];
+      return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+    };
+    const bad: string[] = [];
+    const muted = document.querySelectorAll('.page-description, .cell-sub, .field-hint, .field-label, .stat-label, .stat-sub, .card-subtitle, .table th, .muted, .nav-group-label, .sidebar-footer *');
+    for (const el of muted) {
+      if (!el.textContent?.trim() || el.getClientRects().length === 0) continue;
+      const r = ratio(rgb(getComputedStyle(el).color), background(el));
+      if (r < 4.5) bad.push(`${el.className}: ${r.toFixed(2)} "${el.textContent.trim().slice(0, 30)}"`);
+    }
+    for (const el of document.querySelectorAll('input[placeholder]')) {
+      const r = ratio(rgb(getComputedStyle(el, '::placeholder').color), background(el));
+      if (r < 4.5) bad.push(`placeholder ${(el as HTMLInputElement).placeholder}: ${r.toFixed(2)}`);
+    }
+    return bad;
+  });
+}
+
+describe.each(['light', 'dark'] as const)('contrast in the %s theme', (scheme) => {
+  it('muted text, labels and placeholders meet 4.5:1 on every screen', async () => {
+    const { page } = s;
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const problems: string[] = [];
+    for (const [name, screen] of [
+      ['tenants', /Tenants/],
+      ['keys', /Key versions/],
+      ['audit', /Audit trail/],
+      ['drills', /Drills/],
+      ['reports', /Reports/],
+    ] as const) {
+      await open(page, screen);
+      await page.waitForTimeout(250);
+      if (scheme === 'dark') await s.shot(`dark-1440x900-${name}`);
+      problems.push(...(await lowContrast(page)).map((p) => `${name}: ${p}`));
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(problems).toEqual([]);
+  });
+});
