@@ -3,7 +3,7 @@ import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { CustodyBadge } from '../../components/badge';
-import { LongId } from '../../components/long-id';
+import { CopyButton } from '../../components/copy-button';
 import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/format';
 import { OnboardForm } from '../onboard/onboard-form';
 import { useOnboard } from '../onboard/onboard-store';
@@ -90,5 +90,11 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
 function KeyReference({ tenant }: { tenant: TenantView }) {
   if (tenant.wrap_method === 'local') return <span title={tenant.kms_key_ref}>The embedded local KMS key, kept in this installation's data folder</span>;
   if (tenant.wrap_method === 'global') return <span title={tenant.kms_key_ref}>The platform key from the MASTER_KEY_B64 setting</span>;
-  return <LongId value={tenant.kms_key_ref} label="key reference" max={56} />;
+  // The detail pane has the room: the whole reference, wrapped, with its copy button.
+  return (
+    <span className="copyable">
+      <span className="mono">{tenant.kms_key_ref}</span>
+      <CopyButton value={tenant.kms_key_ref} label="key reference" />
+    </span>
+  );
 }
