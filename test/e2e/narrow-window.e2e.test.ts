@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The window at 1024×700 (and 1440×900 for comparison): on Tenants, Key versions, Drills,
  * Reports (and Evidence) every primary action is inside the viewport and no table pushes
