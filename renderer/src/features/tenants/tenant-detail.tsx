@@ -74,8 +74,9 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           </dd>
           <dt>Created</dt>
           <dd>{formatUtc(tenant.created_at)}</dd>
-          <dt>Updated</dt>
-          <dd>{formatUtc(tenant.updated_at)}</dd>
+          {/* updated_at moves when the tenant's KMS settings change, not on rotation: say which. */}
+          <dt>KMS settings changed</dt>
+          <dd>{tenant.updated_at === tenant.created_at ? 'never (as created)' : formatUtc(tenant.updated_at)}</dd>
           <dt>Tenant id</dt>
           <dd className="mono muted">{tenant.id}</dd>
         </dl>

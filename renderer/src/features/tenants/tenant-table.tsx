@@ -43,8 +43,8 @@ export function TenantTable({ tenants, selected, onSelect }: { tenants: TenantVi
               </td>
               <td className="col-mid">{wrapLabel(t.wrap_method)}</td>
               <td className="col-mid">{providerLabel(t.provider)}</td>
-              <td className="mono cell-ref col-low" title={t.kms_key_ref}>
-                {t.kms_key_ref_suffix}
+              <td className={`cell-ref col-low${t.wrap_method === 'local' || t.wrap_method === 'global' ? '' : ' mono'}`} title={t.kms_key_ref}>
+                {t.wrap_method === 'local' ? 'embedded key' : t.wrap_method === 'global' ? 'platform key' : t.kms_key_ref_suffix}
               </td>
               <td>
                 <CustodyBadge customerControlled={t.customer_controlled} />
