@@ -105,7 +105,7 @@ export function DrillDetail({ drill }: { drill: DrillView }) {
           </>
         ) : null}
         <h3 className="drill-section-title">Agent sessions over time</h3>
-        <SessionChart series={drill.series} timeline={drill.timeline} />
+        <SessionChart series={drill.series} timeline={drill.timeline} sealBoundS={r?.seal_bound_s} />
         <h3 className="drill-section-title">Timeline</h3>
         <ol className="drill-timeline">
           {drill.timeline.map((e, i) => (
