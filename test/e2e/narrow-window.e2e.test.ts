@@ -8,7 +8,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, launchBrowser, openSession, type Session } from './support/browser';
+import { ARTIFACTS, callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
@@ -221,5 +221,35 @@ describe.each(['light', 'dark'] as const)('contrast in the %s theme', (scheme) =
     }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(problems).toEqual([]);
+  });
+});
+
+describe('no dead ends', () => {
+  it('a refused token shows the way to the new address, without backticks or a Try again that cannot work', async () => {
+    const page = await s.page.context().newPage();
+    try {
+      await page.goto(s.host.url.replace(/#token=.*/, '#token=not-the-token'));
+      await page.getByRole('heading', { name: /token is no longer accepted/ }).waitFor();
+      const text = (await page.locator('body').textContent()) ?? '';
+      expect(text).not.toContain('`');
+      expect(await page.getByRole('button', { name: /Try again/ }).count()).toBe(0);
+      expect(text).toContain('npm run keywarden -- serve');
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.screenshot({ path: `${ARTIFACTS}/narrow-1024x700-wrong-token.png` });
+    } finally {
+      await page.close();
+    }
+    s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !p.includes('status of 401')));
+  });
+
+  it('Reports opens on a period that has data, with ISO dates', async () => {
+    const { page } = s;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.reload();
+    await open(page, /Reports/);
+    const from = page.getByLabel('From');
+    await expect.poll(() => from.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await expect.poll(async () => Number((await page.getByText('Audit entries', { exact: true }).locator('..').textContent())?.match(/\d[\d,]*/)?.[0]?.replace(/,/g, '') ?? 0)).toBeGreaterThan(0);
+    await s.shot('narrow-1024x700-reports-on-data');
   });
 });
