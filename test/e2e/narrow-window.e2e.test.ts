@@ -253,3 +253,22 @@ describe('no dead ends', () => {
     await s.shot('narrow-1024x700-reports-on-data');
   });
 });
+
+describe('records and KMS calls from the window', () => {
+  it('lists a tenant’s records (never a value) and its KMS calls, drill failures marked as simulated', async () => {
+    const { page } = s;
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await open(page, /Tenants/);
+    await page.getByRole('row', { name: /globex/ }).first().click();
+    const activity = page.getByRole('region', { name: /Records and KMS calls of globex/ });
+    await activity.getByRole('row').nth(1).waitFor();
+    expect(await activity.getByRole('row').count()).toBeGreaterThan(10);
+    expect(await activity.textContent()).not.toMatch(/sample value|secret-value|"value"/i);
+    await activity.getByRole('tab', { name: 'KMS calls' }).click();
+    await expect.poll(() => activity.getByRole('row').count()).toBeGreaterThan(1);
+    await activity.getByRole('button', { name: 'Load more' }).click().catch(() => {});
+    await expect.poll(() => activity.getByText(/^simulated: /).count()).toBeGreaterThan(0);
+    await activity.scrollIntoViewIfNeeded();
+    await s.shot('tenants-kms-calls');
+  });
+});
