@@ -26,7 +26,7 @@ export interface Sandbox {
   close(): void;
 }
 
-export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number): Sandbox {
+export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number, drillId: string): Sandbox {
   const clock = new ManualClock(startMs);
   const db = openDatabase(':memory:', kw.nativeBinding ? { nativeBinding: kw.nativeBinding } : {});
   const store = new SqliteStore(db);
@@ -54,7 +54,8 @@ export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number): 
     audit: new AuditTrail(store, clock),
     cache: new MasterKeyCache(clock),
     // Real calls, recorded in the real kms_calls at real times: the provider's own log will show them.
-    gateway: kw.ctx.gateway.fork(),
+    // Failures the drill's fault layer injects are recorded with the drill's id: simulated, not real.
+    gateway: kw.ctx.gateway.fork(drillId),
     stepUp: new StepUp(store, clock),
     system: { actor: `keywarden-drill@${os.hostname()}`, address: 'drill' },
   };

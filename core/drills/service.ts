@@ -175,7 +175,7 @@ export class DrillService {
           endMs = ctx.clock.now();
           outcome = { state: r.cancelled ? 'cancelled' : 'done', result: r.result, error: null };
         } else {
-          const result = await runSimulatedDrill(this.kw, params as SimulatedParams, recorder, agentPrefix, () => {
+          const result = await runSimulatedDrill(this.kw, params as SimulatedParams, recorder, agentPrefix, id, () => {
             beat();
             return this.store.cancelRequested(id);
           });

@@ -30,11 +30,11 @@ export interface SimulatedParams {
 /** A hard stop for a scenario that stops moving forward (a bug, never a normal end). */
 const MAX_STEPS = 2_000_000;
 
-export async function runSimulatedDrill(kw: Keywarden, params: SimulatedParams, recorder: DrillRecorder, agentPrefix: string, checkpoint: () => boolean = () => false) {
+export async function runSimulatedDrill(kw: Keywarden, params: SimulatedParams, recorder: DrillRecorder, agentPrefix: string, drillId: string, checkpoint: () => boolean = () => false) {
   const wallStart = performance.now();
   const real = requireTenant(kw.ctx.store, params.tenant);
   const start = recorder.startMs;
-  const sandbox = openSandbox(kw, real, start);
+  const sandbox = openSandbox(kw, real, start, drillId);
   try {
     const { ctx, clock, services } = sandbox;
     const slug = real.slug;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isoAt, type Clock } from '../clock';
+import { MANUAL_FAULT, wasInjected } from '../drills/simulated-calls';
 import type { KeyringStore } from '../store/keyring-store';
 import type { KmsCallRow } from '../store/rows';
 import {
@@ -36,6 +37,8 @@ export class KmsGateway {
     private readonly clock: Clock,
     private readonly deps: ProviderDeps,
     private readonly factories: ReadonlyMap<string, ProviderFactory>,
+    /** The drill this gateway's fault layer belongs to: its injected failures are recorded as simulated by it. */
+    private readonly drillId: string | null = null,
   ) {}
 
   setDecorator(decorator: ProviderDecorator): void {
@@ -43,8 +46,8 @@ export class KmsGateway {
   }
 
   /** A second gateway to the same providers, recording in the same store, with a decorator of its own (a drill's scratch copy). */
-  fork(): KmsGateway {
-    return new KmsGateway(this.store, this.clock, this.deps, this.factories);
+  fork(drillId: string | null = null): KmsGateway {
+    return new KmsGateway(this.store, this.clock, this.deps, this.factories, drillId);
   }
 
   factory(name: string): ProviderFactory | undefined {
@@ -87,11 +90,11 @@ export class KmsGateway {
     const target = this.decorator(tenantId, provider ?? this.provider(ref));
     try {
       const result = await fn(target, ctx);
-      this.record({ ...base, principal: result.principal ?? null, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, duration_ms: Math.round(performance.now() - startedWall) });
+      this.record({ ...base, principal: result.principal ?? null, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, drill_id: null, duration_ms: Math.round(performance.now() - startedWall) });
       return result;
     } catch (e) {
       const err = e instanceof KmsError ? e : new KmsError(ref.provider as ProviderName, 'unreachable', `provider call failed: ${(e as Error)?.message ?? String(e)}`, 'Unclassified');
-      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: err.message.slice(0, 500), duration_ms: Math.round(performance.now() - startedWall) });
+      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: err.message.slice(0, 500), drill_id: wasInjected(e) ? (this.drillId ?? MANUAL_FAULT) : null, duration_ms: Math.round(performance.now() - startedWall) });
       throw err;
     }
   }

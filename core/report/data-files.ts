@@ -38,12 +38,12 @@ export function smallTables(m: ReportModel): CsvTable[] {
     { name: 'seal_episodes', columns: ['tenant', 'sealed_at', 'sealed_seq', 'reason', 'permanent', 'unsealed_at', 'unsealed_seq', 'sealed_seconds'], rows: m.seal.episodes as unknown as Record<string, CsvValue>[] },
     { name: 'drills', columns: ['id', 'tenant', 'mode', 'fault', 'state', 'started_at', 'time_to_seal_s', 'bound_s', 'within_bound', 'sessions_refused', 'time_to_unseal_s', 'records_checked', 'records_failed', 'audit_seq'], rows: drills as unknown as Record<string, CsvValue>[] },
     { name: 'cross_check_exceptions', columns: ['class', 'at', 'tenant', 'provider', 'operation', 'principal', 'key_ref_suffix', 'reference', 'run_id', 'reason', 'explanation'], rows: cc as unknown as Record<string, CsvValue>[] },
-    { name: 'kms_calls_by_day', columns: ['day', 'ok', 'failed'], rows: m.activity.kms_by_day as unknown as Record<string, CsvValue>[] },
+    { name: 'kms_calls_by_day', columns: ['day', 'ok', 'failed', 'simulated'], rows: m.activity.kms_by_day as unknown as Record<string, CsvValue>[] },
     { name: 'soc2_mapping', columns: ['section', 'title', 'criteria', 'evidence'], rows: m.soc2_mapping.map((r) => ({ ...r, criteria: r.criteria.join(' ') })) },
   ];
 }
 
-export const KMS_CALL_COLUMNS = ['id', 'at', 'tenant', 'provider', 'key_ref_suffix', 'key_version', 'operation', 'correlation_id', 'principal', 'outcome', 'error_message', 'duration_ms'];
+export const KMS_CALL_COLUMNS = ['id', 'at', 'tenant', 'provider', 'key_ref_suffix', 'key_version', 'operation', 'correlation_id', 'principal', 'outcome', 'error_message', 'drill_id', 'duration_ms'];
 export const AUDIT_COLUMNS = ['seq', 'at', 'actor', 'address', 'action', 'tenant', 'payload', 'entry_hash'];
 
 export interface DataProgress {

@@ -22,7 +22,7 @@ import { writeWhole, type WrittenFile } from './file-sink';
 import { anchorReport } from './log-anchor';
 import { MANIFEST_FILE, MANIFEST_FORMAT, manifestText, signManifest, sortFiles } from './manifest';
 import { citedSeqs, gatherSections, type ReportModel } from './model';
-import { describePeriod, parsePeriod } from './period';
+import { describePeriod, parsePeriod, periodAsOf } from './period';
 import { buildDocument } from './pdf/document';
 import { renderPdf } from './pdf/render';
 import { CHECKPOINT_FILE, PROOFS_FILE, proofsDocument } from './proofs-file';
@@ -89,14 +89,17 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
   // The checkpoint and the snapshot are taken together (both synchronous): the report
   // covers exactly the entries the checkpoint signs.
   const anchor = anchorReport(kw.auditLog);
-  const src: ReportSource = { db, period, tenant, snapshot: { ...takeSnapshot(db), auditSeq: anchor.treeSize } };
+  const generatedAt = isoAt(ctx.clock);
+  const src: ReportSource = { db, period, tenant, snapshot: { ...takeSnapshot(db), auditSeq: anchor.treeSize }, at: generatedAt };
+  const asOf = periodAsOf(period, generatedAt);
   const sections = gatherSections(src);
   const cited = citedSeqs(sections);
   const chain = await kw.auditLog.verify();
   const model: ReportModel = {
     scope: {
-      generated_at: isoAt(ctx.clock),
-      period: { ...period, description: describePeriod(period) },
+      generated_at: generatedAt,
+      exported_by: caller.actor,
+      period: { ...period, description: `${describePeriod(period)}${asOf.not_ended ? ' (period not yet ended)' : ''}`, as_of: asOf.to, not_ended: asOf.not_ended },
       tenant: tenant?.slug ?? null,
       product: `Keywarden ${PRODUCT_VERSION}`,
       installation: { log_origin: log.origin, key_fingerprint: fingerprint },

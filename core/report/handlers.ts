@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { MethodName, MethodResult, ParsedInput } from '../api/contract';
 import type { reportMethods } from '../api/report-contract';
+import { isoAt } from '../clock';
 import type { Caller } from '../engine/audit-trail';
 import { requireTenant } from '../engine/tenant-lookup';
 import { KeywardenError } from '../errors';
@@ -36,7 +37,7 @@ export function reportHandlers(kw: Keywarden): ReportHandlers {
       const t = tenant ? requireTenant(kw.ctx.store, tenant) : null;
       if (!(kw.ctx.store instanceof SqliteStore)) throw new KeywardenError('internal', 'reports need the SQLite store');
       const db = kw.ctx.store.db;
-      const sections = gatherSections({ db, period, tenant: t, snapshot: takeSnapshot(db) });
+      const sections = gatherSections({ db, period, tenant: t, snapshot: takeSnapshot(db), at: isoAt(kw.ctx.clock) });
       return {
         period: { ...period, description: describePeriod(period) },
         tenant: t?.slug ?? null,

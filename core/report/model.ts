@@ -16,7 +16,13 @@ import { SOC2_MAPPING, type MappingRow } from './soc2';
 
 export interface ReportScope {
   generated_at: string;
-  period: { from: string; to: string; description: string };
+  /** The operator who exported the package (`user@host`), named on the sign-off page. */
+  exported_by: string;
+  /**
+   * `to` as asked; `as_of` is where the figures end: the export time when the period had
+   * not ended yet (`not_ended`), else `to`.
+   */
+  period: { from: string; to: string; description: string; as_of: string; not_ended: boolean };
   tenant: string | null;
   product: string;
   installation: { log_origin: string; key_fingerprint: string };

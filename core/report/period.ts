@@ -43,3 +43,20 @@ export function describePeriod(p: Period): string {
   const last = new Date(Date.parse(p.to) - 1000).toISOString();
   return `${p.from.slice(0, 16).replace('T', ' ')} UTC – ${last.slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+/**
+ * A period cannot report on what has not happened: one that ends after `at` (the export)
+ * is read up to `at`, and says it had not ended. `to` is the end the figures reach.
+ */
+export function periodAsOf(p: Period, at: string): { to: string; not_ended: boolean } {
+  return Date.parse(p.to) > Date.parse(at) ? { to: new Date(Math.max(Date.parse(at), Date.parse(p.from))).toISOString(), not_ended: true } : { to: p.to, not_ended: false };
+}
+
+/** "3.5 days", "338 days": whole days from ten on, one decimal below. */
+export function dayCount(ms: number): string {
+  const d = ms / DAY_MS;
+  const n = d >= 10 ? Math.round(d) : +d.toFixed(1);
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+export { DAY_MS };

@@ -4,6 +4,7 @@
  * is cut (`partition`), the key is disabled, it is slow (`latency`) or unreliable
  * (`flaky`). Every message says it is a drill, so nobody mistakes it for an outage.
  */
+import { markInjected } from '../drills/simulated-calls';
 import { KmsError, type KmsProvider } from '../providers/types';
 import type { FaultRow } from './fault-store';
 
@@ -43,12 +44,12 @@ export function faultyProvider(provider: KmsProvider, fault: Fault, deps: FaultD
     }
     if (fault.mode === 'flaky') {
       if (deps.random() < (fault.probability ?? 0)) {
-        throw new KmsError(provider.name, 'unreachable', `drill fault injection (flaky) on ${provider.name}: this call was made to fail (probability ${fault.probability})`, 'DrillFlaky');
+        throw markInjected(new KmsError(provider.name, 'unreachable', `drill fault injection (flaky) on ${provider.name}: this call was made to fail (probability ${fault.probability})`, 'DrillFlaky'));
       }
       return;
     }
     const err = injected(provider, fault);
-    if (err) throw err;
+    if (err) throw markInjected(err);
   };
   return {
     name: provider.name,

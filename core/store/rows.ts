@@ -95,6 +95,8 @@ export interface KmsCallRow {
   provider_request_id: string | null;
   outcome: 'ok' | 'access_denied' | 'unreachable' | 'key_disabled' | 'invalid_key' | 'throttled' | 'error';
   error_message: string | null;
+  /** Set when a drill's fault layer made this call fail (simulated, not a real failure). */
+  drill_id?: string | null;
   duration_ms: number;
 }
 

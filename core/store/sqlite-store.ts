@@ -272,9 +272,9 @@ export class SqliteStore implements KeyringStore {
 
   insertKmsCall(r: Omit<KmsCallRow, 'id'>): void {
     this.stmt(
-      `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, provider_key_id, provider_request_id, outcome, error_message, duration_ms)
-       VALUES (@at, @tenant_id, @provider, @key_ref, @key_version, @operation, @correlation_id, @principal, @provider_key_id, @provider_request_id, @outcome, @error_message, @duration_ms)`,
-    ).run(r);
+      `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, provider_key_id, provider_request_id, outcome, error_message, duration_ms, drill_id)
+       VALUES (@at, @tenant_id, @provider, @key_ref, @key_version, @operation, @correlation_id, @principal, @provider_key_id, @provider_request_id, @outcome, @error_message, @duration_ms, @drill_id)`,
+    ).run({ drill_id: null, ...r });
   }
 
   listKmsCalls(opts: { tenantId?: string; from?: string; to?: string; limit: number; afterId?: number }): KmsCallRow[] {

@@ -157,6 +157,23 @@ describe('onboarding a fake AWS KMS key from the window', () => {
     await s.shot('offboard-02-done');
   });
 
+  it('a wrong external id: the failure is named as STS AssumeRole, not as a KMS call', async () => {
+    const { page } = s;
+    aws.setFault({ kind: 'pass' }, otherKey.arn);
+    await fillAwsForm(page, otherKey.arn);
+    const form = page.getByRole('form', { name: 'Onboard customer KMS' });
+    await form.getByLabel(/^External ID/).fill('not-the-external-id-the-trust-policy-wants');
+    await form.getByRole('button', { name: 'Verify', exact: true }).click();
+    const refused = form.locator('.probe-failed');
+    await expect.poll(() => refused.getAttribute('data-step'), { timeout: 20_000 }).toBe('assume_role');
+    const text = (await refused.textContent()) ?? '';
+    expect(text).toContain('Probe refused at STS AssumeRole (before any KMS call)');
+    expect(text).toMatch(/external id/);
+    // The headline names STS; the engine's own message (quoted under it) still says "KMS Encrypt" (core/providers/aws).
+    expect(await refused.locator('.probe-result-title').textContent()).not.toContain('Encrypt');
+    s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !p.includes('status of 424')));
+  });
+
   it('logged no console error along the way', () => {
     expect(s.problems).toEqual([]);
   });

@@ -99,3 +99,33 @@ describe('createReportsStore', () => {
     expect(store.getState().preview).toEqual({ tenant: 'acme' });
   });
 });
+
+describe('the first open', () => {
+  it('moves from an empty last quarter to the nearest wider period with data', async () => {
+    const previews: { from: string; to: string }[] = [];
+    const client = fakeClient({
+      'report.preview': async (input) => {
+        previews.push({ from: input.from, to: input.to });
+        const hasData = input.from === '2026-01-01';
+        return { period: { from: input.from, to: input.to, description: '' }, tenant: null, counts: { kms_calls: hasData ? 5 : 0, audit_entries: hasData ? 3 : 0 }, notes: { drills: null, cross_check: null }, default_out: '/x' } as never;
+      },
+    });
+    const store = createReportsStore(client, { now: () => new Date('2026-11-23T10:00:00Z') });
+    await store.getState().openOnData();
+    expect(previews).toEqual([
+      { from: '2026-07-01', to: '2026-09-30' },
+      { from: '2026-10-01', to: '2026-11-23' },
+      { from: '2026-01-01', to: '2026-11-23' },
+    ]);
+    expect(store.getState()).toMatchObject({ from: '2026-01-01', to: '2026-11-23' });
+  });
+
+  it('stays on the last quarter when nothing has data anywhere', async () => {
+    const client = fakeClient({
+      'report.preview': async (input) => ({ period: { from: input.from, to: input.to, description: '' }, tenant: null, counts: { kms_calls: 0, audit_entries: 0 }, notes: { drills: null, cross_check: null }, default_out: '/x' }) as never,
+    });
+    const store = createReportsStore(client, { now: () => new Date('2026-11-23T10:00:00Z') });
+    await store.getState().openOnData();
+    expect(store.getState()).toMatchObject({ from: '2026-07-01', to: '2026-09-30' });
+  });
+});

@@ -2,8 +2,8 @@
 import type { ReportModel } from '../model';
 import { periodDays } from '../period';
 import { CRITERIA } from '../soc2';
-import { badge, breakable, callout, count, duration, mono, note, sectionHead, subhead, table, tiles, when, type Node } from './blocks';
-import { dailyCallsChart, horizontalBars } from './charts';
+import { badge, breakable, callout, count, duration, mono, note, sectionHead, simulatedText, subhead, table, tiles, when, type Node } from './blocks';
+import { chartDays, dailyCallsChart, horizontalBars } from './charts';
 import { COLORS } from './theme';
 
 const WIDTH = 499;
@@ -68,23 +68,25 @@ export function sealSection(m: ReportModel, num: number): Node[] {
   return out;
 }
 
-const CLASS_LABEL: Record<string, string> = {
-  matched: 'matched',
-  matched_weak: 'weak match (time only)',
-  foreign_correlation: 'unknown Keywarden id (alarm)',
-  principal_mismatch: 'principal mismatch',
-  app_only_pending: 'app only, pending',
-  app_only_missing: 'app only, missing',
-  provider_only: 'provider only (alarm)',
-  failed_call: 'failed call',
-  key_event: 'key event',
+/** Each verdict class in plain words: the PDF is read by people who never saw the codes. */
+export const CLASS_LABEL: Record<string, string> = {
+  matched: 'Found in the provider’s log',
+  matched_weak: 'Found by time only (no shared id)',
+  principal_mismatch: 'Made by another identity',
+  app_only_pending: 'Not yet in the provider’s log',
+  app_only_missing: 'Missing from the provider’s log',
+  provider_only: 'Key use the app did not make',
+  foreign_correlation: 'Keywarden id this installation never used',
+  failed_call: 'Failed call (nothing to match)',
+  key_event: 'Key management event',
 };
-const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, matched_weak: COLORS.warn, foreign_correlation: COLORS.bad, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
+const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, matched_weak: COLORS.warn, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, foreign_correlation: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
 
 export function crossCheckSection(m: ReportModel, num: number): Node[] {
   const cc = m.cross_check;
-  const head = sectionHead(num, 'Evidence cross-check', criteriaOf(m, 'cross_check'), 'Every KMS call the engine makes carries a correlation id that the cloud provider’s own audit log records. The cross-check reconciles the two: key use seen only by the provider (provider_only) is the alarm; a call the provider never logged (app_only_missing) is a logging gap.', { pageBreak: true });
-  if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note)];
+  const head = sectionHead(num, 'Evidence cross-check', criteriaOf(m, 'cross_check'), 'Every KMS call the engine makes carries a correlation id that the cloud provider’s own audit log records. The cross-check reconciles the two: key use the app did not make (seen only in the provider’s log) is the alarm; a call missing from the provider’s log is a logging gap.', { pageBreak: true });
+  const coverage = callout('warn', `Incomplete: the cross-check ${cc.coverage.text}`, 'Only the covered days are reconciled with the provider’s log; key use on the other days is neither confirmed nor ruled out. Run a cross-check over the whole period for complete evidence.');
+  if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note), coverage];
   const providerOnly = cc.exceptions.filter((e) => e.class === 'provider_only' || e.class === 'foreign_correlation').length;
   const missing = cc.exceptions.filter((e) => e.class === 'app_only_missing').length;
   const classes = Object.keys(CLASS_LABEL).filter((k) => (cc.counts[k] ?? 0) > 0);
@@ -93,8 +95,9 @@ export function crossCheckSection(m: ReportModel, num: number): Node[] {
     providerOnly > 0
       ? callout('bad', `${count(providerOnly)} key use${providerOnly === 1 ? '' : 's'} the engine did not make`, 'The provider logged use of the tenant’s key with no matching engine call. Each is listed below for investigation.')
       : callout(missing > 0 ? 'warn' : 'good', providerOnly === 0 && missing === 0 ? 'Every event reconciled' : `${count(missing)} call${missing === 1 ? '' : 's'} missing from the provider’s log`, missing > 0 ? 'No key use without a matching engine call; some engine calls never appeared in the provider’s log (listed below).' : 'No key use without a matching engine call, and every engine call appears in the provider’s log.'),
+    ...(cc.coverage.complete ? [] : [coverage]),
     { text: `Runs used: ${cc.runs.map((r) => `#${r.id} at ${when(r.at)} (${r.tenant ?? 'all tenants'}, ${r.period_from.slice(0, 10)} to ${r.period_to.slice(0, 10)})`).join('; ')}`, style: 'small', margin: [0, 0, 0, 6] },
-    classes.length > 0 ? { svg: horizontalBars(classes.map((k) => ({ label: CLASS_LABEL[k]!, value: cc.counts[k] ?? 0, color: CLASS_COLOR[k] ?? COLORS.brand })), WIDTH, { labelWidth: 120 }), width: WIDTH, margin: [0, 0, 0, 8] } : note('The runs classified no event in this period.'),
+    classes.length > 0 ? { svg: horizontalBars(classes.map((k) => ({ label: CLASS_LABEL[k]!, value: cc.counts[k] ?? 0, color: CLASS_COLOR[k] ?? COLORS.brand })), WIDTH, { labelWidth: 160 }), width: WIDTH, margin: [0, 0, 0, 8] } : note('The runs classified no event in this period.'),
     subhead('Every exception, and why'),
     ...(cc.exceptions.length > PDF_EXCEPTION_ROWS
       ? [note(`The first ${count(PDF_EXCEPTION_ROWS)} of ${count(cc.exceptions.length)} are listed here; all of them are in csv/cross_check_exceptions.csv and report.json.`)]
@@ -102,30 +105,54 @@ export function crossCheckSection(m: ReportModel, num: number): Node[] {
     table(
       cc.exceptions.slice(0, PDF_EXCEPTION_ROWS),
       [
-        { header: 'Class', width: 62, cell: (e) => badge(CLASS_LABEL[e.class] ?? e.class, e.class === 'provider_only' || e.class === 'foreign_correlation' ? 'bad' : 'warn') },
+        { header: 'Verdict', width: 70, cell: (e) => badge(CLASS_LABEL[e.class] ?? e.class, e.class === 'provider_only' || e.class === 'foreign_correlation' ? 'bad' : 'warn') },
         { header: 'When (UTC)', width: 74, cell: (e) => when(e.at) },
         { header: 'Tenant', width: 42, cell: (e) => e.tenant },
         { header: 'Operation', width: 58, cell: (e) => `${e.provider} ${e.operation}` },
         { header: 'Principal, and why', width: '*', cell: (e) => ({ stack: [breakable(e.principal ?? '—'), { text: e.explanation, style: 'small', margin: [0, 2, 0, 0] }] }) },
         { header: 'Reference', width: 84, cell: (e) => mono(e.reference) },
       ],
-      'None: no key use without an engine call, no call missing from the log, no mismatch and no weak match in this period.',
+      'None: no unexplained key use, no call missing from the provider’s log, no mismatch and no match by time only in this period.',
     ),
   ];
 }
 
 export function activitySection(m: ReportModel, num: number): Node[] {
   const a = m.activity;
-  const days = periodDays(m.scope.period);
+  const p = m.scope.period;
+  const days = chartDays(periodDays(p), a.kms_by_day, new Date(Date.parse(p.as_of) - 1).toISOString().slice(0, 10));
+  const zoomed = days.length > 0 && days[0] !== p.from.slice(0, 10) ? ` from ${days[0]}, the first day with a call,` : '';
+  const to = p.not_ended ? ` to the export (${days[days.length - 1] ?? p.as_of.slice(0, 10)}; the period had not ended)` : '';
   return [
     subhead(`${num}.1  KMS activity over the period`),
     tiles([
       { value: count(a.kms_calls), label: 'KMS calls by the engine' },
-      { value: count(a.kms_calls_failed), label: 'failed calls', tone: a.kms_calls_failed > 0 ? 'warn' : 'good' },
+      { value: count(a.kms_calls_failed), label: 'failed calls (real)', tone: a.kms_calls_failed > 0 ? 'warn' : 'good' },
+      ...(a.kms_calls_simulated > 0 ? [{ value: count(a.kms_calls_simulated), label: 'simulated failures (drills)', tone: 'neutral' as const }] : []),
       { value: count(a.audit_entries), label: 'audit entries in the period' },
     ]),
+    ...(a.kms_calls_simulated > 0
+      ? [note(`${simulatedText(a.simulated_by_drill)}. These failures were injected by drill fault injection (csv/kms_calls.csv names the drill in drill_id); they are not counted as failed calls.`)]
+      : []),
     a.kms_calls > 0
-      ? { stack: [{ svg: dailyCallsChart(days, a.kms_by_day, WIDTH, 120), width: WIDTH }, { text: [{ text: '■ ', color: COLORS.brand }, 'succeeded   ', { text: '■ ', color: COLORS.bad }, 'failed   (calls per UTC day; every call is listed in csv/kms_calls.csv)'], style: 'small', margin: [0, 2, 0, 6] }], unbreakable: true }
+      ? {
+          stack: [
+            { svg: dailyCallsChart(days, a.kms_by_day, WIDTH, 120), width: WIDTH },
+            {
+              text: [
+                { text: '■ ', color: COLORS.brand },
+                'succeeded   ',
+                { text: '■ ', color: COLORS.bad },
+                'failed   ',
+                ...(a.kms_calls_simulated > 0 ? [{ text: '■ ', color: COLORS.simulated }, 'simulated by a drill   '] : []),
+                `(calls per UTC day${zoomed}${to}; every call is listed in csv/kms_calls.csv)`,
+              ],
+              style: 'small',
+              margin: [0, 2, 0, 6],
+            },
+          ],
+          unbreakable: true,
+        }
       : note('The engine made no KMS call in this period.'),
   ];
 }

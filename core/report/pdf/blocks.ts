@@ -1,4 +1,5 @@
 /** Small building blocks for the PDF's pages: tables, section heads, callouts, tiles. */
+import { MANUAL_FAULT } from '../../drills/simulated-calls';
 import { COLORS } from './theme';
 
 export type Node = Record<string, unknown> | string | Node[];
@@ -50,7 +51,8 @@ export function sectionHead(num: number, title: string, criteria: readonly strin
     stack: [
       {
         columns: [
-          { text: [{ text: `${num}  `, color: COLORS.brand }, title], style: 'h1', width: '*' },
+          // tocItem: the cover's contents list takes this title and its page number from here.
+          { text: [{ text: `${num}  `, color: COLORS.brand }, title], style: 'h1', width: '*', tocItem: true, tocStyle: { fontSize: 9, color: COLORS.ink }, tocNumberStyle: { fontSize: 9, color: COLORS.muted } },
           { text: criteria.join('  ·  '), style: 'criteria', alignment: 'right', width: 'auto', margin: [0, 6, 0, 0] },
         ],
       },
@@ -111,6 +113,16 @@ export function badge(text: string, tone: Tone): Node {
 
 export function mono(text: string): Node {
   return { text: breakable(text), style: 'mono' };
+}
+
+/** A drill's id as people read it elsewhere in the app: its first eight characters. */
+export function drillRef(id: string): string {
+  return id === MANUAL_FAULT ? 'a fault set by hand (kw fault set)' : `drill ${id.slice(0, 8)}`;
+}
+
+/** "124 simulated, from drill 1d7ae1bc; 3, from drill 9a0b2c3d" */
+export function simulatedText(byDrill: readonly { drill_id: string; calls: number }[]): string {
+  return byDrill.map((d, i) => `${count(d.calls)}${i === 0 ? ' simulated' : ''}, from ${drillRef(d.drill_id)}`).join('; ');
 }
 
 /** 2026-03-01T12:00:00.000Z → 2026-03-01 12:00:00 */

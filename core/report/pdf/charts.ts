@@ -31,7 +31,16 @@ export function compact(n: number): string {
   return String(+n.toFixed(1));
 }
 
-/** KMS calls per day, succeeded stacked under failed, over every day of the period. */
+/**
+ * The days the daily chart draws: from the first day with a call (zoomed to where the
+ * activity is) to the day the figures end (the export, for a period not yet over).
+ */
+export function chartDays(days: readonly string[], counts: readonly DayCount[], lastDay: string): string[] {
+  const first = counts.length > 0 ? counts.reduce((a, c) => (c.day < a ? c.day : a), counts[0]!.day) : days[0];
+  return days.filter((d) => (first === undefined || d >= first) && d <= lastDay);
+}
+
+/** KMS calls per day: succeeded, then real failures, then a drill's simulated failures, stacked. */
 export function dailyCallsChart(days: readonly string[], counts: readonly DayCount[], width: number, height: number): string {
   const byDay = new Map(counts.map((c) => [c.day, c]));
   const left = 34;
@@ -39,7 +48,7 @@ export function dailyCallsChart(days: readonly string[], counts: readonly DayCou
   const top = 6;
   const plotW = width - left - 4;
   const plotH = height - bottom - top;
-  const max = niceMax(Math.max(1, ...counts.map((c) => c.ok + c.failed)));
+  const max = niceMax(Math.max(1, ...counts.map((c) => c.ok + c.failed + c.simulated)));
   const body: string[] = [];
   // Whole-number gridlines: counts are never fractional.
   const steps = [4, 5, 2, 1].find((s) => Number.isInteger(max / s)) ?? 1;
@@ -58,7 +67,10 @@ export function dailyCallsChart(days: readonly string[], counts: readonly DayCou
       const hOk = (plotH * c.ok) / max;
       const hFail = (plotH * c.failed) / max;
       if (hOk > 0) body.push(`<rect x="${x.toFixed(2)}" y="${(top + plotH - hOk).toFixed(2)}" width="${barW.toFixed(2)}" height="${hOk.toFixed(2)}" fill="${COLORS.brand}"/>`);
-      if (hFail > 0) body.push(`<rect x="${x.toFixed(2)}" y="${(top + plotH - hOk - Math.max(hFail, 0.8)).toFixed(2)}" width="${barW.toFixed(2)}" height="${Math.max(hFail, 0.8).toFixed(2)}" fill="${COLORS.bad}"/>`);
+      const failTop = top + plotH - hOk - (hFail > 0 ? Math.max(hFail, 0.8) : 0);
+      if (hFail > 0) body.push(`<rect x="${x.toFixed(2)}" y="${failTop.toFixed(2)}" width="${barW.toFixed(2)}" height="${Math.max(hFail, 0.8).toFixed(2)}" fill="${COLORS.bad}"/>`);
+      const hSim = c.simulated > 0 ? Math.max((plotH * c.simulated) / max, 0.8) : 0;
+      if (hSim > 0) body.push(`<rect x="${x.toFixed(2)}" y="${(failTop - hSim).toFixed(2)}" width="${barW.toFixed(2)}" height="${hSim.toFixed(2)}" fill="${COLORS.simulated}"/>`);
     }
   });
   const labels = Math.min(days.length, 6);
@@ -137,13 +149,20 @@ export function timeAxisLabels(t0: number, t1: number, count: number): string[] 
   return labels.map((l, k) => (k > 0 && l === labels[k - 1] ? '' : l));
 }
 
-/** One lane per key version across the period: when each version was in service. */
+/**
+ * One lane per key version, from the period's start (or the first version's creation,
+ * if later: zoomed to where something happened) to where the figures end (`to`: the
+ * export, for a period not yet over).
+ */
 export function timelineChart(lanes: readonly Lane[], period: { from: string; to: string }, width: number): string {
   const labelW = 92;
   const rowH = 15;
   const plotW = width - labelW - 8;
-  const t0 = Date.parse(period.from);
   const t1 = Date.parse(period.to);
+  const firstStart = Math.min(...lanes.flatMap((l) => l.segments.map((s) => Date.parse(s.start))));
+  // A little room before the first creation, so its bar does not sit on the axis.
+  const zoomed = Number.isFinite(firstStart) ? firstStart - (t1 - firstStart) * 0.02 : -Infinity;
+  const t0 = Math.min(t1 - 60_000, Math.max(Date.parse(period.from), zoomed));
   const xAt = (iso: string | null) => {
     const t = iso === null ? t1 : Math.min(Math.max(Date.parse(iso), t0), t1);
     return labelW + (plotW * (t - t0)) / (t1 - t0);

@@ -1,4 +1,5 @@
 /** The PDF's sections, one function each, in the order the document reads. */
+import { entrySummary } from '../entry-summary';
 import type { ReportModel } from '../model';
 import type { CitedEntry } from '../sources/source';
 import { badge, breakable, callout, count, keepTogether, mono, note, sectionHead, subhead, table, tiles, when, type Node } from './blocks';
@@ -36,25 +37,9 @@ export function inventorySection(m: ReportModel, num: number): Node[] {
 
 const STATUS_COLOR: Record<string, string> = { active: COLORS.good, retired: COLORS.retired, revoked: COLORS.bad };
 
-/** How the lifecycle table names an entry, from the payload fields its writer sets. */
+/** How the lifecycle table names an entry: the same plain summary the window shows. */
 export function actionLabel(e: CitedEntry): string {
-  const p = e.payload;
-  switch (e.action) {
-    case 'byok.kms.rotate':
-      return `Rotated to v${String(p.new_version)}${p.previous_version ? ` (v${String(p.previous_version)} retired)` : ''}${p.rewrap_lease_id ? `, rewrap job #${String(p.rewrap_lease_id)}` : ''}`;
-    case 'byok.kms.onboard':
-      return `Customer KMS key onboarded (${String(p.provider ?? '')} ${String(p.key_ref ?? '')})`;
-    case 'tenant-kms.registered':
-      return 'First customer KMS key registered';
-    case 'tenant-kms.rotated':
-      return `Customer KMS key replaced (${String(p.from_key_id_suffix ?? '')} to ${String(p.to_key_id_suffix ?? '')})`;
-    case 'tenant-kms.disabled':
-      return `Customer KMS key dropped (${String(p.from_key_id_suffix ?? '')}): back on the ${String(p.wrap_method ?? 'platform')} key, v${String(p.new_version ?? '?')}`;
-    case 'tenant.created':
-      return `Tenant created (${String(p.wrap_method ?? p.wrap ?? '')})`;
-    default:
-      return e.action;
-  }
+  return entrySummary(e.action, e.payload);
 }
 
 export function lifecycleSection(m: ReportModel, num: number): Node[] {
@@ -84,7 +69,7 @@ export function lifecycleSection(m: ReportModel, num: number): Node[] {
       ? callout('good', 'Rotations complete', `No record remains under a retired key version (${count(rotations)} rotation${rotations === 1 ? '' : 's'} in the period; ${count(finished)} of ${count(lc.rewrap_jobs.length)} rewrap job${lc.rewrap_jobs.length === 1 ? '' : 's'} finished).`)
       : callout('warn', 'Rewrap incomplete', `Records still under a retired version: ${behind.map(([t, n]) => `${t} ${count(n)}`).join(', ')}. They stay readable; they move when the rewrap job finishes.`),
     subhead('Versions in service over the period'),
-    lanes.length > 0 ? { svg: timelineChart(lanes, m.scope.period, WIDTH), width: WIDTH, margin: [0, 0, 0, 4] } : note('No key version existed in this period.'),
+    lanes.length > 0 ? { svg: timelineChart(lanes, { from: m.scope.period.from, to: m.scope.period.as_of }, WIDTH), width: WIDTH, margin: [0, 0, 0, 4] } : note('No key version existed in this period.'),
     lanes.length > 0 ? { text: [{ text: '■ ', color: COLORS.good }, 'active   ', { text: '■ ', color: COLORS.retired }, 'retired (still unwraps old data)   ', { text: '▌ ', color: COLORS.bad }, 'revoked (material destroyed)'], style: 'small', margin: [0, 0, 0, 6] } : '',
     table(
       lc.versions,

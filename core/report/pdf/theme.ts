@@ -17,6 +17,8 @@ export const COLORS = {
   warn: '#b45309',
   warnSoft: '#fef3c7',
   retired: '#94a3b8',
+  /** A drill's injected failures: shown apart from real ones. */
+  simulated: '#f59e0b',
 } as const;
 
 export const STYLES = {

@@ -8,8 +8,11 @@ import { tenantClause, type ReportSource } from './source';
 
 export const PAGE_ROWS = 5000;
 
-/** A KMS call as the report lists it: the contract's view, with the tenant's slug in place of its id. */
-export type KmsCallOut = Omit<KmsCallView, 'tenant_id'> & { tenant: string };
+/**
+ * A KMS call as the report lists it: the contract's view, with the tenant's slug in place
+ * of its id, and the drill whose fault layer made it fail (null for every real outcome).
+ */
+export type KmsCallOut = Omit<KmsCallView, 'tenant_id'> & { tenant: string; drill_id: string | null };
 
 export interface AuditEntryOut {
   seq: number;
@@ -25,12 +28,25 @@ export interface AuditEntryOut {
 export interface DayCount {
   day: string;
   ok: number;
+  /** Real failures only. */
   failed: number;
+  /** Failures a drill's fault injection made up. */
+  simulated: number;
+}
+
+/** Failures a drill's fault layer produced, per drill (`manual-fault`: a fault set by hand). */
+export interface SimulatedCalls {
+  drill_id: string;
+  calls: number;
 }
 
 export interface ActivitySummary {
+  /** Every call, simulated ones included. */
   kms_calls: number;
+  /** Calls that really failed: drill-injected failures are never counted here. */
   kms_calls_failed: number;
+  kms_calls_simulated: number;
+  simulated_by_drill: SimulatedCalls[];
   audit_entries: number;
   kms_by_day: DayCount[];
   kms_by_outcome: Record<string, number>;
@@ -46,19 +62,26 @@ export function summarizeActivity(src: ReportSource): ActivitySummary {
   const calls = { ...base, maxCall: src.snapshot.kmsCallId };
   const audit = { ...base, maxSeq: src.snapshot.auditSeq };
   const byDay = new Map<string, DayCount>();
-  for (const r of src.db.prepare(`SELECT substr(at, 1, 10) AS day, outcome = 'ok' AS ok, COUNT(*) AS n FROM kms_calls WHERE ${callsWhere} GROUP BY day, ok`).all(calls) as { day: string; ok: number; n: number }[]) {
-    const d = byDay.get(r.day) ?? { day: r.day, ok: 0, failed: 0 };
-    if (r.ok) d.ok += r.n;
-    else d.failed += r.n;
+  const kind = "CASE WHEN outcome = 'ok' THEN 'ok' WHEN drill_id IS NOT NULL THEN 'simulated' ELSE 'failed' END";
+  for (const r of src.db.prepare(`SELECT substr(at, 1, 10) AS day, ${kind} AS kind, COUNT(*) AS n FROM kms_calls WHERE ${callsWhere} GROUP BY day, kind`).all(calls) as { day: string; kind: 'ok' | 'failed' | 'simulated'; n: number }[]) {
+    const d = byDay.get(r.day) ?? { day: r.day, ok: 0, failed: 0, simulated: 0 };
+    d[r.kind] += r.n;
     byDay.set(r.day, d);
   }
   const grouped = (sql: string, params: object) => Object.fromEntries((src.db.prepare(sql).all(params) as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-  const kms_by_outcome = grouped(`SELECT outcome AS k, COUNT(*) AS n FROM kms_calls WHERE ${callsWhere} GROUP BY outcome ORDER BY n DESC`, calls);
-  const total = Object.values(kms_by_outcome).reduce((a, b) => a + b, 0);
+  // Real outcomes only: a drill's made-up failures are counted apart, by drill.
+  const kms_by_outcome = grouped(`SELECT outcome AS k, COUNT(*) AS n FROM kms_calls WHERE ${callsWhere} AND (outcome = 'ok' OR drill_id IS NULL) GROUP BY outcome ORDER BY n DESC`, calls);
+  const simulated_by_drill = src.db
+    .prepare(`SELECT drill_id, COUNT(*) AS calls FROM kms_calls WHERE ${callsWhere} AND outcome <> 'ok' AND drill_id IS NOT NULL GROUP BY drill_id ORDER BY MIN(id)`)
+    .all(calls) as SimulatedCalls[];
+  const real = Object.values(kms_by_outcome).reduce((a, b) => a + b, 0);
+  const simulated = simulated_by_drill.reduce((a, d) => a + d.calls, 0);
   const audit_by_action = grouped(`SELECT action AS k, COUNT(*) AS n FROM audit_log WHERE ${auditWhere} GROUP BY action ORDER BY n DESC, action`, audit);
   return {
-    kms_calls: total,
-    kms_calls_failed: total - (kms_by_outcome.ok ?? 0),
+    kms_calls: real + simulated,
+    kms_calls_failed: real - (kms_by_outcome.ok ?? 0),
+    kms_calls_simulated: simulated,
+    simulated_by_drill,
     audit_entries: Object.values(audit_by_action).reduce((a, b) => a + b, 0),
     kms_by_day: [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
     kms_by_outcome,
@@ -76,7 +99,7 @@ const SUFFIX = "CASE WHEN length(key_ref) <= 12 THEN key_ref ELSE '…' || subst
 export function* kmsCallPages(src: ReportSource): Generator<KmsCallOut[]> {
   const t = tenantClause(src, 'x.tenant_id');
   const stmt = src.db.prepare(
-    `SELECT id, at, COALESCE(${SLUG}, x.tenant_id) AS tenant, provider, ${SUFFIX} AS key_ref_suffix, key_version, operation, correlation_id, principal, outcome, error_message, duration_ms
+    `SELECT id, at, COALESCE(${SLUG}, x.tenant_id) AS tenant, provider, ${SUFFIX} AS key_ref_suffix, key_version, operation, correlation_id, principal, outcome, error_message, CASE WHEN outcome = 'ok' THEN NULL ELSE drill_id END AS drill_id, duration_ms
      FROM kms_calls x WHERE id > @after AND id <= @max AND at >= @from AND at < @to${t.sql} ORDER BY id LIMIT ${PAGE_ROWS}`,
   );
   let after = 0;

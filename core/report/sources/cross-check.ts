@@ -9,6 +9,7 @@
 import { keySuffix } from '../../engine/redact';
 import { explainVerdict } from '../../evidence/verdict-explain';
 import { reasonOf } from '../../evidence/verdict-reasons';
+import { dayCount, periodAsOf } from '../period';
 import { hasTable, tenantSlugs, type ReportSource } from './source';
 
 export const EXCEPTION_CLASSES = ['provider_only', 'foreign_correlation', 'principal_mismatch', 'app_only_missing', 'matched_weak'] as const;
@@ -40,9 +41,45 @@ export interface CrossCheckRun {
   period_to: string;
 }
 
-export type CrossCheckSection =
+/** How much of the period (up to the export) the runs read, for the report's whole scope. */
+export interface CrossCheckCoverage {
+  covered_ms: number;
+  period_ms: number;
+  complete: boolean;
+  /** "covered 1 of 338 days (0.3 %)" */
+  text: string;
+}
+
+export type CrossCheckSection = (
   | { available: false; note: string }
-  | { available: true; runs: CrossCheckRun[]; counts: Record<string, number>; exceptions: CrossCheckException[] };
+  | { available: true; runs: CrossCheckRun[]; counts: Record<string, number>; exceptions: CrossCheckException[] }
+) & { coverage: CrossCheckCoverage };
+
+/**
+ * The union of the runs' periods inside [from, to): runs over one tenant count only when
+ * the report is that tenant's, since they say nothing of the others.
+ */
+export function coverageOf(runs: readonly { tenant_id: string | null; period_from: string; period_to: string }[], from: string, to: string, tenantId: string | null): CrossCheckCoverage {
+  const t0 = Date.parse(from);
+  const t1 = Date.parse(to);
+  const spans = runs
+    .filter((r) => r.tenant_id === null || r.tenant_id === tenantId)
+    .map((r) => [Math.max(t0, Date.parse(r.period_from)), Math.min(t1, Date.parse(r.period_to))] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let reach = t0;
+  for (const [a, b] of spans) {
+    const start = Math.max(a, reach);
+    if (b > start) covered += b - start;
+    reach = Math.max(reach, b);
+  }
+  const period = Math.max(0, t1 - t0);
+  const pct = period === 0 ? 100 : (100 * covered) / period;
+  const pctText = pct >= 99.95 || pct === 0 ? String(Math.round(pct)) : pct.toFixed(1);
+  const total = dayCount(period);
+  return { covered_ms: covered, period_ms: period, complete: covered >= period, text: `covered ${dayCount(covered).replace(/ days?$/, '')} of ${total} (${pctText} %)` };
+}
 
 const TABLES = ['evidence_runs', 'evidence_results', 'provider_events'];
 
@@ -68,8 +105,10 @@ interface ExceptionRow {
 }
 
 export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
-  if (!TABLES.every((t) => hasTable(src.db, t))) return { available: false, note: 'The evidence cross-check is not set up in this installation: no cross-check has been run.' };
   const tenantId = src.tenant?.id ?? null;
+  const until = periodAsOf(src.period, src.at).to;
+  const none = coverageOf([], src.period.from, until, tenantId);
+  if (!TABLES.every((t) => hasTable(src.db, t))) return { available: false, note: 'The evidence cross-check is not set up in this installation: no cross-check has been run.', coverage: none };
   const candidates = src.db
     .prepare(
       `SELECT id, at, tenant_id, period_from, period_to FROM evidence_runs
@@ -77,7 +116,7 @@ export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
        ORDER BY id DESC`,
     )
     .all({ from: src.period.from, to: src.period.to, tenant: tenantId }) as { id: number; at: string; tenant_id: string | null; period_from: string; period_to: string }[];
-  if (candidates.length === 0) return { available: false, note: 'No cross-check has been run over this period.' };
+  if (candidates.length === 0) return { available: false, note: 'No cross-check has been run over this period.', coverage: none };
   // The newest run per scope; a newer all-tenant run supersedes every older one.
   const chosen: typeof candidates = [];
   const seen = new Set<string | null>();
@@ -141,5 +180,6 @@ export function gatherCrossCheck(src: ReportSource): CrossCheckSection {
     runs: chosen.map((r) => ({ id: r.id, at: r.at, audit_seq: recordedBy.get(r.id) ?? null, tenant: r.tenant_id === null ? null : (slugs.get(r.tenant_id) ?? r.tenant_id), period_from: r.period_from, period_to: r.period_to })),
     counts,
     exceptions,
+    coverage: coverageOf(chosen, src.period.from, until, tenantId),
   };
 }

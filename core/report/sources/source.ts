@@ -15,6 +15,8 @@ export interface ReportSource {
   tenant: TenantRow | null;
   /** Highest audit seq and kms_calls id included: later rows belong to the next report. */
   snapshot: { auditSeq: number; kmsCallId: number };
+  /** When the snapshot was taken: a period ending later is only covered up to here. */
+  at: string;
 }
 
 export function takeSnapshot(db: Database): ReportSource['snapshot'] {

@@ -3,6 +3,7 @@ import { Button } from '../components/button';
 import { ErrorNotice } from '../components/error-notice';
 import { Loading } from '../components/spinner';
 import { FirstRun } from '../features/first-run/first-run';
+import { WrongToken } from '../features/no-token/no-token';
 import { Shell } from '../features/shell/shell';
 import { BrandMark } from '../features/shell/brand';
 import type { Services } from './services';
@@ -33,10 +34,9 @@ function BootScreen() {
   const { app } = useServices();
   const phase = useApp((s) => s.phase);
   const error = useApp((s) => s.error);
-  const hint =
-    error?.code === 'unauthorized'
-      ? 'The host refused this window\u2019s token. Open the exact URL that `keywarden serve` printed; a restarted host prints a new one.'
-      : 'Is the Keywarden host still running? Start it again and reload this page.';
+  // A refused token cannot succeed on retry: that page offers the new address instead.
+  if (phase === 'error' && error?.code === 'unauthorized') return <WrongToken />;
+  const hint = 'Is the Keywarden host still running? Start it again and reload this page.';
   return (
     <div className="boot">
       <div className="boot-card">

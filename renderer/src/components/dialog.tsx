@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { Icon } from './icon';
+import { useModalFocus } from './modal-focus';
 
 interface DialogProps {
   title: string;
@@ -12,10 +14,15 @@ interface DialogProps {
   onSubmit: () => void;
 }
 
-/** A modal form: focus moves to the first field, Escape cancels, Enter submits. */
+/**
+ * A modal form: focus moves to the first field, stays inside (the window behind is inert)
+ * and returns to the opener on close; Escape cancels, Enter submits. Rendered beside the
+ * app root, so making the root inert leaves the dialog usable.
+ */
 export function Dialog({ title, busy = false, tone = 'default', onClose, children, footer, onSubmit }: DialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLFormElement>(null);
+  useModalFocus(ref);
   useEffect(() => {
     const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button.btn-primary, button.btn-danger');
     first?.focus();
@@ -27,7 +34,7 @@ export function Dialog({ title, busy = false, tone = 'default', onClose, childre
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [busy, onClose]);
-  return (
+  return createPortal(
     <div className="dialog-backdrop">
       <form
         ref={ref}
@@ -52,6 +59,7 @@ export function Dialog({ title, busy = false, tone = 'default', onClose, childre
         <div className="dialog-body">{children}</div>
         <div className="dialog-footer">{footer}</div>
       </form>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -57,3 +57,12 @@ const PROVIDER_LABELS: Record<string, string> = {
 export function providerLabel(provider: string): string {
   return PROVIDER_LABELS[provider] ?? provider;
 }
+
+/** Seconds as people read them, the same way the PDF report does: "45 s", "59 min", "2.5 h", "3 d". */
+export function humanDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 120) return `${+seconds.toFixed(1)} s`;
+  if (seconds < 7200) return `${+(seconds / 60).toFixed(1)} min`;
+  if (seconds < 172800) return `${+(seconds / 3600).toFixed(1)} h`;
+  return `${+(seconds / 86400).toFixed(1)} d`;
+}

@@ -1,9 +1,12 @@
 /**
- * The audit trail: newest first, filtered by action prefix, one entry's details beside
- * the list. The list is virtualized so ten thousand entries scroll like ten.
+ * The audit trail: newest first, filtered by action prefix and tenant (by the engine),
+ * by actor and date (among the loaded entries), each entry in plain words with its
+ * tenant, one entry's details beside the list. The chain is verified on open (it is
+ * fast) and a strip keeps the verdict in sight. The list is virtualized so ten thousand
+ * entries scroll like ten.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
@@ -12,6 +15,8 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorNotice } from '../../components/error-notice';
 import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
+import { entrySummary } from '../../../../core/report/entry-summary';
+import { useTenants } from '../tenants/tenants-store';
 import { formatCount, formatUtc, formatUtcShort, shortHash } from '../../lib/format';
 import { useAudit } from './audit-store';
 import { CheckpointCard } from './checkpoint-card';
@@ -22,18 +27,25 @@ const ROW_HEIGHT = 44;
 const QUICK_FILTERS = ['tenant.*', 'tenant-kms.*', 'byok.kms.*', 'record*', 'rewrap.*'];
 
 export function AuditScreen() {
-  const { audit } = useServices();
+  const { audit, tenants: tenantsStore } = useServices();
   const filter = useAudit((s) => s.filter);
   const loaded = useAudit((s) => s.loaded);
   const loading = useAudit((s) => s.loading);
   const error = useAudit((s) => s.error);
-  const entries = useAudit((s) => s.entries);
+  const all = useAudit((s) => s.entries);
+  const tenant = useAudit((s) => s.tenant);
+  const tenants = useTenants((s) => s.tenants);
   const [draft, setDraft] = useState(filter);
+  const [local, setLocal] = useState<LocalFilter>({ actor: '', from: '', to: '' });
+  const entries = useMemo(() => applyLocal(all, local), [all, local]);
+  const localOn = local.actor.trim() !== '' || isoDay(local.from) !== null || isoDay(local.to) !== null;
 
   useEffect(() => {
     void audit.getState().load();
-    void audit.getState().loadCheckpoint();
-  }, [audit]);
+    // Verifying is fast (thousands of entries in milliseconds): do it on open, keep the verdict in sight.
+    void audit.getState().verify();
+    if (tenantsStore.getState().tenants.length === 0) void tenantsStore.getState().load();
+  }, [audit, tenantsStore]);
 
   const apply = (value: string) => {
     setDraft(value);
@@ -84,14 +96,36 @@ export function AuditScreen() {
             </button>
           ))}
         </div>
+        <div className="audit-filter-more">
+          <label className="field">
+            <span className="field-label">Tenant</span>
+            <select className="select mono" value={tenant} onChange={(e) => void audit.getState().load(draft, e.target.value)}>
+              <option value="">All tenants</option>
+              {tenants.map((t) => (
+                <option key={t.id} value={t.slug}>
+                  {t.slug}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field-label">Actor</span>
+            <input className="input mono" value={local.actor} onChange={(e) => setLocal({ ...local, actor: e.target.value })} spellCheck={false} autoComplete="off" aria-describedby="audit-local-hint" />
+          </label>
+          <DayField label="From (UTC)" value={local.from} onChange={(from) => setLocal({ ...local, from })} />
+          <DayField label="To (UTC, included)" value={local.to} onChange={(to) => setLocal({ ...local, to })} />
+          <span id="audit-local-hint" className="field-hint">
+            Actor contains the text; dates as YYYY-MM-DD. Both apply to the {formatCount(all.length)} entries loaded (scroll for more).
+          </span>
+        </div>
       </form>
       {error ? <ErrorNotice error={error} /> : null}
       {!loaded ? (
         <Loading>Loading the audit trail…</Loading>
       ) : entries.length === 0 ? (
         <div className="card">
-          <EmptyState icon="audit" title={filter ? 'No entry matches' : 'No entries yet'}>
-            {filter ? `Nothing in the trail starts with “${filter.replace(/\*$/, '')}”.` : 'Entries appear as soon as the engine changes anything.'}
+          <EmptyState icon="audit" title={filter || tenant || localOn ? 'No entry matches' : 'No entries yet'}>
+            {filter || tenant || localOn ? 'No loaded entry matches these filters; clear one to see more.' : 'Entries appear as soon as the engine changes anything.'}
           </EmptyState>
         </div>
       ) : (
@@ -117,18 +151,32 @@ function VerifyButton() {
 function VerifyResult() {
   const verification = useAudit((s) => s.verification);
   const verifyError = useAudit((s) => s.verifyError);
+  const verifiedAt = useAudit((s) => s.verifiedAt);
+  const checkpoint = useAudit((s) => s.checkpoint);
+  const signing = useAudit((s) => s.checkpointBusy);
+  const { audit } = useServices();
   if (verifyError) return <ErrorNotice error={verifyError} />;
   if (!verification) return null;
   if (verification.ok) {
+    const since = verification.entries - (checkpoint?.tree_size ?? 0);
     return (
-      <div className="notice notice-success" role="status">
-        <div className="notice-body">
-          <div className="notice-title">Chain intact</div>
-          <div className="notice-text">
-            {formatCount(verification.entries)} entries re-hashed; head <span className="mono">{shortHash(verification.head, 16)}</span>
-            {verification.checkpoints_checked !== undefined ? <CheckpointsMatched verification={verification} /> : null}
-          </div>
-        </div>
+      <div className="audit-strip" role="status" data-testid="audit-integrity">
+        <span className="audit-strip-dot" aria-hidden="true" />
+        <span title={`Chain head ${shortHash(verification.head, 16)}`}>
+          <strong>Chain intact</strong>, verified {verifiedAt ? formatUtc(verifiedAt).slice(11, 16) : ''} UTC: {formatCount(verification.entries)} entries re-hashed
+          {verification.checkpoints_checked !== undefined ? <CheckpointsMatched verification={verification} /> : null}
+        </span>
+        <span className="audit-strip-sep" aria-hidden="true">
+          ·
+        </span>
+        <span>
+          {checkpoint ? `${formatCount(Math.max(0, since))} ${since === 1 ? 'entry' : 'entries'} since the last signed checkpoint` : 'no signed checkpoint yet'}
+        </span>
+        {since > 0 || !checkpoint ? (
+          <Button size="sm" variant="ghost" icon="key" busy={signing} onClick={() => void audit.getState().signCheckpoint()}>
+            Sign now
+          </Button>
+        ) : null}
       </div>
     );
   }
@@ -147,8 +195,7 @@ function CheckpointsMatched({ verification }: { verification: ChainVerification 
   const latest = verification.latest_checkpoint;
   return (
     <>
-      ; Merkle root <span className="mono">{shortHash(verification.root ?? '', 16)}</span>;{' '}
-      {n === 0 ? 'no signed checkpoint yet' : `${formatCount(n)} signed checkpoint${n === 1 ? ' matches' : 's match'}`}
+      {n === 0 ? '' : `; ${formatCount(n)} signed checkpoint${n === 1 ? ' matches' : 's match'}`}
       {latest ? ` (latest: tree size ${formatCount(latest.tree_size)})` : ''}
     </>
   );
@@ -175,7 +222,8 @@ function AuditList({ entries }: { entries: AuditEntryView[] }) {
       <div className="audit-row audit-head" aria-hidden="true">
         <span>#</span>
         <span>Time (UTC)</span>
-        <span>Action</span>
+        <span>What</span>
+        <span>Tenant</span>
         <span>Actor</span>
       </div>
       <div ref={parent} className="audit-scroll" role="listbox" aria-label="Audit entries" data-testid="audit-list">
@@ -204,7 +252,11 @@ function AuditList({ entries }: { entries: AuditEntryView[] }) {
               >
                 <span className="mono muted">{e.seq}</span>
                 <span className="mono">{formatUtcShort(e.at)}</span>
-                <span className="mono audit-action">{e.action}</span>
+                <span className="audit-what">
+                  <span className="audit-summary">{entrySummary(e.action, e.payload)}</span>
+                  <span className="mono audit-action">{e.action}</span>
+                </span>
+                <span className="mono audit-tenant">{tenantOf(e)}</span>
                 <span className="audit-actor" title={e.address}>
                   {e.actor}
                 </span>
@@ -235,9 +287,9 @@ function EntryDetails() {
     <section className="card audit-detail" aria-label="Entry details">
       <div className="card-header">
         <div>
-          <div className="card-title mono">{entry.action}</div>
+          <div className="card-title">{entrySummary(entry.action, entry.payload)}</div>
           <div className="card-subtitle">
-            Entry #{entry.seq} · {formatUtc(entry.at)}
+            <span className="mono">{entry.action}</span> · entry #{entry.seq} · {formatUtc(entry.at)}
           </div>
         </div>
         <Badge tone="indigo">{entry.actor}</Badge>
@@ -246,7 +298,9 @@ function EntryDetails() {
         <dt>Actor address</dt>
         <dd className="mono">{entry.address}</dd>
         <dt>Tenant</dt>
-        <dd className="mono">{entry.tenant_id ?? '—'}</dd>
+        <dd className="mono" title={entry.tenant_id ?? undefined}>
+          {tenantOf(entry)}
+        </dd>
         <dt>Entry hash</dt>
         <dd className="mono audit-hash">{entry.entry_hash}</dd>
       </dl>
@@ -256,5 +310,45 @@ function EntryDetails() {
       </pre>
       <InclusionProof seq={entry.seq} />
     </section>
+  );
+}
+
+/** The tenant's slug, as the entry's payload names it (the id when it does not). */
+function tenantOf(e: AuditEntryView): string {
+  return typeof e.payload.tenant === 'string' ? e.payload.tenant : e.tenant_id ? e.tenant_id.slice(0, 8) : '—';
+}
+
+interface LocalFilter {
+  actor: string;
+  from: string;
+  to: string;
+}
+
+/** "2026-03-01" as the start of that UTC day, or null when it is not one. */
+function isoDay(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return null;
+  const t = Date.parse(`${text.trim()}T00:00:00.000Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(text.trim()) ? t : null;
+}
+
+function applyLocal(entries: AuditEntryView[], f: LocalFilter): AuditEntryView[] {
+  const actor = f.actor.trim().toLowerCase();
+  const from = isoDay(f.from);
+  const to = isoDay(f.to);
+  if (!actor && from === null && to === null) return entries;
+  return entries.filter((e) => {
+    const at = Date.parse(e.at);
+    return (!actor || e.actor.toLowerCase().includes(actor)) && (from === null || at >= from) && (to === null || at < to + 86_400_000);
+  });
+}
+
+function DayField({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
+  const invalid = value.trim() !== '' && isoDay(value) === null;
+  return (
+    <label className={invalid ? 'field field-invalid' : 'field'}>
+      <span className="field-label">{label}</span>
+      <input className="input mono audit-day" value={value} onChange={(e) => onChange(e.target.value)} placeholder="YYYY-MM-DD" inputMode="numeric" aria-invalid={invalid || undefined} />
+      {invalid ? <span className="field-error">Not a date: use YYYY-MM-DD</span> : null}
+    </label>
   );
 }

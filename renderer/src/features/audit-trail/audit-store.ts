@@ -14,6 +14,8 @@ export const AUDIT_PAGE = 200;
 
 export interface AuditState {
   filter: string;
+  /** Tenant slug the list is narrowed to (server-side), or '' for every tenant. */
+  tenant: string;
   entries: AuditEntryView[];
   loaded: boolean;
   loading: boolean;
@@ -23,6 +25,8 @@ export interface AuditState {
   selectedSeq: number | null;
   verifying: boolean;
   verification: ChainVerification | null;
+  /** When the shown verification finished (ISO, the window's clock). */
+  verifiedAt: string | null;
   verifyError: ShownError | null;
   /** The newest signed checkpoint (null before the first), shown beside the Verify result. */
   checkpoint: CheckpointView | null;
@@ -30,7 +34,7 @@ export interface AuditState {
   checkpointError: ShownError | null;
   /** Inclusion proofs the engine computed (and checked) per entry, against the latest checkpoint. */
   proofs: Record<number, ProofState>;
-  load(filter?: string): Promise<void>;
+  load(filter?: string, tenant?: string): Promise<void>;
   loadMore(): Promise<void>;
   select(seq: number | null): void;
   verify(): Promise<void>;
@@ -44,16 +48,18 @@ export type ProofState = { status: 'loading' } | { status: 'ready'; proof: Inclu
 export function createAuditStore(client: KeywardenClient) {
   let generation = 0;
   return createStore<AuditState>()((set, get) => {
-    const page = (filter: string, beforeSeq?: number) => {
+    const page = (filter: string, tenant: string, beforeSeq?: number) => {
       const action = filter.trim();
       return client.call('audit.list', {
         limit: AUDIT_PAGE,
         ...(action ? { action } : {}),
+        ...(tenant ? { tenant } : {}),
         ...(beforeSeq !== undefined ? { before_seq: beforeSeq } : {}),
       });
     };
     return {
       filter: '',
+      tenant: '',
       entries: [],
       loaded: false,
       loading: false,
@@ -63,16 +69,17 @@ export function createAuditStore(client: KeywardenClient) {
       selectedSeq: null,
       verifying: false,
       verification: null,
+      verifiedAt: null,
       verifyError: null,
       checkpoint: null,
       checkpointBusy: false,
       checkpointError: null,
       proofs: {},
-      async load(filter = get().filter) {
+      async load(filter = get().filter, tenant = get().tenant) {
         const mine = ++generation;
-        set({ filter, loading: true, loadingMore: false, error: null });
+        set({ filter, tenant, loading: true, loadingMore: false, error: null });
         try {
-          const entries = await page(filter);
+          const entries = await page(filter, tenant);
           if (mine !== generation) return;
           const selected = get().selectedSeq;
           set({
@@ -87,13 +94,13 @@ export function createAuditStore(client: KeywardenClient) {
         }
       },
       async loadMore() {
-        const { entries, hasMore, loading, loadingMore, filter } = get();
+        const { entries, hasMore, loading, loadingMore, filter, tenant } = get();
         const last = entries[entries.length - 1];
         if (!hasMore || loading || loadingMore || !last) return;
         const mine = generation;
         set({ loadingMore: true });
         try {
-          const more = await page(filter, last.seq);
+          const more = await page(filter, tenant, last.seq);
           if (mine !== generation) return;
           set({ entries: [...get().entries, ...more], hasMore: more.length === AUDIT_PAGE, loadingMore: false });
         } catch (e) {
@@ -106,7 +113,7 @@ export function createAuditStore(client: KeywardenClient) {
       async verify() {
         set({ verifying: true, verifyError: null, verification: null });
         try {
-          set({ verification: await client.call('audit.verify', {}), verifying: false });
+          set({ verification: await client.call('audit.verify', {}), verifiedAt: new Date().toISOString(), verifying: false });
         } catch (e) {
           set({ verifying: false, verifyError: describeError(e) });
         }
@@ -123,6 +130,8 @@ export function createAuditStore(client: KeywardenClient) {
         set({ checkpointBusy: true, checkpointError: null });
         try {
           set({ checkpoint: await client.call('audit.checkpoint', {}), checkpointBusy: false });
+          // The strip counts entries since the newest checkpoint: re-verify against it.
+          if (get().verification) await get().verify();
         } catch (e) {
           set({ checkpointBusy: false, checkpointError: describeError(e) });
         }

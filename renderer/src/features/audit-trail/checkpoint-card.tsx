@@ -5,6 +5,7 @@
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
+import { CopyButton } from '../../components/copy-button';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatCount, formatUtc } from '../../lib/format';
 import { useAudit } from './audit-store';
@@ -36,12 +37,18 @@ export function CheckpointCard() {
             <dt>Tree size</dt>
             <dd className="mono">{checkpoint.tree_size}</dd>
             <dt>Root hash</dt>
-            <dd className="mono audit-hash">{checkpoint.root_hash}</dd>
+            <dd className="copyable">
+              <span className="mono audit-hash">{checkpoint.root_hash}</span>
+              <CopyButton value={checkpoint.root_hash} label="root hash" />
+            </dd>
             <dt>Log (origin)</dt>
             <dd className="mono">{checkpoint.origin}</dd>
             <dt>Verifier key</dt>
-            <dd className="mono audit-hash" title="Give this to auditors: keywarden audit verify-proof FILE --key …">
-              {checkpoint.verifier_key}
+            <dd className="copyable">
+              <span className="mono audit-hash" title="Give this to auditors: keywarden audit verify-proof FILE --key …">
+                {checkpoint.verifier_key}
+              </span>
+              <CopyButton value={checkpoint.verifier_key} label="verifier key" />
             </dd>
           </dl>
           <details className="audit-note">

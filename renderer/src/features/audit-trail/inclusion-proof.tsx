@@ -4,11 +4,17 @@
  * JSON file `keywarden audit verify-proof` reads.
  */
 import { useServices } from '../../app/services-context';
+import { CopyButton } from '../../components/copy-button';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatCount } from '../../lib/format';
 import { useAudit, type ProofState } from './audit-store';
+
+/** What an auditor runs on the downloaded file, with the checkpoint card's verifier key. */
+function verifyCommand(seq: number): string {
+  return `keywarden audit verify-proof audit-entry-${seq}-inclusion-proof.json --key VERIFIER_KEY`;
+}
 
 function download(seq: number, json: string): void {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
@@ -54,7 +60,10 @@ function ProofBody({ seq, state }: { seq: number; state: Extract<ProofState, { s
       </div>
       <dl className="audit-fields">
         <dt>Leaf hash</dt>
-        <dd className="mono audit-hash">{b.leaf_hash}</dd>
+        <dd className="copyable">
+          <span className="mono audit-hash">{b.leaf_hash}</span>
+          <CopyButton value={b.leaf_hash} label="leaf hash" />
+        </dd>
         <dt>Audit path</dt>
         <dd className="mono audit-hash">
           <ol className="audit-path">
@@ -72,6 +81,10 @@ function ProofBody({ seq, state }: { seq: number; state: Extract<ProofState, { s
         <Button size="sm" variant="ghost" onClick={() => download(seq, JSON.stringify(b, null, 2))}>
           Download proof (JSON)
         </Button>
+        <span className="copyable">
+          <span className="mono">{verifyCommand(seq)}</span>
+          <CopyButton value={verifyCommand(seq)} label="verify command" />
+        </span>
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import type { DrillSummary, DrillView } from '../../../../core/api/seal-types';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
-import { formatCount, formatUtc, formatUtcShort } from '../../lib/format';
+import { formatCount, formatUtc, formatUtcShort, humanDuration } from '../../lib/format';
 import { BoundBar } from './seal-bound';
 import { SessionChart } from './session-chart';
 
@@ -19,7 +19,7 @@ export function DrillList({ drills, shown }: { drills: DrillSummary[]; shown: st
             <th>Started</th>
             <th>Tenant</th>
             <th>Drill</th>
-            <th className="num">Agents</th>
+            <th className="num col-low">Agents</th>
             <th className="num">To seal</th>
             <th className="num">Refused</th>
             <th className="num">To unseal</th>
@@ -30,15 +30,15 @@ export function DrillList({ drills, shown }: { drills: DrillSummary[]; shown: st
         <tbody>
           {drills.map((d) => (
             <tr key={d.id} className={d.id === shown ? 'row-selected' : undefined} aria-selected={d.id === shown} tabIndex={0} onClick={() => void store.getState().show(d.id)}>
-              <td>{formatUtcShort(d.started_at)}</td>
+              <td className="nowrap">{formatUtcShort(d.started_at)}</td>
               <td className="mono">{d.tenant}</td>
               <td>
                 {d.scenario} <span className="cell-sub">{d.kind}</span>
               </td>
-              <td className="num">{d.agents}</td>
-              <td className={`num mono ${d.sealed_within_bound === false ? 'text-red' : ''}`}>{d.time_to_seal_s === null ? '—' : `${d.time_to_seal_s} s`}</td>
+              <td className="num col-low">{d.agents}</td>
+              <td className={`num mono ${d.sealed_within_bound === false ? 'text-red' : ''}`}>{humanDuration(d.time_to_seal_s)}</td>
               <td className="num">{d.sessions_refused === null ? '—' : formatCount(d.sessions_refused)}</td>
-              <td className="num mono">{d.time_to_unseal_s === null ? '—' : `${d.time_to_unseal_s} s`}</td>
+              <td className="num mono">{humanDuration(d.time_to_unseal_s)}</td>
               <td className={`num ${d.records_lost ? 'text-red' : ''}`}>{d.records_lost ?? '—'}</td>
               <td>
                 <Badge tone={STATE_TONE[d.state]} dot>
@@ -92,8 +92,8 @@ export function DrillDetail({ drill }: { drill: DrillView }) {
               <Figure label="Sessions refused" value={formatCount(r.sessions_refused)} sub={`${formatCount(r.sessions_accepted)} accepted · ${r.sessions_issued_while_sealed} issued while sealed`} />
               <Figure
                 label="Last pre-seal session expired"
-                value={r.last_session_expired_at ? `+${secondsBetween(drill.started_at, r.last_session_expired_at)} s` : '—'}
-                sub={r.last_session_expired_at && r.sealed_at ? `${secondsBetween(r.sealed_at, r.last_session_expired_at)} s after the seal: issued sessions ran out on their TTL` : 'no session outlived the seal'}
+                value={r.last_session_expired_at ? `+${humanDuration(secondsBetween(drill.started_at, r.last_session_expired_at))}` : '—'}
+                sub={r.last_session_expired_at && r.sealed_at ? `${humanDuration(secondsBetween(r.sealed_at, r.last_session_expired_at))} after the seal: issued sessions ran out on their TTL` : 'no session outlived the seal'}
               />
               <Figure
                 label="Records after the drill"
@@ -105,7 +105,7 @@ export function DrillDetail({ drill }: { drill: DrillView }) {
           </>
         ) : null}
         <h3 className="drill-section-title">Agent sessions over time</h3>
-        <SessionChart series={drill.series} timeline={drill.timeline} />
+        <SessionChart series={drill.series} timeline={drill.timeline} sealBoundS={r?.seal_bound_s} />
         <h3 className="drill-section-title">Timeline</h3>
         <ol className="drill-timeline">
           {drill.timeline.map((e, i) => (

@@ -9,6 +9,7 @@ import { SealedBanner } from '../tenants/sealed-banner';
 import { useTenants } from '../tenants/tenants-store';
 import { DrillDetail, DrillList } from './drill-results';
 import { useDrills } from './drills-store';
+import { SealHistory } from './seal-history';
 import { RunForm } from './run-form';
 import { UnsealButton } from './unseal-button';
 import './drills.css';
@@ -52,6 +53,7 @@ export function DrillsScreen() {
         </div>
       ) : null}
       {drills.length > 0 ? <DrillList drills={drills} shown={shown?.id ?? null} /> : null}
+      {drills.length > 0 ? <SealHistory drills={drills} tenants={tenants} /> : null}
       {shown ? <DrillDetail drill={shown} /> : null}
     </div>
   );

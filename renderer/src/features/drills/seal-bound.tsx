@@ -1,5 +1,7 @@
-/** A figure against its bound: the bar is the bound, the marker the measured value. */
-export function BoundBar({ label, value, bound, unit = 's' }: { label: string; value: number | null; bound: number; unit?: string }) {
+import { humanDuration } from '../../lib/format';
+
+/** A duration against its bound: the bar is the bound, the fill the measured value; both in human units, like the PDF. */
+export function BoundBar({ label, value, bound }: { label: string; value: number | null; bound: number }) {
   const within = value !== null && value <= bound;
   const share = value === null ? 0 : Math.min(1, value / bound);
   return (
@@ -7,7 +9,7 @@ export function BoundBar({ label, value, bound, unit = 's' }: { label: string; v
       <div className="bound-head">
         <span className="bound-label">{label}</span>
         <span className="bound-value mono">
-          {value === null ? 'did not happen' : `${value} ${unit}`} <span className="muted">/ bound {bound} {unit}</span>
+          {value === null ? 'did not happen' : humanDuration(value)} <span className="muted">/ bound {humanDuration(bound)}</span>
         </span>
       </div>
       <div className="bound-track" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={bound} aria-valuenow={value ?? undefined}>

@@ -15,7 +15,7 @@ import { useKeys } from './keys-store';
 import { RevokeDialog } from './revoke-dialog';
 import { RewrapJobs } from './rewrap-jobs';
 import { RotateDialog } from './rotate-dialog';
-import { VersionTimeline } from './version-timeline';
+import { LifecycleDiagram, VersionTimeline } from './version-timeline';
 import './keys.css';
 
 export function KeyVersionsScreen() {
@@ -143,6 +143,7 @@ export function KeyVersionsScreen() {
               <div className="card-subtitle">Newest first. Times in UTC.</div>
             </div>
           </div>
+          {versions.length > 0 ? <LifecycleDiagram versions={versions} /> : null}
           <div className="card-body">
             {loading && versions.length === 0 ? <Loading>Loading key versions…</Loading> : null}
             {versions.length > 0 ? <VersionTimeline versions={versions} revokeDisabled={loading} onRevoke={(version) => setDialog({ kind: 'revoke', version })} /> : null}

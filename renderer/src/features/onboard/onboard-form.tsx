@@ -7,6 +7,7 @@ import { Field } from '../../components/field';
 import { fieldErrors } from '../../lib/errors';
 import { providerLabel } from '../../lib/format';
 import { isFieldError, useOnboard } from './onboard-store';
+import { LeastPrivilege } from './least-privilege';
 import { ProbeFailurePanel, probeFailureOf, ProbeResultPanel } from './probe-result';
 import { ADVANCED_NOTES, ADVANCED_TITLES, FIELDS, PROVIDERS, type FieldSpec } from './provider-fields';
 import './onboard.css';
@@ -77,6 +78,11 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
         // An engine refusal of an advanced field must be visible, so it opens the disclosure.
         forceOpen={fields.some((f) => f.advanced && (localErrors[f.key] ?? engineFieldErrors[f.key]))}
         startOpen={fields.some((f) => f.advanced && (values[f.key] ?? '').trim() !== '')}
+      />
+      <LeastPrivilege
+        provider={provider}
+        keyRef={values.kms_key_ref ?? ''}
+        principal={(provider === 'aws' ? values['config.role_arn'] : provider === 'gcp' ? values['config.impersonate_service_account'] : values['config.client_id']) ?? ''}
       />
       {probeFailure ? <ProbeFailurePanel failure={probeFailure} /> : null}
       {error && !probeFailure && !isFieldError(provider, error) ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}

@@ -42,6 +42,29 @@ const REASON_HINTS: Record<string, string> = {
   unreachable: 'No answer from the provider within the time limit: check the endpoint, the network path and the proxy.',
 };
 
+const REASON_WORDS: Record<string, string> = {
+  access_denied: 'access denied',
+  key_disabled: 'key disabled',
+  invalid_key: 'key unusable',
+  throttled: 'throttled',
+  unreachable: 'no answer',
+};
+
+/** The provider's name for a probe step, so the failure names the call that failed. */
+const STEP_CALLS: Record<string, Record<string, string>> = {
+  aws: { wrap: 'KMS Encrypt (wrap)', unwrap: 'KMS Decrypt (unwrap)', describe: 'KMS DescribeKey', probe_wrap: 'KMS Encrypt (wrap)', probe_unwrap: 'KMS Decrypt (unwrap)' },
+  gcp: { wrap: 'Cloud KMS encrypt (wrap)', unwrap: 'Cloud KMS decrypt (unwrap)', describe: 'Cloud KMS get key', probe_wrap: 'Cloud KMS encrypt (wrap)', probe_unwrap: 'Cloud KMS decrypt (unwrap)' },
+  azure: { wrap: 'Key Vault wrapKey', unwrap: 'Key Vault unwrapKey', describe: 'Key Vault get key', probe_wrap: 'Key Vault wrapKey', probe_unwrap: 'Key Vault unwrapKey' },
+};
+
+/**
+ * An AWS refusal that came from STS AssumeRole (STS says `AccessDenied`, KMS says
+ * `AccessDeniedException`): the role was never assumed, so no KMS call was made.
+ */
+export function failedAtAssumeRole(f: ProbeFailure): boolean {
+  return f.provider === 'aws' && (f.providerCode === 'AccessDenied' || /AssumeRole|sts:|sts\./.test(f.message));
+}
+
 export function probeFailureOf(error: ShownError | null): ProbeFailure | null {
   if (!error || error.code !== 'probe_failed' || !error.details) return null;
   const d = error.details;
@@ -52,11 +75,13 @@ export function probeFailureOf(error: ShownError | null): ProbeFailure | null {
 }
 
 export function ProbeFailurePanel({ failure }: { failure: ProbeFailure }) {
+  const sts = failedAtAssumeRole(failure);
+  const where = sts ? 'STS AssumeRole (before any KMS call)' : (STEP_CALLS[failure.provider ?? '']?.[failure.step] ?? failure.step);
   return (
-    <div className="probe-result probe-failed" role="alert" data-reason={failure.reason}>
+    <div className="probe-result probe-failed" role="alert" data-reason={failure.reason} data-step={sts ? 'assume_role' : failure.step}>
       <div className="probe-result-title">
         <Icon name="alert" size={16} />
-        Probe refused at {failure.step}: <span className="mono">{failure.reason}</span>
+        Probe refused at {where}: {REASON_WORDS[failure.reason] ?? failure.reason} <span className="mono muted">({failure.reason})</span>
         {failure.providerCode ? <span className="mono probe-code">{failure.providerCode}</span> : null}
       </div>
       <dl className="kv probe-kv">
@@ -65,8 +90,15 @@ export function ProbeFailurePanel({ failure }: { failure: ProbeFailure }) {
         <dt>Said</dt>
         <dd className="mono probe-message">{failure.message}</dd>
       </dl>
-      {REASON_HINTS[failure.reason] ? <p className="probe-note">{REASON_HINTS[failure.reason]}</p> : null}
-      <p className="probe-note">Nothing was saved and the existing configuration is unchanged (probe_failed).</p>
+      {sts ? (
+        <p className="probe-note">
+          Keywarden could not assume the role, so the key was never tried. Check that the external id here is the one the role’s trust policy requires (condition sts:ExternalId), and
+          that the trust policy lets your principal call sts:AssumeRole on it.
+        </p>
+      ) : REASON_HINTS[failure.reason] ? (
+        <p className="probe-note">{REASON_HINTS[failure.reason]}</p>
+      ) : null}
+      <p className="probe-note">Nothing was saved and the existing configuration is unchanged.</p>
     </div>
   );
 }

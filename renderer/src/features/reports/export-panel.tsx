@@ -1,5 +1,6 @@
 /** Export with a progress bar; then where the package is and the hash to hand over. */
 import { useEffect, useRef } from 'react';
+import { CopyButton } from '../../components/copy-button';
 import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
@@ -60,23 +61,38 @@ export function ExportPanel() {
           <div className="report-result-title">Package written and signed</div>
           <dl className="kv">
             <dt>Folder</dt>
-            <dd className="mono" data-testid="report-folder">
-              {result.folder}
+            <dd className="copyable">
+              <span className="mono" data-testid="report-folder">
+                {result.folder}
+              </span>
+              <CopyButton value={result.folder} label="folder path" />
             </dd>
             <dt>Zip</dt>
-            <dd className="mono">{result.zip}</dd>
+            <dd className="copyable">
+              <span className="mono">{result.zip}</span>
+              <CopyButton value={result.zip} label="zip path" />
+            </dd>
             <dt>Manifest SHA-256</dt>
-            <dd className="mono" data-testid="report-manifest-hash">
-              {result.manifest_sha256}
+            <dd className="copyable">
+              <span className="mono" data-testid="report-manifest-hash">
+                {result.manifest_sha256}
+              </span>
+              <CopyButton value={result.manifest_sha256} label="manifest hash" />
             </dd>
             <dt>Signing key</dt>
-            <dd className="mono">{result.key_fingerprint}</dd>
+            <dd className="copyable">
+              <span className="mono">{result.key_fingerprint}</span>
+              <CopyButton value={result.key_fingerprint} label="signing key fingerprint" />
+            </dd>
             <dt>Contents</dt>
             <dd>
               {formatCount(result.files)} files · {formatCount(result.kms_calls)} KMS calls · {formatCount(result.audit_entries)} audit entries · {formatCount(result.cited_entries)} inclusion proofs · audit entry #{result.audit_seq}
             </dd>
             <dt>Auditor checks it with</dt>
-            <dd className="mono">keywarden report verify {result.zip.split('/').pop()} --public-key installation.pub</dd>
+            <dd className="copyable">
+              <span className="mono">keywarden report verify {result.zip.split('/').pop()} --public-key installation.pub</span>
+              <CopyButton value={`keywarden report verify ${result.zip} --public-key installation.pub`} label="verify command" />
+            </dd>
           </dl>
         </div>
       ) : null}

@@ -3,7 +3,7 @@
  * export it with a progress bar, and get the folder and the manifest hash to hand over.
  * A browser cannot choose a folder, so the engine writes into the data dir's reports/.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
@@ -32,7 +32,7 @@ export function ReportsScreen() {
 
   useEffect(() => {
     void tenantsStore.getState().load();
-    void reports.getState().loadPreview();
+    void reports.getState().openOnData();
   }, [reports, tenantsStore]);
 
   const { setPeriod, setTenant } = reports.getState();
@@ -48,13 +48,13 @@ export function ReportsScreen() {
             <label className="field-label" htmlFor="report-from">
               From
             </label>
-            <input id="report-from" type="date" className="input" value={from} max={to} onChange={(e) => e.target.value && setPeriod(e.target.value, to)} />
+            <IsoDateInput id="report-from" value={from} onValid={(v) => setPeriod(v, to)} />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="report-to">
               To (included)
             </label>
-            <input id="report-to" type="date" className="input" value={to} min={from} onChange={(e) => e.target.value && setPeriod(from, e.target.value)} />
+            <IsoDateInput id="report-to" value={to} onValid={(v) => setPeriod(from, v)} />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="report-tenant">
@@ -90,5 +90,34 @@ export function ReportsScreen() {
       <PreviewGrid />
       <ExportPanel />
     </div>
+  );
+}
+
+/** A UTC date typed as YYYY-MM-DD, like every other date in the app (a date picker shows the browser's locale). */
+function IsoDateInput({ id, value, onValid }: { id: string; value: string; onValid: (v: string) => void }) {
+  // What is typed, for the value it was typed over: a new value from outside (a quick period) wins.
+  const [typed, setTyped] = useState({ text: value, over: value });
+  const draft = typed.over === value ? typed.text : value;
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(draft) && new Date(`${draft}T00:00:00Z`).toISOString().startsWith(draft);
+  return (
+    <>
+      <input
+        id={id}
+        className="input mono report-date"
+        value={draft}
+        inputMode="numeric"
+        placeholder="YYYY-MM-DD"
+        aria-invalid={!valid || undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => {
+          setTyped({ text: e.target.value, over: value });
+          const v = e.target.value.trim();
+          if (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)) onValid(v);
+        }}
+      />
+      <span id={`${id}-hint`} className={valid ? 'field-hint' : 'field-error'}>
+        {valid ? 'YYYY-MM-DD, UTC' : 'Not a date: use YYYY-MM-DD'}
+      </span>
+    </>
   );
 }

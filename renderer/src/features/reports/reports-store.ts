@@ -23,6 +23,8 @@ export interface ReportsState {
   setPeriod(from: string, to: string): void;
   setTenant(tenant: string): void;
   loadPreview(): Promise<void>;
+  /** First open: the last quarter, or the nearest wider period that has data, so the screen never opens on zeros. */
+  openOnData(): Promise<void>;
   exportPackage(): Promise<void>;
 }
 
@@ -55,8 +57,10 @@ function newExportId(): string {
 
 export function createReportsStore(client: KeywardenClient, options: { pollMs?: number; now?: () => Date } = {}) {
   const pollMs = options.pollMs ?? 250;
-  const initial = lastQuarter((options.now ?? (() => new Date()))());
+  const now = options.now ?? (() => new Date());
+  const initial = lastQuarter(now());
   let previewRequest = 0;
+  let opened = false;
   return createStore<ReportsState>()((set, get) => ({
     from: initial.from,
     to: initial.to,
@@ -86,6 +90,20 @@ export function createReportsStore(client: KeywardenClient, options: { pollMs?: 
       } catch (e) {
         if (mine === previewRequest) set({ preview: null, previewing: false, previewError: describeError(e) });
       }
+    },
+    async openOnData() {
+      if (opened) return get().loadPreview();
+      opened = true;
+      const t = now();
+      const candidates = [lastQuarter(t), quarterToDate(t), yearToDate(t), lastDays(t, 365)];
+      for (const c of candidates) {
+        set({ from: c.from, to: c.to });
+        await get().loadPreview();
+        const counts = get().preview?.counts;
+        if (!counts || counts.kms_calls + counts.audit_entries > 0) return;
+      }
+      set({ from: candidates[0]!.from, to: candidates[0]!.to });
+      await get().loadPreview();
     },
     async exportPackage() {
       if (get().exporting) return;

@@ -3,6 +3,7 @@ import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { CustodyBadge } from '../../components/badge';
+import { CopyButton } from '../../components/copy-button';
 import { formatCount, formatUtc, providerLabel, wrapLabel } from '../../lib/format';
 import { OnboardForm } from '../onboard/onboard-form';
 import { useOnboard } from '../onboard/onboard-store';
@@ -56,7 +57,9 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           <dt>Provider</dt>
           <dd>{providerLabel(tenant.provider)}</dd>
           <dt>Key reference</dt>
-          <dd className="mono">{tenant.kms_key_ref}</dd>
+          <dd>
+            <KeyReference tenant={tenant} />
+          </dd>
           {configEntries.length > 0 ? (
             <>
               <dt>KMS config</dt>
@@ -71,8 +74,9 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           </dd>
           <dt>Created</dt>
           <dd>{formatUtc(tenant.created_at)}</dd>
-          <dt>Updated</dt>
-          <dd>{formatUtc(tenant.updated_at)}</dd>
+          {/* updated_at moves when the tenant's KMS settings change, not on rotation: say which. */}
+          <dt>KMS settings changed</dt>
+          <dd>{tenant.updated_at === tenant.created_at ? 'never (as created)' : formatUtc(tenant.updated_at)}</dd>
           <dt>Tenant id</dt>
           <dd className="mono muted">{tenant.id}</dd>
         </dl>
@@ -80,5 +84,18 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
         {offboarding ? <OffboardDialog tenant={tenant} onClose={() => setOffboarding(false)} /> : null}
       </div>
     </section>
+  );
+}
+
+/** The embedded and platform keys read as words; a customer's key as its (shortened, copyable) reference. */
+function KeyReference({ tenant }: { tenant: TenantView }) {
+  if (tenant.wrap_method === 'local') return <span title={tenant.kms_key_ref}>The embedded local KMS key, kept in this installation's data folder</span>;
+  if (tenant.wrap_method === 'global') return <span title={tenant.kms_key_ref}>The platform key from the MASTER_KEY_B64 setting</span>;
+  // The detail pane has the room: the whole reference, wrapped, with its copy button.
+  return (
+    <span className="copyable">
+      <span className="mono">{tenant.kms_key_ref}</span>
+      <CopyButton value={tenant.kms_key_ref} label="key reference" />
+    </span>
   );
 }

@@ -1,5 +1,6 @@
 import type { TenantView } from '../../../../core/api/types';
 import { Badge, CustodyBadge } from '../../components/badge';
+import { middleEllipsis } from '../../lib/middle-ellipsis';
 import { formatCount, formatUtcShort, providerLabel, wrapLabel } from '../../lib/format';
 import { totalRecords } from './tenants-store';
 
@@ -10,9 +11,9 @@ export function TenantTable({ tenants, selected, onSelect }: { tenants: TenantVi
         <thead>
           <tr>
             <th>Tenant</th>
-            <th>Wrap method</th>
-            <th>Provider</th>
-            <th>Key ref</th>
+            <th className="col-mid">Wrap method</th>
+            <th className="col-mid">Provider</th>
+            <th className="col-low">Key ref</th>
             <th>Custody</th>
             <th className="num">Active</th>
             <th className="num">Records</th>
@@ -35,13 +36,15 @@ export function TenantTable({ tenants, selected, onSelect }: { tenants: TenantVi
               }}
             >
               <td>
-                <div className="tenant-slug mono">{t.slug}</div>
+                <div className="tenant-slug mono" title={t.slug}>
+                  {middleEllipsis(t.slug, 24)}
+                </div>
                 <div className="cell-sub">created {formatUtcShort(t.created_at)}</div>
               </td>
-              <td>{wrapLabel(t.wrap_method)}</td>
-              <td>{providerLabel(t.provider)}</td>
-              <td className="mono cell-ref" title={t.kms_key_ref}>
-                {t.kms_key_ref_suffix}
+              <td className="col-mid">{wrapLabel(t.wrap_method)}</td>
+              <td className="col-mid">{providerLabel(t.provider)}</td>
+              <td className={`cell-ref col-low${t.wrap_method === 'local' || t.wrap_method === 'global' ? '' : ' mono'}`} title={t.kms_key_ref}>
+                {t.wrap_method === 'local' ? 'embedded key' : t.wrap_method === 'global' ? 'platform key' : t.kms_key_ref_suffix}
               </td>
               <td>
                 <CustodyBadge customerControlled={t.customer_controlled} />

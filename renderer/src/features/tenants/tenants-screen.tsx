@@ -10,6 +10,7 @@ import { SANDBOX_ROWS, useFirstRun } from '../first-run/first-run-store';
 import { SandboxProgress } from '../first-run/sandbox-progress';
 import { CreateTenantForm } from './create-tenant-form';
 import { SealedBanner } from './sealed-banner';
+import { TenantActivity } from './tenant-activity';
 import { TenantDetail } from './tenant-detail';
 import { TenantTable } from './tenant-table';
 import { useTenants } from './tenants-store';
@@ -101,6 +102,7 @@ export function TenantsScreen() {
       ) : null}
       {tenants.length > 0 ? <TenantTable tenants={tenants} selected={selected} onSelect={(slug) => nav.getState().selectTenant(slug)} /> : null}
       {current ? <TenantDetail key={current.id} tenant={current} /> : null}
+      {current ? <TenantActivity key={`a-${current.id}`} tenant={current} /> : null}
     </div>
   );
 }
