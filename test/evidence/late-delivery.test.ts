@@ -118,3 +118,39 @@ describe('late records through CloudTrail', () => {
     expect(alarms.map((a) => a.source_address)).toContain('203.0.113.99');
   });
 });
+
+describe('a deep re-read longer than one fetch may read', () => {
+  it('stops at the page limit without blocking the next incremental reads', async () => {
+    const c = new ManualClock(T0);
+    const busy = await startAwsFake({ clock: c });
+    const busyKey = busy.createKey({ alias: 'busy' });
+    const small = await evidenceFixture({ clock: c, env: fakeAwsEnv(), readers: { ratePerSecond: { aws: 50 }, maxPages: 3, sleep: async () => undefined } });
+    try {
+      await acmeOnFakeAws(small, busy, busyKey);
+      await small.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: busy.cloudtrail.endpoint });
+      const src = () => small.kw.evidence.store.sources()[0]!;
+      // 4 × 50 records, each batch read by its own fetch: 2 pages each, 4+ for 24 h.
+      for (let batch = 0; batch < 4; batch++) {
+        for (let i = 0; i < 50; i++) {
+          busy.cloudtrail.inject(busyKey.arn);
+          c.advance(1000);
+        }
+        c.advance(20 * MIN);
+        expect((await small.call('evidence.fetch', { tenant: 'acme' })).sources[0]!.state).toBe('done');
+      }
+      c.set(Date.parse(src().deep_reread_at!) + 24 * 60 * MIN + MIN);
+      const cursor = src().read_until;
+      const deep = await small.call('evidence.fetch', { tenant: 'acme' });
+      expect(deep.sources[0]).toMatchObject({ state: 'failed', error_kind: 'page_limit' });
+      expect(deep.sources[0]!.error).toMatch(/daily 24 h re-read/);
+      expect(src()).toMatchObject({ read_until: cursor, deep_reread_at: new Date(c.now()).toISOString() });
+      c.advance(MIN);
+      const next = await small.call('evidence.fetch', { tenant: 'acme' });
+      expect(next.sources[0]).toMatchObject({ state: 'done', error_kind: null });
+      expect(src().reread_from).toBe(new Date(Date.parse(cursor!) - 15 * MIN).toISOString());
+    } finally {
+      await small.close();
+      await busy.close();
+    }
+  });
+});
