@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
-import { DEEP_REREAD_BACK_MS, provenDelayMs, readStart, rereadWindowMs } from '../../core/evidence/reread-window';
+import { DEEP_REREAD_BACK_MS, MAX_INCREMENTAL_WINDOW_MS, provenDelayMs, readStart, rereadWindowMs } from '../../core/evidence/reread-window';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
 
@@ -38,11 +38,13 @@ afterAll(async () => {
 });
 
 describe('the re-read window', () => {
-  it('is the configured delay until a longer one is seen, then that with half again as margin, never past 24 h', () => {
+  it('is the configured delay until a longer one is seen, then that with half again as margin, at most 2 h (later is the deep re-read’s)', () => {
     expect(rereadWindowMs(15 * MIN, null)).toBe(15 * MIN);
     expect(rereadWindowMs(15 * MIN, 5 * MIN)).toBe(15 * MIN);
     expect(rereadWindowMs(15 * MIN, 12 * MIN)).toBe(18 * MIN);
-    expect(rereadWindowMs(15 * MIN, 48 * 60 * MIN)).toBe(DEEP_REREAD_BACK_MS);
+    expect(rereadWindowMs(15 * MIN, 48 * 60 * MIN)).toBe(MAX_INCREMENTAL_WINDOW_MS);
+    // A configured delay longer than the cap is honoured as configured.
+    expect(rereadWindowMs(3 * 60 * MIN, 48 * 60 * MIN)).toBe(3 * 60 * MIN);
   });
 
   it('a record found inside the last window proves how late it was; one older than it, at least the window', () => {
