@@ -110,7 +110,7 @@ export class EvidenceFetcher {
         // Other keys' records are counted once: only those past the cursor (re-reads overlap).
         this.store.addOtherKeyRecords(spec.source_id, page.otherKeys.filter((t) => Date.parse(t) >= cursorMs).length);
         if (prev) {
-          const delays = fresh.map((t) => provenDelayMs(Date.parse(t), prev)).filter((d): d is number => d !== null);
+          const delays = fresh.map((t) => provenDelayMs(Date.parse(t), prev, req.fromMs === undefined)).filter((d): d is number => d !== null);
           if (delays.length > 0) this.store.noteDelay(spec.source_id, Math.max(...delays));
         }
         p.pages++;

@@ -50,11 +50,13 @@ export function readStart(
 /**
  * The delivery delay a newly stored record proves, given the last complete read's window
  * [rereadFrom, readUntil): a record inside it that was not there then arrived at least
- * (readUntil - its time) late; one older than the window (caught by a deeper re-read) at
- * least the window's width late. Null when the record proves nothing.
+ * (readUntil - its time) late; one older than the window, caught by a deeper re-read of
+ * time every earlier window covered, at least the window's width late (`older`: false
+ * when this read reaches where no read went before, as a `--from` read may). Null when
+ * the record proves nothing.
  */
-export function provenDelayMs(atMs: number, prev: { rereadFromMs: number; readUntilMs: number }): number | null {
+export function provenDelayMs(atMs: number, prev: { rereadFromMs: number; readUntilMs: number }, older = true): number | null {
   if (!(atMs < prev.readUntilMs)) return null;
   if (atMs >= prev.rereadFromMs) return prev.readUntilMs - atMs;
-  return prev.readUntilMs - prev.rereadFromMs;
+  return older ? prev.readUntilMs - prev.rereadFromMs : null;
 }

@@ -52,6 +52,8 @@ describe('the re-read window', () => {
     expect(provenDelayMs(3 * MIN, prev)).toBe(12 * MIN);
     expect(provenDelayMs(-5 * MIN, prev)).toBe(15 * MIN);
     expect(provenDelayMs(16 * MIN, prev)).toBeNull();
+    // A read reaching where no read went before (--from) proves nothing about older records.
+    expect(provenDelayMs(-5 * MIN, prev, false)).toBeNull();
   });
 
   it('goes 24 h back once a day, and from the initial lookback on a first read', () => {
