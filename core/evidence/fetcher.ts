@@ -110,7 +110,7 @@ export class EvidenceFetcher {
         // Other keys' records are counted once: only those past the cursor (re-reads overlap).
         this.store.addOtherKeyRecords(spec.source_id, page.otherKeys.filter((t) => Date.parse(t) >= cursorMs).length);
         if (prev) {
-          const delays = fresh.map((t) => provenDelayMs(Date.parse(t), prev)).filter((d): d is number => d !== null);
+          const delays = fresh.map((t) => provenDelayMs(Date.parse(t), prev, req.fromMs === undefined)).filter((d): d is number => d !== null);
           if (delays.length > 0) this.store.noteDelay(spec.source_id, Math.max(...delays));
         }
         p.pages++;
@@ -131,8 +131,18 @@ export class EvidenceFetcher {
     } catch (e) {
       const cancelled = signal.aborted || (e instanceof ReaderError && e.kind === 'cancelled');
       const kind = cancelled ? 'cancelled' : e instanceof ReaderError ? e.kind : 'error';
-      const message = cancelled ? 'cancelled' : e instanceof ReaderError ? e.message : `reading failed: ${oneLine((e as Error)?.message ?? String(e), 200)}`;
-      this.store.finishSource(spec.source_id, { state: cancelled ? 'cancelled' : 'failed', at: stamp(), error: message, errorKind: kind });
+      let message = cancelled ? 'cancelled' : e instanceof ReaderError ? e.message : `reading failed: ${oneLine((e as Error)?.message ?? String(e), 200)}`;
+      // A daily deep re-read too long for one fetch must not block the incremental reads
+      // after it: it counts as done for today, and the next fetch reads the usual window.
+      const deepGaveUp = deep && row.read_until !== null && kind === 'page_limit';
+      if (deepGaveUp) message += ' (this was the daily 24 h re-read; the next fetch reads the usual window)';
+      this.store.finishSource(spec.source_id, {
+        state: cancelled ? 'cancelled' : 'failed',
+        at: stamp(),
+        error: message,
+        errorKind: kind,
+        deepRereadAt: deepGaveUp ? new Date(nowMs).toISOString() : null,
+      });
       p.state = cancelled ? 'cancelled' : 'failed';
       p.error = message;
       p.error_kind = kind;

@@ -9,10 +9,16 @@
 export const DEEP_REREAD_BACK_MS = 24 * 3_600_000;
 /** ...once this long after the last one. */
 export const DEEP_REREAD_EVERY_MS = 24 * 3_600_000;
+/**
+ * An incremental re-read goes at most this far back, however late one record once was:
+ * every fetch pays for its window in pages (CloudTrail: 50 records a page, 2 pages a
+ * second); records later than this are left to the daily deep re-read.
+ */
+export const MAX_INCREMENTAL_WINDOW_MS = 2 * 3_600_000;
 
 export function rereadWindowMs(configuredDelayMs: number, observedDelayMs: number | null): number {
   const observed = observedDelayMs && observedDelayMs > 0 ? Math.ceil(observedDelayMs * 1.5) : 0;
-  return Math.min(DEEP_REREAD_BACK_MS, Math.max(configuredDelayMs, observed));
+  return Math.max(configuredDelayMs, Math.min(MAX_INCREMENTAL_WINDOW_MS, observed));
 }
 
 export interface ReadStart {
@@ -44,11 +50,13 @@ export function readStart(
 /**
  * The delivery delay a newly stored record proves, given the last complete read's window
  * [rereadFrom, readUntil): a record inside it that was not there then arrived at least
- * (readUntil - its time) late; one older than the window (caught by a deeper re-read) at
- * least the window's width late. Null when the record proves nothing.
+ * (readUntil - its time) late; one older than the window, caught by a deeper re-read of
+ * time every earlier window covered, at least the window's width late (`older`: false
+ * when this read reaches where no read went before, as a `--from` read may). Null when
+ * the record proves nothing.
  */
-export function provenDelayMs(atMs: number, prev: { rereadFromMs: number; readUntilMs: number }): number | null {
+export function provenDelayMs(atMs: number, prev: { rereadFromMs: number; readUntilMs: number }, older = true): number | null {
   if (!(atMs < prev.readUntilMs)) return null;
   if (atMs >= prev.rereadFromMs) return prev.readUntilMs - atMs;
-  return prev.readUntilMs - prev.rereadFromMs;
+  return older ? prev.readUntilMs - prev.rereadFromMs : null;
 }

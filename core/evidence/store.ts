@@ -165,12 +165,21 @@ export class EvidenceStore {
   saveEvents(source: SourceRow, events: NormalizedEvent[], fetchedAt: string): string[] {
     const fresh: string[] = [];
     this.db.transaction(() => {
+      // A record once unreadable and now delivered readable is no longer counted as unreadable.
+      const healing = this.db.prepare('SELECT 1 FROM provider_unreadable WHERE source_id = ? LIMIT 1').get(source.source_id) !== undefined;
+      let healed = 0;
       for (const e of events) {
         if (this.eventExists.get(source.source_id, e.event_id) === undefined) fresh.push(e.at);
         this.upsertEvent.run({ ...e, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
+        if (healing) healed += this.db.prepare('DELETE FROM provider_unreadable WHERE source_id = ? AND event_id = ?').run(source.source_id, e.event_id).changes;
       }
+      if (healed > 0) this.recountUnreadable(source.source_id);
     })();
     return fresh;
+  }
+
+  private recountUnreadable(sourceId: string): void {
+    this.db.prepare('UPDATE evidence_sources SET unreadable_records = (SELECT count(*) FROM provider_unreadable WHERE source_id = ?) WHERE source_id = ?').run(sourceId, sourceId);
   }
 
   /** Records that could not be read, kept with their raw text; the source's count follows the table. */
@@ -178,9 +187,7 @@ export class EvidenceStore {
     if (items.length === 0) return;
     this.db.transaction(() => {
       for (const u of items) this.upsertUnreadable.run({ ...u, source_id: source.source_id, tenant_id: source.tenant_id, fetched_at: fetchedAt });
-      this.db
-        .prepare('UPDATE evidence_sources SET unreadable_records = (SELECT count(*) FROM provider_unreadable WHERE source_id = ?) WHERE source_id = ?')
-        .run(source.source_id, source.source_id);
+      this.recountUnreadable(source.source_id);
     })();
   }
 

@@ -78,8 +78,8 @@ describe('Azure Monitor answers that fail a read', () => {
 describe('rows for other keys and rows that cannot be read', () => {
   it('counts another key’s rows once as other keys, keeps an unreadable row, and the coverage shows both', async () => {
     const otherKey = `${az.fake.keyUrl(az.keyName)}-old`;
-    // Stamped past the source's cursor on the engine's clock, however fast this machine ran the tests before.
-    const TimeGenerated = new Date(clock.now() + 1).toISOString();
+    // Past the cursor (the engine's clock runs ahead of the fake's wall-clock stamps).
+    const TimeGenerated = new Date(Math.max(clock.now(), Date.now()) + 500).toISOString();
     az.fake.injectEvent({ TimeGenerated, OperationName: 'KeyUnwrap', RequestUri: `${otherKey}/0123456789abcdef0123456789abcdef/unwrapkey?api-version=2025-07-01`, Identity: JSON.stringify({ claim: { appid: 'other-app' } }) });
     const broken = az.fake.injectEvent({ TimeGenerated, OperationName: '', RequestUri: `${az.fake.keyUrl(az.keyName)}/0123456789abcdef0123456789abcdef/unwrapkey?api-version=2025-07-01` });
     tick();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
-import { DEEP_REREAD_BACK_MS, provenDelayMs, readStart, rereadWindowMs } from '../../core/evidence/reread-window';
+import { DEEP_REREAD_BACK_MS, MAX_INCREMENTAL_WINDOW_MS, provenDelayMs, readStart, rereadWindowMs } from '../../core/evidence/reread-window';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
 
@@ -38,11 +38,13 @@ afterAll(async () => {
 });
 
 describe('the re-read window', () => {
-  it('is the configured delay until a longer one is seen, then that with half again as margin, never past 24 h', () => {
+  it('is the configured delay until a longer one is seen, then that with half again as margin, at most 2 h (later is the deep re-read’s)', () => {
     expect(rereadWindowMs(15 * MIN, null)).toBe(15 * MIN);
     expect(rereadWindowMs(15 * MIN, 5 * MIN)).toBe(15 * MIN);
     expect(rereadWindowMs(15 * MIN, 12 * MIN)).toBe(18 * MIN);
-    expect(rereadWindowMs(15 * MIN, 48 * 60 * MIN)).toBe(DEEP_REREAD_BACK_MS);
+    expect(rereadWindowMs(15 * MIN, 48 * 60 * MIN)).toBe(MAX_INCREMENTAL_WINDOW_MS);
+    // A configured delay longer than the cap is honoured as configured.
+    expect(rereadWindowMs(3 * 60 * MIN, 48 * 60 * MIN)).toBe(3 * 60 * MIN);
   });
 
   it('a record found inside the last window proves how late it was; one older than it, at least the window', () => {
@@ -50,6 +52,8 @@ describe('the re-read window', () => {
     expect(provenDelayMs(3 * MIN, prev)).toBe(12 * MIN);
     expect(provenDelayMs(-5 * MIN, prev)).toBe(15 * MIN);
     expect(provenDelayMs(16 * MIN, prev)).toBeNull();
+    // A read reaching where no read went before (--from) proves nothing about older records.
+    expect(provenDelayMs(-5 * MIN, prev, false)).toBeNull();
   });
 
   it('goes 24 h back once a day, and from the initial lookback on a first read', () => {
@@ -116,5 +120,41 @@ describe('late records through CloudTrail', () => {
     expect(run.coverage[0]!.reread_from).toBe(s.reread_from);
     const alarms = (await fx.call('evidence.results', { run_id: run.run_id, class: 'provider_only', limit: 500 })).rows;
     expect(alarms.map((a) => a.source_address)).toContain('203.0.113.99');
+  });
+});
+
+describe('a deep re-read longer than one fetch may read', () => {
+  it('stops at the page limit without blocking the next incremental reads', async () => {
+    const c = new ManualClock(T0);
+    const busy = await startAwsFake({ clock: c });
+    const busyKey = busy.createKey({ alias: 'busy' });
+    const small = await evidenceFixture({ clock: c, env: fakeAwsEnv(), readers: { ratePerSecond: { aws: 50 }, maxPages: 3, sleep: async () => undefined } });
+    try {
+      await acmeOnFakeAws(small, busy, busyKey);
+      await small.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: busy.cloudtrail.endpoint });
+      const src = () => small.kw.evidence.store.sources()[0]!;
+      // 4 × 50 records, each batch read by its own fetch: 2 pages each, 4+ for 24 h.
+      for (let batch = 0; batch < 4; batch++) {
+        for (let i = 0; i < 50; i++) {
+          busy.cloudtrail.inject(busyKey.arn);
+          c.advance(1000);
+        }
+        c.advance(20 * MIN);
+        expect((await small.call('evidence.fetch', { tenant: 'acme' })).sources[0]!.state).toBe('done');
+      }
+      c.set(Date.parse(src().deep_reread_at!) + 24 * 60 * MIN + MIN);
+      const cursor = src().read_until;
+      const deep = await small.call('evidence.fetch', { tenant: 'acme' });
+      expect(deep.sources[0]).toMatchObject({ state: 'failed', error_kind: 'page_limit' });
+      expect(deep.sources[0]!.error).toMatch(/daily 24 h re-read/);
+      expect(src()).toMatchObject({ read_until: cursor, deep_reread_at: new Date(c.now()).toISOString() });
+      c.advance(MIN);
+      const next = await small.call('evidence.fetch', { tenant: 'acme' });
+      expect(next.sources[0]).toMatchObject({ state: 'done', error_kind: null });
+      expect(src().reread_from).toBe(new Date(Date.parse(cursor!) - 15 * MIN).toISOString());
+    } finally {
+      await small.close();
+      await busy.close();
+    }
   });
 });

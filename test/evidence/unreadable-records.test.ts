@@ -73,4 +73,15 @@ describe('unreadable CloudTrail records', () => {
     expect(c).toMatchObject({ unreadable: 2, health: 'degraded', last_fetch_state: 'done', last_error_kind: null });
     expect(c.diagnosis).toMatch(/2 record\(s\) in this log could not be read; they are kept with their raw text/);
   });
+
+  it('a record delivered readable later is stored and no longer counted as unreadable', async () => {
+    const [first] = store().unreadable(source().source_id);
+    expect(aws.cloudtrail.repair(first!.event_id)).toBe(true);
+    await fx.call('evidence.fetch', { tenant: 'acme', from: period().from });
+    expect(store().unreadable(source().source_id).map((u) => u.event_id)).not.toContain(first!.event_id);
+    expect(source().unreadable_records).toBe(1);
+    expect(store().db.prepare('SELECT count(*) FROM provider_events WHERE event_id = ?').pluck().get(first!.event_id)).toBe(1);
+    const run = await fx.call('evidence.crosscheck', period());
+    expect(run.coverage[0]!.unreadable).toBe(1);
+  });
 });

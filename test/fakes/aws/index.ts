@@ -96,6 +96,7 @@ export interface AwsFake {
     deliverAgain(eventId: string, afterMs?: number): boolean;
     /** Serves the record's CloudTrailEvent string spoiled. */
     corrupt(eventId: string, kind?: CorruptKind): boolean;
+    repair(eventId: string): boolean;
     /** Faults of LookupEvents answers: non-JSON body, 502 page, repeating or endless NextToken. */
     setReadFault(fault: TrailReadFault): void;
     drop(eventId: string): boolean;
@@ -180,6 +181,7 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
       reEncrypt: (src, dst, partial, delayMs) => trail.reEncrypt(src, dst, partial, delayMs),
       deliverAgain: (id, afterMs) => trail.deliverAgain(id, afterMs),
       corrupt: (id, kind) => trail.corrupt(id, kind),
+      repair: (id) => trail.repair(id),
       setReadFault: (f) => void (ctState.readFault = f),
       drop: (id) => trail.drop(id),
       alter: (id, change) => trail.alter(id, change),

@@ -158,6 +158,14 @@ export class Trail {
     return true;
   }
 
+  /** Serves a spoiled record intact again (as if re-delivered correctly). */
+  repair(eventId: string): boolean {
+    const s = this.stored.find((x) => x.record.eventID === eventId);
+    if (!s?.corrupt) return false;
+    delete s.corrupt;
+    return true;
+  }
+
   /**
    * A record the app never made (key use by someone else: the cross-check's alarm).
    * Defaults to a successful Decrypt by an unknown role on `keyArn`.
