@@ -53,6 +53,6 @@ describe('keywarden report', () => {
     expect(none.err()).toBe('error [invalid_input]: package: name exactly one package folder or zip\n');
     const missingKey = io();
     expect(await runCli(['report', 'verify', '/nonexistent', '--public-key', '/nonexistent.pub'], missingKey.cli)).toBe(1);
-    expect(missingKey.err()).toBe('error [invalid_input]: public_key: cannot read /nonexistent.pub: ENOENT\n');
+    expect(missingKey.err()).toBe('error [invalid_input]: public_key: cannot read /nonexistent.pub: ENOENT (and it is neither a verifier key nor a fingerprint)\n');
   });
 });
