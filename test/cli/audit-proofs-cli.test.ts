@@ -53,7 +53,7 @@ describe('audit checkpoint, prove, public-key and verify-proof', () => {
     fs.writeFileSync(proofFile, JSON.stringify({ ...bundle, entry: bundle.entry.replace('"acme"', '"evil"') }));
     const bad = await kw(['audit', 'verify-proof', proofFile, '--key', keyFile], {});
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/^proof rejected: entry hashes to [0-9a-f]{8}…, not the bundle's leaf_hash [0-9a-f]{8}…\n$/);
+    expect(bad.err).toMatch(/^FAIL  proof       entry hashes to [0-9a-f]{8}…, not the bundle's leaf_hash [0-9a-f]{8}…\nwhat to do: .*\nproof rejected\n$/);
   });
 
   it('says what is missing: the key, the file, or a checkpoint file', async () => {
