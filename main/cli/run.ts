@@ -24,11 +24,14 @@ import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
 import { renderAuditVerify } from './render-audit-verify';
 import type { ChainVerification } from '../../core/api/types';
+import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** scrypt cost of the passphrase hash; only tests pass a cheaper one (never from the environment). */
+  passphrasePolicy?: PassphrasePolicy;
 }
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -107,7 +110,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       stepUp = spec.stepUp;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
-    kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
+    kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env, ...(io.passphrasePolicy ? { passphrasePolicy: io.passphrasePolicy } : {}) });
     const handlers = createHandlers(kw);
     const caller = { actor: localActor(), address: 'cli' };
     if (passphraseField) {

@@ -9,11 +9,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 async function kw(args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' } });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' }, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../main/cli/run';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 // The installations live for the whole file (the fixture's temp dirs end with each test).
 const dirs: string[] = [];
@@ -19,7 +20,7 @@ afterAll(() => {
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  const cli: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' } };
+  const cli: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' }, passphrasePolicy: FAST_PASSPHRASE_POLICY };
   return { cli, out: () => out.join(''), err: () => err.join('') };
 }
 
