@@ -9,7 +9,6 @@
  * %APPDATA% inherits the user profile's ACL (the user, SYSTEM and Administrators).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
