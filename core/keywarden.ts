@@ -15,6 +15,7 @@ import type { EngineContext } from './engine/context';
 import { KmsGateway } from './engine/kms-gateway';
 import { MasterKeyCache } from './engine/master-key-cache';
 import { StepUp } from './engine/step-up';
+import type { PassphrasePolicy } from './crypto/passphrase';
 import type { ReaderOptions } from './evidence/readers/build';
 import { EvidenceService } from './evidence/service';
 import { defaultProviderFactories } from './providers/registry';
@@ -46,6 +47,8 @@ export interface KeywardenOptions {
   auditVerify?: Omit<ParallelVerifyOptions, 'worker' | 'nativeBinding'>;
   /** Cross-checks over tables of at least this many calls and records run on a worker. */
   crosscheckOffThreadMinRows?: number;
+  /** scrypt cost of the operator passphrase hash; tests inject a cheaper one. Default PASSPHRASE_POLICY. */
+  passphrasePolicy?: PassphrasePolicy;
   /** Who the engine acts as when it acts by itself. */
   system?: Caller;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
@@ -98,7 +101,7 @@ export class Keywarden {
       audit,
       cache: new MasterKeyCache(clock),
       gateway,
-      stepUp: new StepUp(this.store, clock),
+      stepUp: new StepUp(this.store, clock, options.passphrasePolicy),
       system: options.system ?? { actor: `keywarden-engine@${os.hostname()}`, address: 'local' },
     };
     this.evidence = new EvidenceService({

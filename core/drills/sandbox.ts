@@ -37,7 +37,7 @@ export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number, d
       store.insertTenant({ ...tenant, sealed_since: null, last_verify_error: null, sealed_permanently: 0 });
       for (const v of [...kw.ctx.store.keyVersions(tenant.id)].reverse()) store.insertKeyVersion(v);
       for (const table of RECORD_TABLES) {
-        const rows = source.prepare(`SELECT id, tenant_id, name, key_version, wrapped_dek, ciphertext, created_at, updated_at FROM ${table} WHERE tenant_id = ?`).iterate(tenant.id) as IterableIterator<RecordRow>;
+        const rows = source.prepare(`SELECT id, tenant_id, name, key_version, wrapped_dek, ciphertext, binding_version, created_at, updated_at FROM ${table} WHERE tenant_id = ?`).iterate(tenant.id) as IterableIterator<RecordRow>;
         for (const r of rows) {
           store.insertRecord(table, r);
           records++;

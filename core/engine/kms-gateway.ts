@@ -8,6 +8,7 @@ import { isoAt, type Clock } from '../clock';
 import { MANUAL_FAULT, wasInjected } from '../drills/simulated-calls';
 import type { KeyringStore } from '../store/keyring-store';
 import type { KmsCallRow } from '../store/rows';
+import { scrubErrorMessage } from './scrub-error';
 import {
   KmsError,
   type KmsCallContext,
@@ -94,7 +95,7 @@ export class KmsGateway {
       return result;
     } catch (e) {
       const err = e instanceof KmsError ? e : new KmsError(ref.provider as ProviderName, 'unreachable', `provider call failed: ${(e as Error)?.message ?? String(e)}`, 'Unclassified');
-      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: err.message.slice(0, 500), drill_id: wasInjected(e) ? (this.drillId ?? MANUAL_FAULT) : null, duration_ms: Math.round(performance.now() - startedWall) });
+      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: scrubErrorMessage(err.message), drill_id: wasInjected(e) ? (this.drillId ?? MANUAL_FAULT) : null, duration_ms: Math.round(performance.now() - startedWall) });
       throw err;
     }
   }

@@ -1,12 +1,13 @@
 /**
  * Protected records: each value is AES-256-GCM under its own DEK; the DEK is wrapped by
  * the tenant's active master key version, which the row records. Payload AAD binds
- * (tenant, table, row); DEK AAD binds (tenant, table, row, version).
+ * (tenant, table, row, name) (binding v2; v1 rows, without the name, still open and are
+ * re-sealed under v2 when rewritten); DEK AAD binds (tenant, table, row, version).
  */
 import { randomUUID } from 'node:crypto';
 import { isoAt } from '../clock';
 import { AeadOpenError, open, randomKey, seal } from '../crypto/aead';
-import { dekBinding, payloadBinding } from '../crypto/bindings';
+import { dekBinding, namedPayloadBinding, RECORD_BINDING_VERSION, recordPayloadBinding } from '../crypto/bindings';
 import { invalidInput, KeywardenError } from '../errors';
 import type { RecordRow, RecordTable, TenantRow } from '../store/rows';
 import type { Caller } from './audit-trail';
@@ -18,22 +19,25 @@ import { recordView, type RecordView } from './views';
 export const MAX_RECORD_BYTES = 64 * 1024;
 export const RECORD_NAME_PATTERN = /^[A-Za-z0-9_.:/-]{1,200}$/;
 
-export function sealRecord(tenantId: string, table: RecordTable, rowId: string, version: number, masterKey: Buffer, value: Buffer) {
+export function sealRecord(tenantId: string, table: RecordTable, rowId: string, name: string, version: number, masterKey: Buffer, value: Buffer) {
   const dek = randomKey();
   try {
     return {
       wrapped_dek: seal(masterKey, dek, dekBinding(tenantId, table, rowId, version)),
-      ciphertext: seal(dek, value, payloadBinding(tenantId, table, rowId)),
+      ciphertext: seal(dek, value, namedPayloadBinding(tenantId, table, rowId, name)),
+      binding_version: RECORD_BINDING_VERSION,
     };
   } finally {
     dek.fill(0);
   }
 }
 
-export function openRecord(tenantId: string, table: RecordTable, row: Pick<RecordRow, 'id' | 'key_version' | 'wrapped_dek' | 'ciphertext'>, masterKey: Buffer): Buffer {
+type SealedRow = Pick<RecordRow, 'id' | 'name' | 'key_version' | 'wrapped_dek' | 'ciphertext' | 'binding_version'>;
+
+export function openRecord(tenantId: string, table: RecordTable, row: SealedRow, masterKey: Buffer): Buffer {
   const dek = open(masterKey, row.wrapped_dek, dekBinding(tenantId, table, row.id, row.key_version));
   try {
-    return open(dek, row.ciphertext, payloadBinding(tenantId, table, row.id));
+    return open(dek, row.ciphertext, recordPayloadBinding(row.binding_version, tenantId, table, row.id, row.name));
   } finally {
     dek.fill(0);
   }
@@ -53,7 +57,7 @@ export async function putRecord(ctx: EngineContext, caller: Caller, input: { ten
   return ctx.store.transaction(() => {
     const existing = ctx.store.recordByName(input.table, tenant.id, input.name);
     const id = existing?.id ?? randomUUID();
-    const sealed = sealRecord(tenant.id, input.table, id, version.version, key, value);
+    const sealed = sealRecord(tenant.id, input.table, id, input.name, version.version, key, value);
     if (existing) {
       ctx.store.replaceRecordPayload(input.table, { id, key_version: version.version, ...sealed, updated_at: now });
     } else {
@@ -72,7 +76,7 @@ async function decryptRow(ctx: EngineContext, tenant: TenantRow, table: RecordTa
     return openRecord(tenant.id, table, row, key).toString('utf8');
   } catch (e) {
     if (e instanceof AeadOpenError) {
-      throw new KeywardenError('decrypt_failed', `record "${row.name}" does not decrypt: its ciphertext was altered or moved from another row or tenant`, {
+      throw new KeywardenError('decrypt_failed', `record "${row.name}" does not decrypt: its ciphertext was altered, or moved from another row, name or tenant`, {
         name: row.name,
         table,
       });

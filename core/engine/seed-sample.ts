@@ -40,7 +40,7 @@ export async function seedSample(ctx: EngineContext, caller: Caller, input: { te
         const table: RecordTable = i % 2 === 0 ? 'secret_environment_configs' : 'integration_configs';
         const id = randomUUID();
         const name = `${prefix}/${table === 'secret_environment_configs' ? 'env' : 'int'}-${String(i).padStart(7, '0')}`;
-        ctx.store.insertRecord(table, { id, tenant_id: tenant.id, name, key_version: version.version, ...sealRecord(tenant.id, table, id, version.version, key, sampleValue(table, i)), created_at: now, updated_at: now });
+        ctx.store.insertRecord(table, { id, tenant_id: tenant.id, name, key_version: version.version, ...sealRecord(tenant.id, table, id, name, version.version, key, sampleValue(table, i)), created_at: now, updated_at: now });
         byTable[table]++;
       }
     });

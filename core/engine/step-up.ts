@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { hashPassphrase, verifyPassphrase, MIN_PASSPHRASE_LENGTH } from '../crypto/passphrase';
+import { checkPassphrase, hashPassphrase, MIN_PASSPHRASE_LENGTH, PASSPHRASE_POLICY, type PassphrasePolicy } from '../crypto/passphrase';
 import { KeywardenError, invalidInput } from '../errors';
 import type { KeyringStore } from '../store/keyring-store';
 
@@ -21,7 +21,7 @@ const PASSPHRASE_META = 'operator_passphrase_hash';
 
 export class StepUp {
   private readonly tokens = new Map<string, { purpose: StepUpPurpose; expiresAt: number }>();
-  constructor(private readonly store: KeyringStore, private readonly clock: Clock) {}
+  constructor(private readonly store: KeyringStore, private readonly clock: Clock, private readonly passphrasePolicy: PassphrasePolicy = PASSPHRASE_POLICY) {}
 
   isInitialized(): boolean {
     return this.store.getMeta(PASSPHRASE_META) !== undefined;
@@ -32,15 +32,18 @@ export class StepUp {
     if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
       throw invalidInput('passphrase', `must be at least ${MIN_PASSPHRASE_LENGTH} characters`);
     }
-    this.store.setMeta(PASSPHRASE_META, await hashPassphrase(passphrase));
+    this.store.setMeta(PASSPHRASE_META, await hashPassphrase(passphrase, this.passphrasePolicy));
   }
 
   async issue(passphrase: string, purpose: StepUpPurpose): Promise<{ token: string; purpose: StepUpPurpose; expires_at: string }> {
     const stored = this.store.getMeta(PASSPHRASE_META);
     if (stored === undefined) throw new KeywardenError('not_initialized', 'set the operator passphrase first (keywarden init)');
-    if (!(await verifyPassphrase(passphrase, stored))) {
+    const check = await checkPassphrase(passphrase, stored, this.passphrasePolicy);
+    if (!check.ok) {
       throw new KeywardenError('step_up_invalid', 'the operator passphrase does not match');
     }
+    // A hash from an older, cheaper policy is upgraded now that the passphrase is known.
+    if (check.rehash) this.store.setMeta(PASSPHRASE_META, check.rehash);
     this.sweep();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now() + STEP_UP_WINDOW_MS[purpose];

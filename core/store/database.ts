@@ -1,5 +1,5 @@
 /**
- * Opens the one database file: WAL, foreign keys on, migrations applied in order
+ * Opens the one database file: owner-only modes (owner-only.ts), WAL, foreign keys on, migrations applied in order
  * (version kept in PRAGMA user_version). A database from a newer Keywarden is refused
  * rather than misread; a file that is not a Keywarden database says so.
  */
@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { KeywardenError } from '../errors';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
+import { reportCorrections, secureDataDir, secureDatabaseFiles, stderrWarning, type ModeWarning } from './owner-only';
 
 export type Db = Database.Database;
 
@@ -15,16 +16,28 @@ export interface OpenOptions {
   /** Path to an alternative better-sqlite3 native binding (Electron's ABI build). */
   nativeBinding?: string;
   migrations?: readonly Migration[];
+  /** Where a corrected file mode is reported (default: one line on stderr). */
+  warn?: ModeWarning;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const inMemory = file === ':memory:';
+  const warn = options.warn ?? stderrWarning;
+  // Owner-only every time, before SQLite creates or opens anything inside.
+  const corrections = inMemory ? [] : secureDataDir(path.dirname(file));
+  const existed = !inMemory && fs.existsSync(file);
   let db: Db;
   try {
     db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma('journal_mode = WAL');
   } catch (e) {
     throw new KeywardenError('database_tampered', `${path.basename(file)} is not a readable SQLite database: ${(e as Error).message}`);
+  }
+  // WAL and SHM exist once WAL mode is on; a new database was created with the umask's mode.
+  if (!inMemory) {
+    // A file SQLite has just created takes the umask's mode: narrowing it is routine, not news.
+    const files = secureDatabaseFiles(file).filter((c) => existed || c.failed);
+    reportCorrections([...corrections, ...files], warn);
   }
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');

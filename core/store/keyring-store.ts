@@ -65,7 +65,9 @@ export interface KeyringStore {
   revokeKeyVersion(tenantId: string, version: number, at: string): void;
 
   insertRecord(table: RecordTable, row: RecordRow): void;
-  replaceRecordPayload(table: RecordTable, row: Pick<RecordRow, 'id' | 'key_version' | 'wrapped_dek' | 'ciphertext' | 'updated_at'>): void;
+  replaceRecordPayload(table: RecordTable, row: Pick<RecordRow, 'id' | 'key_version' | 'wrapped_dek' | 'ciphertext' | 'binding_version' | 'updated_at'>): void;
+  /** Records of a tenant sealed under a given payload binding (1: legacy, without the name). */
+  countRecordsOnBinding(tenantId: string, bindingVersion: number): number;
   recordByName(table: RecordTable, tenantId: string, name: string): RecordRow | undefined;
   recordById(table: RecordTable, id: string): RecordRow | undefined;
   listRecords(table: RecordTable, tenantId: string, opts: { afterName?: string; limit: number }): RecordRow[];

@@ -43,6 +43,8 @@ export interface RecordRow {
   key_version: number;
   wrapped_dek: Buffer;
   ciphertext: Buffer;
+  /** Which payload binding sealed it (crypto/bindings.ts): 1 without the name, 2 with it. */
+  binding_version: number;
   created_at: string;
   updated_at: string;
 }

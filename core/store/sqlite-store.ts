@@ -115,15 +115,23 @@ export class SqliteStore implements KeyringStore {
 
   insertRecord(table: RecordTable, r: RecordRow): void {
     this.stmt(
-      `INSERT INTO ${SqliteStore.table(table)} (id, tenant_id, name, key_version, wrapped_dek, ciphertext, created_at, updated_at)
-       VALUES (@id, @tenant_id, @name, @key_version, @wrapped_dek, @ciphertext, @created_at, @updated_at)`,
+      `INSERT INTO ${SqliteStore.table(table)} (id, tenant_id, name, key_version, wrapped_dek, ciphertext, binding_version, created_at, updated_at)
+       VALUES (@id, @tenant_id, @name, @key_version, @wrapped_dek, @ciphertext, @binding_version, @created_at, @updated_at)`,
     ).run(r);
   }
 
-  replaceRecordPayload(table: RecordTable, r: Pick<RecordRow, 'id' | 'key_version' | 'wrapped_dek' | 'ciphertext' | 'updated_at'>): void {
+  replaceRecordPayload(table: RecordTable, r: Pick<RecordRow, 'id' | 'key_version' | 'wrapped_dek' | 'ciphertext' | 'binding_version' | 'updated_at'>): void {
     this.stmt(
-      `UPDATE ${SqliteStore.table(table)} SET key_version = @key_version, wrapped_dek = @wrapped_dek, ciphertext = @ciphertext, updated_at = @updated_at WHERE id = @id`,
+      `UPDATE ${SqliteStore.table(table)} SET key_version = @key_version, wrapped_dek = @wrapped_dek, ciphertext = @ciphertext, binding_version = @binding_version, updated_at = @updated_at WHERE id = @id`,
     ).run(r);
+  }
+
+  countRecordsOnBinding(tenantId: string, bindingVersion: number): number {
+    let n = 0;
+    for (const t of ['secret_environment_configs', 'integration_configs'] as const) {
+      n += (this.stmt(`SELECT COUNT(*) AS n FROM ${t} WHERE tenant_id = ? AND binding_version = ?`).get(tenantId, bindingVersion) as { n: number }).n;
+    }
+    return n;
   }
 
   recordByName(table: RecordTable, tenantId: string, name: string): RecordRow | undefined {

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { contract, type MethodName } from '../../core/api/contract';
 import { dispatch } from '../../core/api/dispatch';
 import { createHandlers } from '../../core/api/handlers';
-import { KeywardenError, toErrorData, type ErrorData } from '../../core/errors';
+import { KeywardenError, type ErrorData } from '../../core/errors';
+import { printError, printThrown } from './cli-errors';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { resolveDataDir } from '../data-dir';
 import { findCommand, usage, type CommandSpec } from './commands';
@@ -21,11 +22,16 @@ import { runServe } from '../web-host/serve-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
+import { renderAuditVerify } from './render-audit-verify';
+import type { ChainVerification } from '../../core/api/types';
+import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** scrypt cost of the passphrase hash; only tests pass a cheaper one (never from the environment). */
+  passphrasePolicy?: PassphrasePolicy;
 }
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -41,9 +47,7 @@ function optionsFor(spec: CommandSpec, method: MethodName) {
 }
 
 function fail(io: CliIo, json: boolean, error: ErrorData): number {
-  if (json) io.stderr(JSON.stringify({ error }) + '\n');
-  else io.stderr(`error [${error.code}]: ${error.message}\n`);
-  return 1;
+  return printError(io, json, error);
 }
 
 /** Special command: `call METHOD --input JSON` reaches any contract method. */
@@ -108,7 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       exitCode = spec.exitCode;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
-    kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
+    kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env, ...(io.passphrasePolicy ? { passphrasePolicy: io.passphrasePolicy } : {}) });
     const handlers = createHandlers(kw);
     const caller = { actor: localActor(), address: 'cli' };
     if (passphraseField) {
@@ -128,12 +132,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
+    // A verification that finds the log bad is a result, not an error, but it must not exit 0.
+    if (method === 'audit.verify') {
+      const v = outcome.value as ChainVerification;
+      const shown = renderAuditVerify(v);
+      if (json) io.stdout(JSON.stringify(v) + '\n');
+      else {
+        if (shown.stdout) io.stdout(shown.stdout);
+        if (shown.stderr) io.stderr(shown.stderr);
+      }
+      return shown.code;
+    }
     io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
     return exitCode?.(outcome.value) ?? 0;
   } catch (e) {
-    const data = e instanceof KeywardenError ? e.toData() : toErrorData(e);
-    if (data.code === 'internal' && !(e instanceof KeywardenError)) io.stderr(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    return fail(io, json, data);
+    return printThrown(io, json, e);
   } finally {
     await kw?.close();
   }

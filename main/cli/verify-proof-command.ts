@@ -1,12 +1,14 @@
 /**
  * `keywarden audit verify-proof FILE --key VKEY|KEYFILE`: the auditor's command. Opens
  * no database and no network: the proof file and the log's verifier key are all it
- * reads. Exit code 0 when the proof holds, 1 (with the precise reason) when it does not.
+ * reads. Exit code 0 when the proof holds, 1 (a FAIL line with the precise reason, then
+ * what to do) when it does not; --json prints the result for machines.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkProofDocument } from '../../core/audit/offline-verify';
 import { invalidInput, KeywardenError } from '../../core/errors';
+import { EXIT_FAILED, EXIT_OK } from './exit-codes';
 import type { CliIo } from './run';
 
 export const VERIFY_PROOF_HELP = 'Verify a proof file offline (no database): audit verify-proof FILE --key VERIFIER_KEY|KEYFILE.';
@@ -46,11 +48,17 @@ export function runVerifyProof(args: string[], io: CliIo): number {
           ? `proof holds: entry #${(result.index ?? 0) + 1} is in the log's signed tree of ${result.tree_size} entries\n`
           : `proof holds: the signed tree of ${result.tree_size} entries extends the one of ${result.old_size ?? 0} (append-only)\n`,
       );
-    } else io.stderr(`proof rejected: ${result.verdict.reason}\n`);
-    return result.verdict.ok ? 0 : 1;
+    } else {
+      io.stderr(
+        `FAIL  proof       ${result.verdict.reason}\n` +
+          'what to do: check that --key is the verifier key the entity gave you and that the proof file is the one exported; a proof that still fails means the entry or the log was changed after signing\n' +
+          'proof rejected\n',
+      );
+    }
+    return result.verdict.ok ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
     const data = e instanceof KeywardenError ? e.toData() : new KeywardenError('invalid_input', (e as Error).message.split('\n')[0] ?? 'bad arguments').toData();
     io.stderr(json ? JSON.stringify({ error: data }) + '\n' : `error [${data.code}]: ${data.message}\n`);
-    return 1;
+    return EXIT_FAILED;
   }
 }

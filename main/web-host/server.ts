@@ -11,6 +11,7 @@ import path from 'node:path';
 import { dispatch } from '../../core/api/dispatch';
 import { createHandlers } from '../../core/api/handlers';
 import type { Clock } from '../../core/clock';
+import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 import { type ErrorData, KeywardenError } from '../../core/errors';
 import { localActor, openKeywarden } from '../../core/keywarden';
 import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
@@ -35,6 +36,8 @@ export interface WebHostOptions {
   log?: LogLine;
   /** The background rewrap runner's options; false: no background rewrap. */
   rewrap?: BackgroundRewrapOptions | false;
+  /** scrypt cost of the passphrase hash; only tests pass a cheaper one. */
+  passphrasePolicy?: PassphrasePolicy;
 }
 
 export interface WebHost {
@@ -83,7 +86,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KeywardenError('invalid_input', `port: must be a whole number from 0 to 65535 (got ${port})`, { field: 'port' });
   const log = options.log ?? stderrLog;
   const staticDir = path.resolve(options.staticDir ?? path.join(findAppRoot(), 'out', 'renderer'));
-  const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(options.clock ? { clock: options.clock } : {}) });
+  const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(options.clock ? { clock: options.clock } : {}), ...(options.passphrasePolicy ? { passphrasePolicy: options.passphrasePolicy } : {}) });
   const logged = loggedHandlers(createHandlers(kw), log, 'web-host');
   const rewrap = options.rewrap === false ? { handlers: logged, stop: async () => {} } : startHostRewrap(kw.ctx, logged, log, 'web-host', options.rewrap);
   const handlers = rewrap.handlers;

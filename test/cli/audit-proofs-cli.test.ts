@@ -7,13 +7,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 
 async function kw(args: string[], env: NodeJS.ProcessEnv = { KEYWARDEN_PASSPHRASE: PASS }) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 
@@ -53,7 +54,7 @@ describe('audit checkpoint, prove, public-key and verify-proof', () => {
     fs.writeFileSync(proofFile, JSON.stringify({ ...bundle, entry: bundle.entry.replace('"acme"', '"evil"') }));
     const bad = await kw(['audit', 'verify-proof', proofFile, '--key', keyFile], {});
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/^proof rejected: entry hashes to [0-9a-f]{8}…, not the bundle's leaf_hash [0-9a-f]{8}…\n$/);
+    expect(bad.err).toMatch(/^FAIL  proof       entry hashes to [0-9a-f]{8}…, not the bundle's leaf_hash [0-9a-f]{8}…\nwhat to do: .*\nproof rejected\n$/);
   });
 
   it('says what is missing: the key, the file, or a checkpoint file', async () => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 let aws: AwsFake;
@@ -41,7 +42,7 @@ async function kw(args: string[]) {
   let err = '';
   // The default credential chain finds the fake operator's keys here, and only here.
   const env = fakeAwsEnv({ KEYWARDEN_PASSPHRASE: PASS });
-  const code = await runCli([...args, '--json'], { stdout: (t) => (out += t), stderr: (t) => (err += t), env });
+  const code = await runCli([...args, '--json'], { stdout: (t) => (out += t), stderr: (t) => (err += t), env, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err, json: <T>() => JSON.parse(out) as T, error: () => (JSON.parse(err) as { error: CliError }).error };
 }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 
 async function kw(args: string[], env: NodeJS.ProcessEnv = { KEYWARDEN_PASSPHRASE: PASS }) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> & unknown[], error: () => (JSON.parse(err) as { error: { code: string; message: string; details?: Record<string, unknown> } }).error };
 }
 

@@ -40,24 +40,26 @@ describe('AES-256-GCM envelope', () => {
     fc.assert(
       fc.property(id, table, id, fc.integer({ min: 1, max: 1000 }), bytes, (tenant, t, row, version, value) => {
         const master = randomKey();
-        const sealed = sealRecord(tenant, t, row, version, master, value);
-        expect(openRecord(tenant, t, { id: row, key_version: version, ...sealed }, master).equals(value)).toBe(true);
+        const sealed = sealRecord(tenant, t, row, 'name', version, master, value);
+        expect(openRecord(tenant, t, { id: row, name: 'name', key_version: version, ...sealed }, master).equals(value)).toBe(true);
       }),
       { numRuns: 200 },
     );
   });
 
-  it('binds a record to its tenant, table, row and version', () => {
+  it('binds a record to its tenant, table, row, name and version', () => {
     fc.assert(
       fc.property(id, id, id, table, fc.integer({ min: 1, max: 50 }), (tenant, otherTenant, row, t, version) => {
         fc.pre(tenant !== otherTenant);
         const master = randomKey();
-        const sealed = sealRecord(tenant, t, row, version, master, Buffer.from('value'));
+        const sealed = sealRecord(tenant, t, row, 'name', version, master, Buffer.from('value'));
         const other = t === 'integration_configs' ? 'secret_environment_configs' : 'integration_configs';
-        expect(() => openRecord(otherTenant, t, { id: row, key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
-        expect(() => openRecord(tenant, other, { id: row, key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
-        expect(() => openRecord(tenant, t, { id: `${row}x`, key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
-        expect(() => openRecord(tenant, t, { id: row, key_version: version + 1, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(otherTenant, t, { id: row, name: 'name', key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(tenant, other, { id: row, name: 'name', key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(tenant, t, { id: `${row}x`, name: 'name', key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(tenant, t, { id: row, name: 'name', key_version: version + 1, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(tenant, t, { id: row, name: 'other', key_version: version, ...sealed }, master)).toThrow(AeadOpenError);
+        expect(() => openRecord(tenant, t, { id: row, name: 'name', key_version: version, ...sealed, binding_version: 1 }, master)).toThrow(AeadOpenError);
       }),
       { numRuns: 100 },
     );

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 
 async function kw(args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS } });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS }, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 let aws: AwsFake;
@@ -17,7 +18,7 @@ let key: FakeKeyInfo;
 async function kw(args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS, ...fakeAwsEnv() } });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS, ...fakeAwsEnv() }, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 

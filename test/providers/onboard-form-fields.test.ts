@@ -32,7 +32,7 @@ const FILLED: Record<Provider, FieldValues> = {
     'config.vault_url': 'https://my-kv.vault.usgovcloudapi.net',
     'config.azure_tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
     'config.client_id': '11112222-3333-4444-5555-666677778888',
-    'config.client_secret_env_var': 'AZURE_KC_CLIENT_SECRET',
+    'config.client_secret_env_var': 'KEYWARDEN_AZURE_CLIENT_SECRET',
     'config.authority_host': 'https://login.microsoftonline.us',
   },
 };

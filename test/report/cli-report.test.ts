@@ -9,11 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../main/cli/run';
 import { flipByte } from './package-helpers';
 import { tempDir } from '../support/engine-fixture';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 function io(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const cli: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple', ...env } };
+  const cli: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple', ...env }, passphrasePolicy: FAST_PASSPHRASE_POLICY };
   return { cli, out: () => out.join(''), err: () => err.join('') };
 }
 
@@ -53,6 +54,6 @@ describe('keywarden report', () => {
     expect(none.err()).toBe('error [invalid_input]: package: name exactly one package folder or zip\n');
     const missingKey = io();
     expect(await runCli(['report', 'verify', '/nonexistent', '--public-key', '/nonexistent.pub'], missingKey.cli)).toBe(1);
-    expect(missingKey.err()).toBe('error [invalid_input]: public_key: cannot read /nonexistent.pub: ENOENT\n');
+    expect(missingKey.err()).toBe('error [invalid_input]: public_key: cannot read /nonexistent.pub: ENOENT (and it is neither a verifier key nor a fingerprint)\n');
   });
 });

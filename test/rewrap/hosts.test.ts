@@ -8,6 +8,7 @@ import { startWebHost } from '../../main/web-host/server';
 import { makeFixture, tempDir } from '../support/engine-fixture';
 import { apiCall } from '../main/http-request';
 import { expectAllReadable, rotatedFixture } from './support';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 // Hosts run on the system clock: the jobs' 7-day terms must start now, not at the fixture's default date.
@@ -15,7 +16,7 @@ const PASS = 'correct horse battery staple';
 async function cli(args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS } });
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: PASS }, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 
@@ -37,7 +38,7 @@ describe('rewrap in the hosts', () => {
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>kw</title>');
     const logged: string[] = [];
     // A poll far beyond the test: only the start and the rotation's wake-up can run jobs.
-    const host = await startWebHost({ dataDir, staticDir, env: {}, log: (l) => logged.push(l), rewrap: { pollMs: 3_600_000 } });
+    const host = await startWebHost({ dataDir, staticDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: (l) => logged.push(l), rewrap: { pollMs: 3_600_000 } });
     try {
       const status = async () => (await apiCall(host.port, 'rewrap.status', {}, host.token)).json().value as { lease_id: number; state: string; processed: number }[];
       const first = await eventually(status, (jobs) => jobs.some((j) => j.lease_id === leaseId && j.state === 'done'), 'the queued job');
@@ -64,7 +65,7 @@ describe('rewrap in the hosts', () => {
     const staticDir = tempDir('kw-static-');
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>kw</title>');
     // Paced so the job is surely still running when the host closes.
-    const host = await startWebHost({ dataDir, staticDir, env: {}, log: () => {}, rewrap: { job: { paceRowsPerSecond: 2000 } } });
+    const host = await startWebHost({ dataDir, staticDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: () => {}, rewrap: { job: { paceRowsPerSecond: 2000 } } });
     await eventually(async () => (await apiCall(host.port, 'rewrap.status', {}, host.token)).json().value as { processed: number }[], (j) => j[0]!.processed > 0, 'progress');
     await host.close();
     const after = makeFixture({ dataDir });

@@ -16,6 +16,7 @@ import { openKeywarden, type Keywarden } from '../../core/keywarden';
 import { defaultProviderFactories } from '../../core/providers/registry';
 import type { ProviderFactory } from '../../core/providers/types';
 import { memoryKms, type MemoryKms } from './memory-kms';
+import { FAST_PASSPHRASE_POLICY } from './fast-passphrase';
 
 export const PASSPHRASE = 'correct horse battery staple';
 export const CALLER = { actor: 'tester@test-host', address: 'test' };
@@ -55,6 +56,7 @@ export function makeFixture(opts: { dataDir?: string; env?: Record<string, strin
     dataDir,
     clock,
     env: opts.env ?? {},
+    passphrasePolicy: FAST_PASSPHRASE_POLICY,
     providerFactories: [...defaultProviderFactories(), kms.factory, ...(opts.extraFactories ?? [])],
   });
   open.push(kw);

@@ -8,7 +8,7 @@
  * (DefaultAzureCredential). Every refusal is `invalid_input` naming the field.
  */
 import { z } from 'zod';
-import { invalidInput } from '../../errors';
+import { invalidInput, KeywardenError } from '../../errors';
 import type { KmsConfigInput } from '../types';
 
 export interface AzureConfig {
@@ -61,6 +61,30 @@ const schema = z.strictObject({
   endpoint: str('a loopback URL for tests').optional(),
   authority_host: str('an Entra authority host URL').optional(),
 });
+
+/**
+ * The client secret is read from the variable this names, so the name decides what a
+ * config can make Keywarden send to Microsoft Entra as a client secret. Only variables
+ * meant for this (the KEYWARDEN_AZURE_ prefix) may be named: never Keywarden's own
+ * secrets, nor an unrelated variable of the environment such as another tool's token.
+ */
+export const AZURE_SECRET_ENV_PREFIX = 'KEYWARDEN_AZURE_';
+export const RESERVED_ENV_VARS: readonly string[] = ['MASTER_KEY_B64', 'KEYWARDEN_PASSPHRASE'];
+
+function envVarRefusal(rule: 'env_var_name' | 'env_var_reserved' | 'env_var_prefix', reason: string): KeywardenError {
+  const field = 'config.client_secret_env_var';
+  return new KeywardenError('invalid_input', `${field}: ${reason}`, { field, reason, rule });
+}
+
+export function checkSecretEnvVarName(name: string): void {
+  if (!ENV_NAME.test(name)) throw envVarRefusal('env_var_name', 'must be an environment variable name (letters, digits and _, not starting with a digit)');
+  if (RESERVED_ENV_VARS.includes(name.toUpperCase())) {
+    throw envVarRefusal('env_var_reserved', `${name} holds one of Keywarden's own secrets and can never be used as an Azure client secret; put the app's secret in a variable named ${AZURE_SECRET_ENV_PREFIX}<NAME>`);
+  }
+  if (!name.startsWith(AZURE_SECRET_ENV_PREFIX) || name.length === AZURE_SECRET_ENV_PREFIX.length) {
+    throw envVarRefusal('env_var_prefix', `${name} does not start with ${AZURE_SECRET_ENV_PREFIX}: name a variable such as ${AZURE_SECRET_ENV_PREFIX}CLIENT_SECRET that holds only this app's secret`);
+  }
+}
 
 export function isLoopbackHostname(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -186,9 +210,7 @@ export function parseAzureConfig(input: KmsConfigInput): { kms_key_ref: string; 
   if (given.length === 3) {
     if (!GUID.test(creds.azure_tenant_id!)) throw invalidInput('config.azure_tenant_id', 'must be a GUID (the Directory (tenant) ID)');
     if (!GUID.test(creds.client_id!)) throw invalidInput('config.client_id', 'must be a GUID (the Application (client) ID)');
-    if (!ENV_NAME.test(creds.client_secret_env_var!)) {
-      throw invalidInput('config.client_secret_env_var', 'must be an environment variable name (letters, digits and _, not starting with a digit)');
-    }
+    checkSecretEnvVarName(creds.client_secret_env_var!);
     out.azure_tenant_id = creds.azure_tenant_id!.toLowerCase();
     out.client_id = creds.client_id!.toLowerCase();
     out.client_secret_env_var = creds.client_secret_env_var!;

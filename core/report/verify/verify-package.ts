@@ -38,6 +38,14 @@ export interface PackageVerification {
 export interface VerifyOptions {
   /** The contents of the public key file (any form parsePinnedKey reads). */
   publicKey?: string;
+  /** Or only the key's fingerprint (SHA-256 of the Ed25519 key, hex, spaces optional). */
+  fingerprint?: string;
+}
+
+/** A fingerprint as `keywarden audit public-key` prints it, or the same 64 hex digits without spaces or with colons. */
+export function parseFingerprint(text: string): string | undefined {
+  const hex = text.trim().replace(/^sha-?256:\s*/i, '').replace(/[\s:]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? (hex.match(/.{4}/g) as string[]).join(' ') : undefined;
 }
 
 class Report {
@@ -104,6 +112,19 @@ function resolveKey(m: Manifest, opts: VerifyOptions, r: Report): { key: Buffer;
     return undefined;
   }
   if (m.signer.fingerprint !== ownFp) r.fail('public_key', `manifest signer.fingerprint ${m.signer.fingerprint} is not the fingerprint of its public key (${ownFp})`);
+  if (opts.fingerprint !== undefined) {
+    const wanted = parseFingerprint(opts.fingerprint);
+    if (!wanted) {
+      r.fail('public_key', `--public-key: "${opts.fingerprint.slice(0, 80)}" is not a fingerprint (64 hex digits, as keywarden audit public-key prints it)`);
+      return undefined;
+    }
+    if (wanted !== ownFp) {
+      r.fail('public_key', `the package is signed by a different key (fingerprint ${ownFp}) than the pinned fingerprint (${wanted}): it does not come from that installation`);
+      return undefined;
+    }
+    r.pass('public_key', `the package's key has the pinned fingerprint (${wanted})`);
+    return { key: own, vkey: m.signer.verifier_key, pinned: true };
+  }
   if (opts.publicKey === undefined) {
     r.pass('public_key', `no --public-key given: checked against the key the package carries (fingerprint ${ownFp}); compare it with the one the entity gave you`);
     return { key: own, vkey: m.signer.verifier_key, pinned: false };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiCall } from '../../main/http-request';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web-host/server';
+import { FAST_PASSPHRASE_POLICY } from '../../support/fast-passphrase';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -50,7 +51,7 @@ export async function openSession(browser: Browser, options: { env?: NodeJS.Proc
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const staticDir = path.resolve(__dirname, '../../../out/renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
-  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}) });
+  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}) });
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];

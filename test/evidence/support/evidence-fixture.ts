@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CALLER, PASSPHRASE } from '../../support/engine-fixture';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, type AwsFake, type FakeKeyInfo } from '../../fakes/aws';
+import { FAST_PASSPHRASE_POLICY } from '../../support/fast-passphrase';
 
 export interface EvidenceFixture {
   kw: Keywarden;
@@ -39,6 +40,7 @@ export async function evidenceFixture(opts: {
     dataDir,
     clock: opts.clock,
     env: opts.env ?? {},
+    passphrasePolicy: FAST_PASSPHRASE_POLICY,
     providerTimeoutMs: 3000,
     providerFactories: [...defaultProviderFactories(), ...((opts.factories ?? []) as ProviderFactory[])],
     ...(opts.readers ? { evidenceReaders: { timeoutMs: 3000, ...opts.readers } } : { evidenceReaders: { timeoutMs: 3000 } }),

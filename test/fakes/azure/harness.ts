@@ -5,7 +5,7 @@ import { createAzureProviderFactory, type AzureConfig } from '../../../core/prov
 import type { KmsCallContext, KmsOperation, KmsProvider, ProviderDeps } from '../../../core/providers/types';
 import { startAzureFake, type AzureFake } from './index';
 
-export const SECRET_VAR = 'KW_TEST_AZURE_CLIENT_SECRET';
+export const SECRET_VAR = 'KEYWARDEN_AZURE_TEST_CLIENT_SECRET';
 
 export interface AzureSetup {
   fake: AzureFake;

@@ -8,7 +8,7 @@ const KEY = 'https://my-knoxcall-kv.vault.azure.net/keys/tenant-wrapping-key';
 const VAULT = 'https://my-knoxcall-kv.vault.azure.net';
 const TENANT = 'aaaabbbb-cccc-4ddd-8eee-ffff00001111';
 const CLIENT = '11112222-3333-4444-5555-666677778888';
-const creds = { azure_tenant_id: TENANT, client_id: CLIENT, client_secret_env_var: 'AZURE_KC_CLIENT_SECRET' };
+const creds = { azure_tenant_id: TENANT, client_id: CLIENT, client_secret_env_var: 'KEYWARDEN_AZURE_CLIENT_SECRET' };
 
 function input(config: Record<string, unknown> | undefined, kms_key_ref = KEY): KmsConfigInput {
   return { provider: 'azure', kms_key_ref, ...(config === undefined ? {} : { config }) };
@@ -25,6 +25,24 @@ function refusal(i: KmsConfigInput): { field: string; reason: string; message: s
   }
   throw new Error('expected a refusal');
 }
+
+describe('azure config: client_secret_env_var rules have stable codes', () => {
+  const rule = (name: string) => {
+    try {
+      azureProviderFactory.parseConfig(input({ vault_url: VAULT, ...creds, client_secret_env_var: name }));
+    } catch (e) {
+      return (e as KeywardenError).details?.rule;
+    }
+    return 'accepted';
+  };
+  it('names the rule that refused the variable', () => {
+    expect(rule('KEYWARDEN_AZURE_CLIENT_SECRET')).toBe('accepted');
+    expect(rule('AZURE_CLIENT_SECRET')).toBe('env_var_prefix');
+    expect(rule('MASTER_KEY_B64')).toBe('env_var_reserved');
+    expect(rule('KEYWARDEN_PASSPHRASE')).toBe('env_var_reserved');
+    expect(rule('1BAD')).toBe('env_var_name');
+  });
+});
 
 describe('azure config: accepted shapes', () => {
   it('seed 003 option A (app registration + env var name)', () => {
@@ -62,6 +80,12 @@ describe('azure config: refusals name the field and the reason', () => {
     ['secret with tilde', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'a~b' }), 'config.client_secret_env_var', /looks like a client secret value/],
     ['long mixed secret', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'kX9sPq2LmN4vB7rT1yU3wE5zA8dF0gHj' }), 'config.client_secret_env_var', /looks like a client secret value/],
     ['bad env var name', input({ vault_url: VAULT, ...creds, client_secret_env_var: '1BAD-NAME' }), 'config.client_secret_env_var', /environment variable name/],
+    ['env var without the KEYWARDEN_AZURE_ prefix', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'AZURE_KC_CLIENT_SECRET' }), 'config.client_secret_env_var', /AZURE_KC_CLIENT_SECRET does not start with KEYWARDEN_AZURE_/],
+    ['prefix alone', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'KEYWARDEN_AZURE_' }), 'config.client_secret_env_var', /does not start with KEYWARDEN_AZURE_/],
+    ['another tool\'s token', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'GITHUB_TOKEN' }), 'config.client_secret_env_var', /does not start with KEYWARDEN_AZURE_/],
+    ['the platform master key', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'MASTER_KEY_B64' }), 'config.client_secret_env_var', /MASTER_KEY_B64 holds one of Keywarden's own secrets/],
+    ['the operator passphrase', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'KEYWARDEN_PASSPHRASE' }), 'config.client_secret_env_var', /KEYWARDEN_PASSPHRASE holds one of Keywarden's own secrets/],
+    ['the passphrase in lower case', input({ vault_url: VAULT, ...creds, client_secret_env_var: 'keywarden_passphrase' }), 'config.client_secret_env_var', /holds one of Keywarden's own secrets/],
     ['client_secret field', input({ vault_url: VAULT, ...creds, client_secret: 'x' }), 'config.client_secret', /static credentials are refused/],
     ['clientSecret field', input({ vault_url: VAULT, clientSecret: 'x' }), 'config.clientSecret', /static credentials are refused/],
     ['certificate field', input({ vault_url: VAULT, certificate: '-----BEGIN' }), 'config.certificate', /static credentials are refused/],

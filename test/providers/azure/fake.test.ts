@@ -64,9 +64,9 @@ describe('azure fakes', () => {
     const factory = createAzureProviderFactory({ extraCaPem: extra.caPem });
     const parsed = factory.parseConfig({
       provider: 'azure', kms_key_ref: extra.keyUrl('k'),
-      config: { vault_url: extra.vaultUrl, endpoint: extra.vaultUrl, authority_host: extra.authorityHost, azure_tenant_id: extra.tenantId, client_id: clientId, client_secret_env_var: 'S' },
+      config: { vault_url: extra.vaultUrl, endpoint: extra.vaultUrl, authority_host: extra.authorityHost, azure_tenant_id: extra.tenantId, client_id: clientId, client_secret_env_var: 'KEYWARDEN_AZURE_S' },
     });
-    const p = factory.create(parsed, { clock: systemClock, env: { S: 'fake-secret-value' }, timeoutMs: 1500, dataDir: '/nonexistent', userAgentPrefix: 'keywarden/test' });
+    const p = factory.create(parsed, { clock: systemClock, env: { KEYWARDEN_AZURE_S: 'fake-secret-value' }, timeoutMs: 1500, dataDir: '/nonexistent', userAgentPrefix: 'keywarden/test' });
     const key = randomBytes(32);
     expect((await p.unwrap((await p.wrap(key, ctx('wrap'))).ciphertext, ctx('unwrap'))).plaintext.equals(key)).toBe(true);
   });

@@ -74,8 +74,8 @@ export const FIELDS: Record<Provider, FieldSpec[]> = {
     {
       key: 'config.client_secret_env_var',
       label: 'Client secret env var',
-      placeholder: 'AZURE_KC_CLIENT_SECRET',
-      hint: 'The NAME of an environment variable holding the secret, never the secret. Leave the three empty for a managed identity.',
+      placeholder: 'KEYWARDEN_AZURE_CLIENT_SECRET',
+      hint: 'The NAME of an environment variable starting with KEYWARDEN_AZURE_ that holds the secret, never the secret. Leave the three empty for a managed identity.',
     },
     {
       key: 'config.authority_host',

@@ -93,6 +93,10 @@ export function ExportPanel() {
               <span className="mono">keywarden report verify {result.zip.split('/').pop()} --public-key installation.pub</span>
               <CopyButton value={`keywarden report verify ${result.zip} --public-key installation.pub`} label="verify command" />
             </dd>
+            <dt>Pinning the key</dt>
+            <dd>
+              Exit 0 only when the key is pinned with --public-key (the key file, or the fingerprint above). Without it the check exits 3: the package is valid, but only against the key it carries.
+            </dd>
           </dl>
         </div>
       ) : null}
