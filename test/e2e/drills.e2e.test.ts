@@ -136,7 +136,7 @@ describe('kill-switch drills in the window', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Operator passphrase').fill(PASSPHRASE);
     await dialog.getByRole('button', { name: 'Unseal now' }).click();
-    await expect.poll(() => dialog.getByText('unseal_failed').count()).toBeGreaterThan(0);
+    await expect.poll(() => dialog.getByText('unseal_failed').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => dialog.getByText(/grant is still missing/).count()).toBe(1);
     await s.shot('drills-05-unseal-refused');
     dropExpectedHttpErrors();

@@ -102,8 +102,10 @@ describe('onboarding a fake AWS KMS key from the window', () => {
     const { page } = s;
     const form = page.getByRole('form', { name: 'Onboard customer KMS' });
     await form.getByRole('button', { name: 'Verify and save' }).click();
-    await form.getByText(/Saved: AWS KMS now wraps version 2/).waitFor({ timeout: 20_000 });
     const detail = page.locator('section.tenant-detail');
+    // The form collapses to the tenant's new state, which says what was saved.
+    await detail.getByText(/Saved: AWS KMS now wraps version 2/).waitFor({ timeout: 20_000 });
+    expect(await form.count()).toBe(0);
     await expect.poll(() => detail.locator('dl.tenant-kv').textContent()).toContain('AWS KMS');
     await expect.poll(() => detail.locator('dl.tenant-kv').textContent()).toContain(key.arn);
     await detail.getByText('Customer-controlled', { exact: true }).first().waitFor();
@@ -116,6 +118,7 @@ describe('onboarding a fake AWS KMS key from the window', () => {
   it('a revoked grant: the probe result shows access_denied with AWS’s code, and nothing changes', async () => {
     const { page } = s;
     aws.setFault({ kind: 'deny' }, otherKey.arn);
+    await page.locator('section.tenant-detail').getByRole('button', { name: 'Replace KMS key' }).click();
     await fillAwsForm(page, otherKey.arn);
     const form = page.getByRole('form', { name: 'Onboard customer KMS' });
     await form.getByRole('button', { name: 'Verify', exact: true }).click();

@@ -2,10 +2,9 @@ import { useState, type ReactNode } from 'react';
 import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
-import { ErrorNotice, SuccessNotice } from '../../components/error-notice';
+import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { fieldErrors } from '../../lib/errors';
-import { providerLabel } from '../../lib/format';
 import { isFieldError, useOnboard } from './onboard-store';
 import { LeastPrivilege } from './least-privilege';
 import { ProbeFailurePanel, probeFailureOf, ProbeResultPanel } from './probe-result';
@@ -21,7 +20,6 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
   const error = useOnboard((s) => s.error);
   const busy = useOnboard((s) => s.busy);
   const probe = useOnboard((s) => s.probe);
-  const saved = useOnboard((s) => s.saved);
   const fields = FIELDS[provider];
   const engineFieldErrors = fieldErrors(error, fields.map((f) => f.key));
   const blurb = PROVIDERS.find((p) => p.id === provider)?.blurb;
@@ -91,13 +89,7 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
           {error.title} ({error.code}): fix the highlighted field.
         </p>
       ) : null}
-      {saved ? (
-        <SuccessNotice title={`Saved: ${providerLabel(saved.tenant.provider)} now wraps version ${saved.new_version}`}>
-          {saved.rewrap_lease_id !== null ? `Rewrap job #${saved.rewrap_lease_id} moves existing records onto it.` : 'No earlier records needed a rewrap.'}
-        </SuccessNotice>
-      ) : probe ? (
-        <ProbeResultPanel probe={probe} />
-      ) : null}
+      {probe ? <ProbeResultPanel probe={probe} /> : null}
       <div className="onboard-actions">
         <Button icon="check" busy={busy === 'verify'} disabled={busy === 'save'} onClick={() => void onboard.getState().verify()}>
           {busy === 'verify' ? 'Verifying…' : 'Verify'}

@@ -20,6 +20,8 @@ export interface OnboardState {
   busy: 'verify' | 'save' | null;
   probe: ProbeResult | null;
   saved: OnboardResult | null;
+  /** The last save, kept after the form collapses so the tenant's detail can say what changed. */
+  lastSaved: { tenant: string; result: OnboardResult } | null;
   open(tenant: string): void;
   close(): void;
   setProvider(p: Provider): void;
@@ -47,7 +49,8 @@ export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: ()
           set({ probe: await client.call('kms.probe', input), busy: null });
         } else {
           const saved = await client.call('kms.onboard', input);
-          set({ saved, probe: saved.probe, busy: null });
+          // Saved: the form collapses to the tenant's new state.
+          set({ saved, probe: saved.probe, busy: null, tenant: null, lastSaved: { tenant, result: saved } });
           hooks.onSaved();
         }
       } catch (e) {
@@ -63,9 +66,10 @@ export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: ()
       busy: null,
       probe: null,
       saved: null,
+      lastSaved: null,
       open(tenant) {
         if (get().tenant !== tenant) set({ values: empty() });
-        set({ tenant, error: null, localErrors: {}, probe: null, saved: null, busy: null });
+        set({ tenant, error: null, localErrors: {}, probe: null, saved: null, busy: null, lastSaved: null });
       },
       close() {
         set({ tenant: null, error: null, localErrors: {}, probe: null, saved: null });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { TenantView } from '../../../../core/api/types';
+import type { OnboardResult, TenantView } from '../../../../core/api/types';
+import { SuccessNotice } from '../../components/error-notice';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { CustodyBadge } from '../../components/badge';
@@ -14,6 +15,7 @@ import { SealedBanner } from './sealed-banner';
 export function TenantDetail({ tenant }: { tenant: TenantView }) {
   const { nav, onboard } = useServices();
   const onboarding = useOnboard((s) => s.tenant === tenant.slug);
+  const lastSaved = useOnboard((s) => (s.lastSaved?.tenant === tenant.slug ? s.lastSaved : null));
   const [offboarding, setOffboarding] = useState(false);
   const configEntries = Object.entries(tenant.config);
   return (
@@ -80,7 +82,7 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
           <dt>Tenant id</dt>
           <dd className="mono muted">{tenant.id}</dd>
         </dl>
-        {onboarding ? <OnboardForm tenant={tenant} /> : null}
+        {onboarding ? <OnboardForm tenant={tenant} /> : lastSaved ? <SavedNotice saved={lastSaved.result} onDismiss={() => onboard.setState({ lastSaved: null })} /> : null}
         {offboarding ? <OffboardDialog tenant={tenant} onClose={() => setOffboarding(false)} /> : null}
       </div>
     </section>
@@ -97,5 +99,13 @@ function KeyReference({ tenant }: { tenant: TenantView }) {
       <span className="mono">{tenant.kms_key_ref}</span>
       <CopyButton value={tenant.kms_key_ref} label="key reference" />
     </span>
+  );
+}
+
+function SavedNotice({ saved, onDismiss }: { saved: OnboardResult; onDismiss: () => void }) {
+  return (
+    <SuccessNotice title={`Saved: ${providerLabel(saved.tenant.provider)} now wraps version ${saved.new_version}`} onDismiss={onDismiss}>
+      {saved.rewrap_lease_id !== null ? `Rewrap job #${saved.rewrap_lease_id} moves existing records onto it.` : 'No earlier records needed a rewrap.'}
+    </SuccessNotice>
   );
 }
