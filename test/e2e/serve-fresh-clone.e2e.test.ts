@@ -45,7 +45,7 @@ it('npm run keywarden -- serve on a fresh clone builds the window and serves it'
     const page = await rawRequest({ port, path: '/' });
     expect(page.status).toBe(200);
     expect(page.text).toContain('<div id="root">');
-    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    const script = /src="\.?(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
     expect(script).toBeDefined();
     expect((await rawRequest({ port, path: script! })).status).toBe(200);
     expect(stderr.split('\n').filter((l) => l.includes('building it now'))).toEqual(['keywarden serve: the window has not been built yet; building it now (electron-vite build)…']);
