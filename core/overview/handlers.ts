@@ -1,0 +1,22 @@
+/** The overview methods' implementation (see core/api/overview-contract.ts). */
+import type { Keywarden } from '../keywarden';
+import { isoAt } from '../clock';
+import { dbOf } from '../seal/db';
+import { readOverviewFacts } from './facts';
+import { judgeOverview } from './judge';
+import { readPolicy, writePolicy } from './policy';
+import type { OverviewPolicy, OverviewView } from '../api/overview-types';
+
+export function buildOverview(kw: Keywarden): OverviewView {
+  const db = dbOf(kw.ctx);
+  return judgeOverview(readOverviewFacts(db), readPolicy(db), kw.ctx.clock.now());
+}
+
+export function overviewHandlers(kw: Keywarden) {
+  const db = () => dbOf(kw.ctx);
+  return {
+    'overview.get': () => buildOverview(kw),
+    'overview.policy': () => readPolicy(db()),
+    'overview.setPolicy': (input: Partial<OverviewPolicy>) => writePolicy(db(), input, isoAt(kw.ctx.clock)),
+  };
+}
