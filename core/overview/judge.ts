@@ -19,6 +19,19 @@ const EXCEPTIONS: { cls: string; severity: 'critical' | 'warning'; words: (n: nu
   { cls: 'app_only_missing', severity: 'warning', words: (n) => `${n} call${n === 1 ? '' : 's'} missing from the provider's log past its delivery delay (a logging gap)` },
 ];
 
+/** tenants.last_verify_error is the KMS error as JSON; people read its message. */
+export function kmsErrorWords(text: string | null): string | null {
+  if (!text) return null;
+  try {
+    const e = JSON.parse(text) as { message?: unknown; reason?: unknown };
+    if (typeof e.message === 'string') return e.message;
+    if (typeof e.reason === 'string') return e.reason;
+  } catch {
+    // Not JSON: an older row holds the message itself.
+  }
+  return text;
+}
+
 export const daysBetween = (fromIso: string, nowMs: number) => Math.floor((nowMs - Date.parse(fromIso)) / DAY_MS);
 const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 
@@ -38,7 +51,7 @@ export function judgeOverview(facts: OverviewFacts, policy: OverviewPolicy, nowM
     add(
       t.sealed_permanently
         ? { severity: 'critical', area: 'tenants', tenant: t.slug, title: `Tenant ${t.slug} is sealed for good: its active key version was revoked.`, action: 'Its records under that version are erased; create or onboard a new key for new data.', screen: 'tenants', command: `keywarden tenant show --tenant ${t.slug}` }
-        : { severity: 'critical', area: 'tenants', tenant: t.slug, title: `Tenant ${t.slug} is sealed: its master key could not be unwrapped${t.last_verify_error ? ` (${t.last_verify_error})` : ''}.`, action: 'Restore access to its KMS key, then unseal it (it also unseals by itself within 30 s once the key answers).', screen: 'tenants', command: `keywarden unseal --tenant ${t.slug}` },
+        : { severity: 'critical', area: 'tenants', tenant: t.slug, title: `Tenant ${t.slug} is sealed: its master key could not be unwrapped${t.last_verify_error ? ` (${kmsErrorWords(t.last_verify_error)})` : ''}.`, action: 'Restore access to its KMS key, then unseal it (it also unseals by itself within 30 s once the key answers).', screen: 'tenants', command: `keywarden unseal --tenant ${t.slug}` },
     );
   }
 
@@ -118,7 +131,7 @@ export function judgeOverview(facts: OverviewFacts, policy: OverviewPolicy, nowM
     cards: {
       tenants: card('tenants', facts.tenants.length === 0, facts.tenants.length === 0 ? 'No tenants yet.' : sealed.length > 0 ? `${plural(sealed.length, 'tenant')} sealed of ${facts.tenants.length}.` : `${plural(facts.tenants.length, 'tenant')}, none sealed.`, {
         total: facts.tenants.length,
-        sealed: sealed.map((t) => ({ tenant: t.slug, since: t.sealed_since!, permanently: t.sealed_permanently, last_error: t.last_verify_error })),
+        sealed: sealed.map((t) => ({ tenant: t.slug, since: t.sealed_since!, permanently: t.sealed_permanently, last_error: kmsErrorWords(t.last_verify_error) })),
         customer_controlled: customer.length,
         platform_key: facts.tenants.length - customer.length,
       }),

@@ -5,6 +5,7 @@ import { FaultBanner } from '../drills/fault-banner';
 import { EvidenceScreen } from '../evidence/evidence-screen';
 import { SettingsScreen } from '../coming-soon/settings-screen';
 import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
+import { OverviewScreen } from '../overview/overview-screen';
 import { ReportsScreen } from '../reports/reports-screen';
 import { TenantsScreen } from '../tenants/tenants-screen';
 import { Sidebar } from './sidebar';
@@ -17,6 +18,7 @@ export function Shell() {
       <Sidebar />
       <main className="content" id="main">
         <FaultBanner />
+        {screen === 'overview' ? <OverviewScreen /> : null}
         {screen === 'tenants' ? <TenantsScreen /> : null}
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}

@@ -14,6 +14,7 @@ const GROUPS: { label: string; items: NavItem[] }[] = [
   {
     label: 'Keyring',
     items: [
+      { id: 'overview', label: 'Overview', icon: 'home' },
       { id: 'tenants', label: 'Tenants', icon: 'tenants' },
       { id: 'keys', label: 'Key versions', icon: 'key' },
       { id: 'audit', label: 'Audit trail', icon: 'audit' },
