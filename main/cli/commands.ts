@@ -25,6 +25,8 @@ export interface CommandSpec {
   route?: (flags: Record<string, string | boolean | undefined>) => MethodName;
   /** Adjusts the flag-derived input (e.g. reads a file). */
   prepare?: (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => Record<string, unknown>;
+  /** Adds to the result before it is printed (e.g. `status` adds the overview). */
+  enrich?: (method: MethodName, value: unknown, call: (method: MethodName, input: unknown) => Promise<unknown>) => Promise<unknown>;
   help: string;
 }
 
@@ -63,7 +65,16 @@ const fromConfigFile = (input: Record<string, unknown>, flags: Record<string, st
 
 export const COMMANDS: CommandSpec[] = [
   { words: ['init'], method: 'auth.init', hiddenFields: ['passphrase'], help: 'Set the operator passphrase (KEYWARDEN_PASSPHRASE or a prompt).' },
-  { words: ['status'], method: 'app.status', extraFlags: { tenant: 'string' }, route: (f) => (f.tenant ? 'tenant.show' : 'app.status'), help: 'Installation status; with --tenant, one tenant.' },
+  {
+    words: ['status'],
+    method: 'app.status',
+    extraFlags: { tenant: 'string' },
+    route: (f) => (f.tenant ? 'tenant.show' : 'app.status'),
+    // The installation's fields stay as they were; the overview rides along under `overview`.
+    enrich: async (method, value, call) => (method === 'app.status' ? { ...(value as object), overview: await call('overview.get', {}) } : value),
+    help: 'Is custody in order: problems first with the command that fixes each, then every area (the Overview screen); with --tenant, one tenant.',
+  },
+  { words: ['policy'], method: 'overview.setPolicy', help: 'Show or set the policy status judges against: [--rotation-max-age-days N] [--drill-cadence-days N].' },
   { words: ['tenant', 'create'], method: 'tenant.create', help: 'Create a tenant: --slug S [--wrap local|global].' },
   { words: ['tenant', 'list'], method: 'tenant.list', help: 'List tenants.' },
   { words: ['tenant', 'show'], method: 'tenant.show', help: 'Show one tenant: --tenant S.' },
@@ -129,5 +140,6 @@ export function usage(): string {
     '',
     'Every command takes --data-dir DIR (default: KEYWARDEN_DATA_DIR, else the app\'s user-data folder)',
     'and --json (one JSON document on stdout; errors as JSON on stderr, exit code 1).',
+    'Times print in the local zone; --utc prints them in UTC.',
   ].join('\n');
 }

@@ -28,7 +28,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, utc: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 function optionsFor(spec: CommandSpec, method: MethodName) {
   const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS };
@@ -79,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     let input: unknown;
     let dataDir: string | undefined;
     let stepUp: CommandSpec['stepUp'];
+    let enrich: CommandSpec['enrich'];
     let passphraseField = false;
     if (argv[0] === 'call') {
       ({ method, input, dataDir } = genericCall(argv.slice(1)));
@@ -104,6 +105,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       input = built;
       dataDir = values['data-dir'] as string | undefined;
       stepUp = spec.stepUp;
+      enrich = spec.enrich;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
@@ -126,7 +128,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
-    io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
+    let value: unknown = outcome.value;
+    if (enrich) {
+      value = await enrich(method as MethodName, value, async (m, i) => {
+        const more = await dispatch(handlers, m, i, caller);
+        if (!more.ok) throw new KeywardenError(more.error.code, more.error.message);
+        return more.value;
+      });
+    }
+    io.stdout(json ? JSON.stringify(value) + '\n' : renderHuman(method, value, { utc: argv.includes('--utc') }) + '\n');
     return 0;
   } catch (e) {
     const data = e instanceof KeywardenError ? e.toData() : toErrorData(e);
