@@ -134,7 +134,8 @@ export function renderKeyring(method: string, value: unknown, time: TimeOptions)
     case 'audit.latestCheckpoint': {
       if (value === null) return 'no checkpoint signed yet: keywarden audit checkpoint';
       const cp = value as CheckpointView;
-      return `checkpoint of ${count(cp.tree_size, 'entry', 'entries')}, signed ${formatTime(cp.created_at, time)}\n\n${cp.note}\nverifier key: ${cp.verifier_key}`;
+      // The note comes first and whole, so the output saves as a checkpoint file as it is.
+      return `${cp.note}\nverifier key: ${cp.verifier_key}`;
     }
     case 'audit.prove': {
       const p = value as InclusionProofView;
