@@ -6,6 +6,7 @@ runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
 }).then((code) => {
   process.exitCode = code;
 });

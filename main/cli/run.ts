@@ -26,6 +26,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: progress redraws one line with a bar instead of printing lines. */
+  stderrIsTTY?: boolean;
 }
 
 const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, utc: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -125,7 +127,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }
-    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
+    const tty = io.stderrIsTTY === true;
+    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;
