@@ -8,6 +8,7 @@ import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
 import { OverviewScreen } from '../overview/overview-screen';
 import { ReportsScreen } from '../reports/reports-screen';
 import { TenantsScreen } from '../tenants/tenants-screen';
+import { CommandPalette } from '../command-palette/command-palette';
 import { Sidebar } from './sidebar';
 import './shell.css';
 
@@ -27,6 +28,7 @@ export function Shell() {
         {screen === 'reports' ? <ReportsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
+      <CommandPalette />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useApp, useNav, useServices } from '../../app/services-context';
 import type { ScreenId } from '../../app/nav-store';
 import { Icon, type IconName } from '../../components/icon';
+import { PALETTE_OPEN_EVENT } from '../command-palette/command-palette';
 import { BrandMark } from './brand';
 
 interface NavItem {
@@ -61,7 +62,16 @@ export function Sidebar() {
         </div>
       ))}
       <div className="sidebar-spacer" />
-      <ul className="nav-list">{item({ id: 'settings', label: 'Settings', icon: 'settings' })}</ul>
+      <ul className="nav-list">
+        <li>
+          <button type="button" className="nav-item" onClick={() => window.dispatchEvent(new Event(PALETTE_OPEN_EVENT))} title="Command palette (Ctrl+K or ⌘K)">
+            <Icon name="search" size={17} />
+            <span className="nav-label">Actions</span>
+            <kbd className="nav-kbd">Ctrl K</kbd>
+          </button>
+        </li>
+        {item({ id: 'settings', label: 'Settings', icon: 'settings' })}
+      </ul>
       <div className="sidebar-footer">
         <div className="sidebar-status">
           <span className={client.transport === 'ipc' ? 'status-dot' : 'status-dot status-dot-web'} aria-hidden="true" />
