@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { MethodSpec } from './contract';
+import type { ChecksStatusView } from './checks-types';
 import type { OverviewPolicy, OverviewView } from './overview-types';
 
 function method<R>() {
@@ -22,5 +23,17 @@ export const overviewMethods = {
   'overview.setPolicy': method<OverviewPolicy>()({
     input: z.object({ rotation_max_age_days: days.optional(), drill_cadence_days: days.optional() }).strict(),
     summary: 'Sets the rotation age (default 365 days) and the drill cadence (default 90 days) the overview and the checks judge against.',
+  }),
+  'checks.status': method<ChecksStatusView>()({
+    input: z.object({}).strict(),
+    summary: 'The continuous checks (audit verify daily, evidence fetch + cross-check hourly, drill cadence, rotation age): last run, next run, and the alerts they raised.',
+  }),
+  'checks.settings': method<ChecksStatusView>()({
+    input: z.object({ pause_on_battery: z.boolean().optional() }).strict(),
+    summary: 'Whether the checks pause while the machine is on battery power.',
+  }),
+  'checks.ack': method<ChecksStatusView>()({
+    input: z.object({ ids: z.array(z.number().int().min(1)).max(1000).optional() }).strict(),
+    summary: 'Marks alerts seen (all when no ids are given): they leave the badge and the notice.',
   }),
 };

@@ -6,6 +6,9 @@ import { readOverviewFacts } from './facts';
 import { judgeOverview } from './judge';
 import { readPolicy, writePolicy } from './policy';
 import type { OverviewPolicy, OverviewView } from '../api/overview-types';
+import { markAlertsSeen } from '../checks/alerts';
+import { checksStatus } from '../checks/scheduler';
+import { writeChecksSettings } from '../checks/settings';
 
 export function buildOverview(kw: Keywarden): OverviewView {
   const db = dbOf(kw.ctx);
@@ -18,5 +21,14 @@ export function overviewHandlers(kw: Keywarden) {
     'overview.get': () => buildOverview(kw),
     'overview.policy': () => readPolicy(db()),
     'overview.setPolicy': (input: Partial<OverviewPolicy>) => writePolicy(db(), input, isoAt(kw.ctx.clock)),
+    'checks.status': () => checksStatus(kw),
+    'checks.settings': (input: { pause_on_battery?: boolean | undefined }) => {
+      writeChecksSettings(db(), { ...(input.pause_on_battery !== undefined ? { pause_on_battery: input.pause_on_battery } : {}) }, isoAt(kw.ctx.clock));
+      return checksStatus(kw);
+    },
+    'checks.ack': (input: { ids?: number[] | undefined }) => {
+      markAlertsSeen(db(), input.ids, isoAt(kw.ctx.clock));
+      return checksStatus(kw);
+    },
   };
 }

@@ -42,7 +42,7 @@ describe('the command palette', () => {
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     await palette.waitFor();
     const search = palette.getByRole('combobox', { name: 'Action' });
-    expect(await search.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     const options = palette.getByRole('option');
     expect(await options.count()).toBeGreaterThanOrEqual(6);
     expect(await options.first().getAttribute('aria-selected')).toBe('true');
@@ -56,7 +56,7 @@ describe('the command palette', () => {
     await s.shot('palette-open');
     await page.keyboard.press('Escape');
     await palette.waitFor({ state: 'detached' });
-    expect(await refresh.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await refresh.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 
   it('runs "Verify audit log" from the keyboard', async () => {
