@@ -36,9 +36,9 @@ describe('migration 011', () => {
     expect(lastCheckRun(db, 'audit_verify')).toEqual(run);
     expect(lastCheckRun(db, 'drill_cadence')).toBeNull();
     expect(() => db.prepare("INSERT INTO check_runs (check_name, started_at, finished_at, outcome, summary) VALUES ('x', 'a', 'b', 'maybe', 's')").run()).toThrow(/CHECK/);
-    const alert = db.prepare("INSERT OR IGNORE INTO check_alerts (dedup_key, at, kind, tenant, title, body, screen) VALUES (?, 'a', ?, NULL, 't', 'b', 'audit')");
+    const alert = db.prepare("INSERT INTO check_alerts (dedup_key, at, kind, tenant, title, body, screen) VALUES (?, 'a', ?, NULL, 't', 'b', 'audit')");
     expect(alert.run('verify_failed:1', 'verify_failed').changes).toBe(1);
-    expect(alert.run('verify_failed:1', 'verify_failed').changes).toBe(0); // once per occurrence
+    expect(() => alert.run('verify_failed:1', 'verify_failed')).toThrow(/UNIQUE/); // once per occurrence
     expect(() => alert.run('x', 'guessed')).toThrow(/CHECK/);
     db.close();
   });
