@@ -32,6 +32,8 @@ export const timers = (keepAlive: boolean): CheckTimer => ({
 export interface SchedulerOptions {
   /** How often due checks are looked for; default one minute. */
   tickMs?: number;
+  /** Delay before the first tick; default one tick. */
+  firstTickMs?: number;
   /** Overrides of each check's interval (tests, a busy service). */
   intervals?: Partial<Record<CheckName, number>>;
   timer?: CheckTimer;
@@ -126,8 +128,8 @@ export class CheckScheduler {
           if (!this.stopped) this.handle = this.timer.setTimeout(loop, this.tickMs);
         });
     };
-    // The first tick waits a moment: the host answers its window first.
-    this.handle = this.timer.setTimeout(loop, Math.min(this.tickMs, 2_000));
+    // The first tick waits one tick (or firstTickMs): the host answers its window first.
+    this.handle = this.timer.setTimeout(loop, this.options.firstTickMs ?? this.tickMs);
     return this;
   }
 

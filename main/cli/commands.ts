@@ -12,6 +12,7 @@ import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { REPORT_COMMANDS } from './report-commands';
 import { VERIFY_PROOF_HELP } from './verify-proof-command';
+import { WATCH_HELP } from './watch-command';
 
 export interface CommandSpec {
   words: string[];
@@ -137,6 +138,7 @@ export function usage(): string {
     ...lines,
     `  ${'call'.padEnd(16)} Call any API method: call METHOD [--input JSON] (methods: ${Object.keys(contract).join(', ')}).`,
     `  ${'serve'.padEnd(16)} ${SERVE_HELP}`,
+    `  ${'watch'.padEnd(16)} ${WATCH_HELP}`,
     '',
     'Every command takes --data-dir DIR (default: KEYWARDEN_DATA_DIR, else the app\'s user-data folder)',
     'and --json (one JSON document on stdout; errors as JSON on stderr, exit code 1).',

@@ -4,7 +4,8 @@
  */
 import type { OverviewView } from '../../core/api/overview-types';
 import type { AppStatus } from '../../core/api/types';
-import { count } from './text';
+import type { ChecksStatusView } from '../../core/api/checks-types';
+import { count, table } from './text';
 import { ago, formatTime, type TimeOptions } from './time-format';
 
 const STATE_WORDS = { ok: 'in order', attention: 'needs attention', critical: 'ACTION REQUIRED', none: 'nothing yet' } as const;
@@ -45,4 +46,17 @@ export function renderStatus(value: AppStatus & { overview?: OverviewView }, t: 
   lines.push('');
   for (const [area, state, headline, evidence] of areaLines(o, t)) lines.push(`${area!.padEnd(13)} ${state!.padEnd(16)} ${headline}`, `${' '.repeat(31)}${evidence}`);
   return lines.join('\n');
+}
+
+/** `call checks.status` (and checks.settings / checks.ack): each check's last and next run, then unseen alerts. */
+export function renderChecks(v: ChecksStatusView, t: TimeOptions): string {
+  const rows = v.checks.map((c) => [c.label, c.last_run ? `${formatTime(c.last_run.finished_at, t)} ${c.last_run.outcome}: ${c.last_run.summary}` : 'never', formatTime(c.next_run_at, t)]);
+  const unseen = v.alerts.filter((a) => !a.seen);
+  return [
+    table([['CHECK', 'LAST RUN', 'NEXT RUN'], ...rows]),
+    '',
+    unseen.length === 0 ? 'no unseen alerts' : `${count(unseen.length, 'unseen alert')}:`,
+    ...unseen.map((a) => `  ${formatTime(a.at, t)}  ${a.title}: ${a.body}`),
+    `pause on battery: ${v.pause_on_battery ? 'yes' : 'no'}`,
+  ].join('\n');
 }

@@ -9,7 +9,8 @@ import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
 import { renderEvidence } from './render-evidence';
 import { renderGeneric } from './render-generic';
 import { renderKeyring } from './render-keyring';
-import { renderStatus } from './render-status';
+import { renderChecks, renderStatus } from './render-status';
+import type { ChecksStatusView } from '../../core/api/checks-types';
 import { renderReport } from './report-commands';
 import { renderSeal } from './seal-render';
 import type { TimeOptions } from './time-format';
@@ -22,6 +23,7 @@ export function renderHuman(method: string, value: unknown, time: TimeOptions = 
   const seal = renderSeal(method, value, time);
   if (seal !== undefined) return seal;
   if (method === 'app.status') return renderStatus(value as AppStatus & { overview?: OverviewView }, time);
+  if (method === 'checks.status' || method === 'checks.settings' || method === 'checks.ack') return renderChecks(value as ChecksStatusView, time);
   if (method === 'rewrap.status' || method === 'rewrap.pause' || method === 'rewrap.resume') {
     return renderRewrapStatus(Array.isArray(value) ? (value as RewrapJobView[]) : [value as RewrapJobView]);
   }

@@ -18,6 +18,7 @@ import { renderHuman } from './render';
 import { followRewrapProgress } from './rewrap-progress';
 import { followDrillProgress } from './drill-progress';
 import { runServe } from '../web-host/serve-command';
+import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
@@ -74,6 +75,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // `serve` runs a long-lived host rather than one contract call.
     if (argv[0] === 'serve') return await runServe(argv.slice(1), io);
+    if (argv[0] === 'watch') return await runWatch(argv.slice(1), io);
     // The auditor's check needs no database: it must work on a machine without Keywarden's data.
     if (argv[0] === 'audit' && argv[1] === 'verify-proof') return runVerifyProof(argv.slice(2), io);
     if (argv[0] === 'report' && argv[1] === 'verify') return await runReportVerify(argv.slice(2), io);

@@ -14,6 +14,7 @@ import type { Clock } from '../../core/clock';
 import { type ErrorData, KeywardenError } from '../../core/errors';
 import { localActor, openKeywarden } from '../../core/keywarden';
 import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
+import { startHostChecks, type HostChecksOptions } from '../background-checks';
 import { startHostRewrap } from '../background-rewrap';
 import { startSealMonitor } from '../../core/seal/host';
 import { findAppRoot } from './app-root';
@@ -35,6 +36,8 @@ export interface WebHostOptions {
   log?: LogLine;
   /** The background rewrap runner's options; false: no background rewrap. */
   rewrap?: BackgroundRewrapOptions | false;
+  /** The continuous checks' options (tick, intervals); false: no checks. */
+  checks?: HostChecksOptions | false;
 }
 
 export interface WebHost {
@@ -88,6 +91,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rewrap = options.rewrap === false ? { handlers: logged, stop: async () => {} } : startHostRewrap(kw.ctx, logged, log, 'web-host', options.rewrap);
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
+  // Alerts reach the browser through checks.status (an in-page notice), not from here.
+  const checks = options.checks === false ? { stop: async () => {} } : startHostChecks(kw, 'web-host', log, undefined, options.checks);
   const token = randomBytes(32).toString('base64url');
   const actor = localActor();
   let boundPort = 0;
@@ -154,6 +159,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     boundPort = address.port;
   } catch (e) {
     server.close();
+    await checks.stop();
     await sealMonitor.stop();
     await rewrap.stop();
     await kw.close();
@@ -170,6 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.close(() => resolve());
         server.closeAllConnections();
       })
+        .then(() => checks.stop())
         .then(() => sealMonitor.stop())
         .then(() => rewrap.stop())
         .then(() => kw.close());
