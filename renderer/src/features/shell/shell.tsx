@@ -9,6 +9,7 @@ import { OverviewScreen } from '../overview/overview-screen';
 import { ReportsScreen } from '../reports/reports-screen';
 import { TenantsScreen } from '../tenants/tenants-screen';
 import { CommandPalette } from '../command-palette/command-palette';
+import { CheckNotice } from '../overview/check-notice';
 import { Sidebar } from './sidebar';
 import './shell.css';
 
@@ -29,6 +30,7 @@ export function Shell() {
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
       <CommandPalette />
+      <CheckNotice />
     </div>
   );
 }

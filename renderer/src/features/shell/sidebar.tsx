@@ -2,6 +2,7 @@ import { useApp, useNav, useServices } from '../../app/services-context';
 import type { ScreenId } from '../../app/nav-store';
 import { Icon, type IconName } from '../../components/icon';
 import { PALETTE_OPEN_EVENT } from '../command-palette/command-palette';
+import { useChecks } from '../overview/checks-store';
 import { BrandMark } from './brand';
 
 interface NavItem {
@@ -36,6 +37,7 @@ export function Sidebar() {
   const screen = useNav((s) => s.screen);
   const status = useApp((s) => s.status);
   const sealed = status?.sealed_tenants.length ?? 0;
+  const alerts = useChecks((s) => s.status?.unseen ?? 0);
   const item = (it: NavItem) => (
     <li key={it.id}>
       <button type="button" className="nav-item" aria-current={screen === it.id ? 'page' : undefined} onClick={() => nav.getState().go(it.id)}>
@@ -44,6 +46,11 @@ export function Sidebar() {
         {it.id === 'tenants' && sealed > 0 ? (
           <span className="nav-pill nav-pill-red" title={`Sealed: ${status?.sealed_tenants.join(', ')}`}>
             {sealed} sealed
+          </span>
+        ) : null}
+        {it.id === 'overview' && alerts > 0 ? (
+          <span className="nav-pill nav-pill-red" title="Alerts from the continuous checks you have not seen yet">
+            {alerts} new
           </span>
         ) : null}
         {it.soon ? <span className="nav-pill">soon</span> : null}
