@@ -44,6 +44,9 @@ async function kw(args: string[]) {
 function mask(text: string): string {
   return text
     .replaceAll(dir, '<dir>')
+    // Random keys and hashes: whole tokens, before any finer mask can cut them unevenly.
+    .replace(/keywarden\.local\/audit\/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+/g, '<verifier key>')
+    .replace(/^[A-Za-z0-9+/=_-]{40,}$/gm, '<base64 line>')
     .replace(/^— .*$/gm, '— <signature>')
     .replace(/(?:[0-9a-f]{4} ){15}[0-9a-f]{4}/g, '<fingerprint>')
     .replace(/drill-[0-9a-f]{8}/g, 'drill-<id>')
