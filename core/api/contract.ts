@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPublicKeyView, ProofCheckView } from './audit-types';
 import { evidenceMethods } from './evidence-contract';
+import { overviewMethods } from './overview-contract';
 import { reportMethods } from './report-contract';
 import { sealMethods } from './seal-contract';
 import type {
@@ -155,6 +156,7 @@ export const contract = {
   ...evidenceMethods,
   ...sealMethods,
   ...reportMethods,
+  ...overviewMethods,
 } as const;
 
 export type Contract = typeof contract;

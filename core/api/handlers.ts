@@ -20,6 +20,9 @@ import { evidenceHandlers } from '../evidence/handlers';
 import { faultStatus } from '../seal/faults';
 import { sealHandlers } from '../seal/handlers';
 import { reportHandlers } from '../report/handlers';
+import { overviewHandlers } from '../overview/handlers';
+import { verifyAndRecord } from '../overview/verify-record';
+import { dbOf } from '../seal/db';
 import { sealServices } from '../seal/services';
 import { createTenant, listTenants, showTenant } from '../engine/tenants';
 import { KeywardenError } from '../errors';
@@ -94,7 +97,7 @@ export function createHandlers(kw: Keywarden): Handlers {
       ctx.store
         .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
         .map((r) => ({ ...rowToEntry(r), entry_hash: r.entry_hash.toString('hex') })),
-    'audit.verify': () => kw.auditLog.verify(),
+    'audit.verify': async () => (await verifyAndRecord(dbOf(ctx), ctx.clock, () => kw.auditLog.verify())).result,
     'audit.checkpoint': () => kw.auditLog.checkpoint(),
     'audit.latestCheckpoint': () => kw.auditLog.latestCheckpoint(),
     'audit.prove': ({ seq, checkpoint }) => kw.auditLog.proveInclusion(seq, checkpoint),
@@ -111,6 +114,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     ...evidenceHandlers(kw),
     ...sealHandlers(kw),
     ...reportHandlers(kw),
+    ...overviewHandlers(kw),
   };
 }
 

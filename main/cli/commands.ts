@@ -12,6 +12,7 @@ import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { REPORT_COMMANDS } from './report-commands';
 import { VERIFY_PROOF_HELP } from './verify-proof-command';
+import { WATCH_HELP } from './watch-command';
 
 export interface CommandSpec {
   words: string[];
@@ -27,6 +28,8 @@ export interface CommandSpec {
   prepare?: (input: Record<string, unknown>, flags: Record<string, string | boolean | undefined>) => Record<string, unknown>;
   /** A non-zero exit code for a result that succeeded as a call but reports a failure (e.g. a source not read). */
   exitCode?: (value: unknown) => number;
+  /** Adds to the result before it is printed (e.g. `status` adds the overview). */
+  enrich?: (method: MethodName, value: unknown, call: (method: MethodName, input: unknown) => Promise<unknown>) => Promise<unknown>;
   help: string;
 }
 
@@ -65,7 +68,16 @@ const fromConfigFile = (input: Record<string, unknown>, flags: Record<string, st
 
 export const COMMANDS: CommandSpec[] = [
   { words: ['init'], method: 'auth.init', hiddenFields: ['passphrase'], help: 'Set the operator passphrase (KEYWARDEN_PASSPHRASE or a prompt).' },
-  { words: ['status'], method: 'app.status', extraFlags: { tenant: 'string' }, route: (f) => (f.tenant ? 'tenant.show' : 'app.status'), help: 'Installation status; with --tenant, one tenant.' },
+  {
+    words: ['status'],
+    method: 'app.status',
+    extraFlags: { tenant: 'string' },
+    route: (f) => (f.tenant ? 'tenant.show' : 'app.status'),
+    // The installation's fields stay as they were; the overview rides along under `overview`.
+    enrich: async (method, value, call) => (method === 'app.status' ? { ...(value as object), overview: await call('overview.get', {}) } : value),
+    help: 'Is custody in order: problems first with the command that fixes each, then every area (the Overview screen); with --tenant, one tenant.',
+  },
+  { words: ['policy'], method: 'overview.setPolicy', help: 'Show or set the policy status judges against: [--rotation-max-age-days N] [--drill-cadence-days N].' },
   { words: ['tenant', 'create'], method: 'tenant.create', help: 'Create a tenant: --slug S [--wrap local|global].' },
   { words: ['tenant', 'list'], method: 'tenant.list', help: 'List tenants.' },
   { words: ['tenant', 'show'], method: 'tenant.show', help: 'Show one tenant: --tenant S.' },
@@ -128,8 +140,10 @@ export function usage(): string {
     ...lines,
     `  ${'call'.padEnd(16)} Call any API method: call METHOD [--input JSON] (methods: ${Object.keys(contract).join(', ')}).`,
     `  ${'serve'.padEnd(16)} ${SERVE_HELP}`,
+    `  ${'watch'.padEnd(16)} ${WATCH_HELP}`,
     '',
     'Every command takes --data-dir DIR (default: KEYWARDEN_DATA_DIR, else the app\'s user-data folder)',
     'and --json (one JSON document on stdout; errors as JSON on stderr, exit code 1).',
+    'Times print in the local zone; --utc prints them in UTC.',
   ].join('\n');
 }

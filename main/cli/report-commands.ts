@@ -7,6 +7,7 @@ import type { ReportExportResult, ReportPreview } from '../../core/api/report-ty
 import { reportProgressEvents } from '../../core/report/handlers';
 import type { ExportProgress } from '../../core/report/export';
 import type { CommandSpec } from './commands';
+import { progressLine } from './progress-line';
 import { REPORT_VERIFY_HELP } from './report-verify-command';
 
 export const REPORT_COMMANDS: CommandSpec[] = [
@@ -32,7 +33,8 @@ const PHASES: Record<ExportProgress['phase'], string> = {
 };
 
 /** One stderr line per phase, and at most one a second while rows are written. */
-export function followReportProgress(write: (line: string) => void, now: () => number = Date.now): () => void {
+export function followReportProgress(write: (line: string) => void, now: () => number = Date.now, tty = false): () => void {
+  const line = progressLine({ write, tty });
   let lastPhase = '';
   let lastAt = 0;
   const listener = (p: ExportProgress) => {
@@ -41,10 +43,13 @@ export function followReportProgress(write: (line: string) => void, now: () => n
     lastPhase = p.phase;
     lastAt = t;
     const rows = p.rows_total > 0 ? `  ${p.rows_written}/${p.rows_total} rows` : '';
-    write(`report: ${String(p.percent).padStart(3)}%  ${PHASES[p.phase]}${rows}\n`);
+    line.update(`report: ${String(p.percent).padStart(3)}%  ${PHASES[p.phase]}${rows}`, p.percent / 100);
   };
   reportProgressEvents.on('progress', listener);
-  return () => void reportProgressEvents.off('progress', listener);
+  return () => {
+    reportProgressEvents.off('progress', listener);
+    line.end();
+  };
 }
 
 export function renderReport(method: string, value: unknown): string | undefined {

@@ -5,6 +5,7 @@
  */
 import { rewrapProgressEvents } from '../../core/rewrap/runner';
 import type { RewrapProgress } from '../../core/rewrap/types';
+import { progressLine } from './progress-line';
 
 const LINE_EVERY_MS = 1_000;
 
@@ -16,16 +17,21 @@ export function formatProgress(p: RewrapProgress): string {
   return `rewrap job ${p.lease_id} → v${p.target_version}: ${p.state}  ${done}/${p.total} (${percent}%)  moved ${p.processed}  skipped ${p.skipped}  failed ${p.failed}${rate}${eta}`;
 }
 
-/** Follows in-process rewrap progress until the returned function is called. */
-export function followRewrapProgress(write: (line: string) => void, now: () => number = Date.now): () => void {
+/** Follows in-process rewrap progress until the returned function is called (a bar on a terminal). */
+export function followRewrapProgress(write: (line: string) => void, now: () => number = Date.now, tty = false): () => void {
+  const line = progressLine({ write, tty });
   const last = new Map<number, { at: number; state: string }>();
   const listener = (p: RewrapProgress) => {
     const seen = last.get(p.lease_id);
     const t = now();
     if (seen && seen.state === p.state && t - seen.at < LINE_EVERY_MS) return;
     last.set(p.lease_id, { at: t, state: p.state });
-    write(formatProgress(p) + '\n');
+    const done = p.processed + p.skipped + p.failed;
+    line.update(formatProgress(p), p.total > 0 ? done / p.total : p.state === 'done' ? 1 : null);
   };
   rewrapProgressEvents.on('progress', listener);
-  return () => void rewrapProgressEvents.off('progress', listener);
+  return () => {
+    rewrapProgressEvents.off('progress', listener);
+    line.end();
+  };
 }

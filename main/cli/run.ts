@@ -19,6 +19,7 @@ import { renderHuman } from './render';
 import { followRewrapProgress } from './rewrap-progress';
 import { followDrillProgress } from './drill-progress';
 import { runServe } from '../web-host/serve-command';
+import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
@@ -32,9 +33,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** scrypt cost of the passphrase hash; only tests pass a cheaper one (never from the environment). */
   passphrasePolicy?: PassphrasePolicy;
+  /** stderr is a terminal: progress redraws one line with a bar instead of printing lines. */
+  stderrIsTTY?: boolean;
 }
 
-const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_FLAGS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, utc: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
 
 function optionsFor(spec: CommandSpec, method: MethodName) {
   const options: Record<string, { type: 'string' | 'boolean' }> = { ...GLOBAL_FLAGS };
@@ -76,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // `serve` runs a long-lived host rather than one contract call.
     if (argv[0] === 'serve') return await runServe(argv.slice(1), io);
+    if (argv[0] === 'watch') return await runWatch(argv.slice(1), io);
     // The auditor's check needs no database: it must work on a machine without Keywarden's data.
     if (argv[0] === 'audit' && argv[1] === 'verify-proof') return runVerifyProof(argv.slice(2), io);
     if (argv[0] === 'report' && argv[1] === 'verify') return await runReportVerify(argv.slice(2), io);
@@ -84,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     let dataDir: string | undefined;
     let stepUp: CommandSpec['stepUp'];
     let exitCode: CommandSpec['exitCode'];
+    let enrich: CommandSpec['enrich'];
     let passphraseField = false;
     if (argv[0] === 'call') {
       ({ method, input, dataDir } = genericCall(argv.slice(1)));
@@ -110,6 +115,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       dataDir = values['data-dir'] as string | undefined;
       stepUp = spec.stepUp;
       exitCode = spec.exitCode;
+      enrich = spec.enrich;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env, ...(io.passphrasePolicy ? { passphrasePolicy: io.passphrasePolicy } : {}) });
@@ -129,12 +135,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }
-    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
+    const tty = io.stderrIsTTY === true;
+    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
+    let value: unknown = outcome.value;
+    if (enrich) {
+      value = await enrich(method as MethodName, value, async (m, i) => {
+        const more = await dispatch(handlers, m, i, caller);
+        if (!more.ok) throw new KeywardenError(more.error.code, more.error.message);
+        return more.value;
+      });
+    }
     // A verification that finds the log bad is a result, not an error, but it must not exit 0.
     if (method === 'audit.verify') {
-      const v = outcome.value as ChainVerification;
+      const v = value as ChainVerification;
       const shown = renderAuditVerify(v);
       if (json) io.stdout(JSON.stringify(v) + '\n');
       else {
@@ -143,8 +158,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return shown.code;
     }
-    io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
-    return exitCode?.(outcome.value) ?? 0;
+    io.stdout(json ? JSON.stringify(value) + '\n' : renderHuman(method, value, { utc: argv.includes('--utc') }) + '\n');
+    return exitCode?.(value) ?? 0;
   } catch (e) {
     return printThrown(io, json, e);
   } finally {

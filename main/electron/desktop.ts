@@ -7,10 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, session, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { BUILT_WORKER_FILE } from '../../core/workers/launch';
+import { startHostChecks } from '../background-checks';
 import { startHostRewrap } from '../background-rewrap';
 import { startSealMonitor } from '../../core/seal/host';
 import { PRODUCT_NAME, resolveDataDir } from '../data-dir';
@@ -81,6 +82,16 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
+  // Continuous checks in this (main) process; each new alert is a desktop notification.
+  const checks = startHostChecks(
+    kw,
+    'desktop',
+    log,
+    (alert) => {
+      if (Notification.isSupported()) new Notification({ title: `Keywarden: ${alert.title}`, body: alert.body }).show();
+    },
+    { onBattery: () => powerMonitor.isOnBatteryPower() },
+  );
   const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, ...(devServerOrigin ? { devServerOrigin } : {}) });
 
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
@@ -104,6 +115,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       closed ??= (async () => {
         ipc.dispose();
         protocol.unhandle(APP_SCHEME);
+        await checks.stop();
         await sealMonitor.stop();
         await rewrap.stop();
         await kw.close();

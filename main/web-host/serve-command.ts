@@ -3,9 +3,12 @@
  * loopback web host until SIGINT/SIGTERM, then closes it (and the database) cleanly.
  * With --json, stdout gets exactly one line `{"url","port","token"}` for scripts.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeywardenError, toErrorData } from '../../core/errors';
 import { resolveDataDir } from '../data-dir';
+import { findAppRoot } from './app-root';
+import { ensureWindowBuilt, type WindowBuilder } from './ensure-build';
 import { startWebHost } from './server';
 
 export interface ServeIo {
@@ -38,7 +41,14 @@ export function untilSignalled(): Promise<NodeJS.Signals> {
   });
 }
 
-export async function runServe(args: string[], io: ServeIo, stop: () => Promise<unknown> = untilSignalled): Promise<number> {
+export interface ServeOptions {
+  /** Where the app's sources and out/ live; default: found from this file. */
+  appRoot?: string;
+  /** The window build to run when out/renderer is missing or stale. */
+  build?: WindowBuilder;
+}
+
+export async function runServe(args: string[], io: ServeIo, stop: () => Promise<unknown> = untilSignalled, options: ServeOptions = {}): Promise<number> {
   const json = args.includes('--json');
   try {
     let values;
@@ -56,13 +66,17 @@ export async function runServe(args: string[], io: ServeIo, stop: () => Promise<
       io.stdout(`keywarden serve: ${SERVE_HELP}\n`);
       return 0;
     }
+    const port = parsePort(values.port);
+    const dataDir = resolveDataDir(values['data-dir'], io.env);
+    // A --static-dir is the caller's own build: left as it is.
+    let staticDir = values['static-dir'];
+    if (!staticDir) {
+      const appRoot = options.appRoot ?? findAppRoot();
+      staticDir = path.join(appRoot, 'out', 'renderer');
+      await ensureWindowBuilt({ appRoot, outDir: staticDir, stderr: io.stderr, ...(options.build ? { build: options.build } : {}) });
+    }
     const stopped = stop();
-    const host = await startWebHost({
-      dataDir: resolveDataDir(values['data-dir'], io.env),
-      port: parsePort(values.port),
-      env: io.env,
-      ...(values['static-dir'] ? { staticDir: values['static-dir'] } : {}),
-    });
+    const host = await startWebHost({ dataDir, port, env: io.env, staticDir });
     if (json) io.stdout(JSON.stringify({ url: host.url, port: host.port, token: host.token }) + '\n');
     else io.stdout(`Keywarden is serving on 127.0.0.1:${host.port} (this machine only).\nOpen this URL in a browser (it carries the access token):\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`);
     await stopped;
@@ -71,7 +85,7 @@ export async function runServe(args: string[], io: ServeIo, stop: () => Promise<
     return 0;
   } catch (e) {
     const error = toErrorData(e);
-    if (error.code === 'internal') io.stderr(`internal error: ${e instanceof Error ? e.name : typeof e}\n`);
+    if (error.code === 'internal' && !(e instanceof KeywardenError)) io.stderr(`internal error: ${e instanceof Error ? e.name : typeof e}\n`);
     if (json) io.stderr(JSON.stringify({ error }) + '\n');
     else io.stderr(`error [${error.code}]: ${error.message}\n`);
     return 1;

@@ -15,6 +15,7 @@ import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 import { type ErrorData, KeywardenError } from '../../core/errors';
 import { localActor, openKeywarden } from '../../core/keywarden';
 import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
+import { startHostChecks, type HostChecksOptions } from '../background-checks';
 import { startHostRewrap } from '../background-rewrap';
 import { startSealMonitor } from '../../core/seal/host';
 import { findAppRoot } from './app-root';
@@ -38,6 +39,8 @@ export interface WebHostOptions {
   rewrap?: BackgroundRewrapOptions | false;
   /** scrypt cost of the passphrase hash; only tests pass a cheaper one. */
   passphrasePolicy?: PassphrasePolicy;
+  /** The continuous checks' options (tick, intervals); false: no checks. */
+  checks?: HostChecksOptions | false;
 }
 
 export interface WebHost {
@@ -91,6 +94,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rewrap = options.rewrap === false ? { handlers: logged, stop: async () => {} } : startHostRewrap(kw.ctx, logged, log, 'web-host', options.rewrap);
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
+  // Alerts reach the browser through checks.status (an in-page notice), not from here.
+  const checks = options.checks === false ? { stop: async () => {} } : startHostChecks(kw, 'web-host', log, undefined, options.checks);
   const token = randomBytes(32).toString('base64url');
   const actor = localActor();
   let boundPort = 0;
@@ -157,6 +162,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     boundPort = address.port;
   } catch (e) {
     server.close();
+    await checks.stop();
     await sealMonitor.stop();
     await rewrap.stop();
     await kw.close();
@@ -173,6 +179,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         server.close(() => resolve());
         server.closeAllConnections();
       })
+        .then(() => checks.stop())
         .then(() => sealMonitor.stop())
         .then(() => rewrap.stop())
         .then(() => kw.close());

@@ -74,6 +74,14 @@ export function createElectronFake() {
       exit: (code: number) => state.calls.push(`exit:${code}`),
     },
     BrowserWindow,
+    Notification: class {
+      static isSupported = () => true;
+      constructor(private readonly options: { title: string; body: string }) {}
+      show() {
+        state.calls.push(`Notification:${this.options.title}`);
+      }
+    },
+    powerMonitor: { isOnBatteryPower: () => false },
     dialog: { showErrorBox: (title: string) => state.calls.push(`showErrorBox:${title}`) },
     ipcMain: {
       handle(channel: string, listener: Listener) {

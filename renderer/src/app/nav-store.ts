@@ -1,7 +1,7 @@
 /** Which screen is open and which tenant the tenant-scoped screens look at. */
 import { createStore } from 'zustand';
 
-export type ScreenId = 'tenants' | 'keys' | 'audit' | 'evidence' | 'drills' | 'reports' | 'settings';
+export type ScreenId = 'overview' | 'tenants' | 'keys' | 'audit' | 'evidence' | 'drills' | 'reports' | 'settings';
 
 export interface NavState {
   screen: ScreenId;
@@ -11,7 +11,7 @@ export interface NavState {
   selectTenant(slug: string | null): void;
 }
 
-export function createNavStore(initial: ScreenId = 'tenants') {
+export function createNavStore(initial: ScreenId = 'overview') {
   return createStore<NavState>()((set) => ({
     screen: initial,
     tenant: null,

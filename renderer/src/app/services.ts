@@ -9,6 +9,8 @@ import { createDrillsStore } from '../features/drills/drills-store';
 import { createEvidenceStore } from '../features/evidence/evidence-store';
 import { createFirstRunStore } from '../features/first-run/first-run-store';
 import { createKeysStore } from '../features/key-versions/keys-store';
+import { createChecksStore } from '../features/overview/checks-store';
+import { createOverviewStore } from '../features/overview/overview-store';
 import { createOnboardStore } from '../features/onboard/onboard-store';
 import { createReportsStore } from '../features/reports/reports-store';
 import { createTenantsStore } from '../features/tenants/tenants-store';
@@ -35,6 +37,8 @@ export function createServices(client: KeywardenClient, options: { screen?: Scre
     drills: createDrillsStore(client, { onChanged: refreshAfterChange, pollMs: 2000 }),
     evidence: createEvidenceStore(client),
     reports: createReportsStore(client),
+    checks: createChecksStore(client, { pollMs: 5000 }),
+    overview: createOverviewStore(client, { pollMs: 5000, onLoaded: () => void app.getState().refreshStatus() }),
   };
 }
 

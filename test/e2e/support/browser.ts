@@ -47,11 +47,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv; rewrap?: WebHostOptions['rewrap'] } = {}): Promise<Session> {
+export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv; rewrap?: WebHostOptions['rewrap']; checks?: WebHostOptions['checks'] } = {}): Promise<Session> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const staticDir = path.resolve(__dirname, '../../../out/renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
-  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}) });
+  const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}), ...(options.checks !== undefined ? { checks: options.checks } : {}) });
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -2,6 +2,8 @@ import { useApp, useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
 import { formatCount } from '../../lib/format';
+import { ChecksPanel } from '../overview/checks-panel';
+import '../overview/overview.css';
 
 /** Settings: the installation facts known today, and what the screen will hold. */
 export function SettingsScreen() {
@@ -11,6 +13,7 @@ export function SettingsScreen() {
     <div className="screen">
       <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." actions={<Badge tone="indigo">More coming</Badge>} />
       <div className="settings-grid">
+        <ChecksPanel />
         <section className="card">
           <div className="card-header">
             <div className="card-title">Installation</div>

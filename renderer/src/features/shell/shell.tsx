@@ -5,8 +5,11 @@ import { FaultBanner } from '../drills/fault-banner';
 import { EvidenceScreen } from '../evidence/evidence-screen';
 import { SettingsScreen } from '../coming-soon/settings-screen';
 import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
+import { OverviewScreen } from '../overview/overview-screen';
 import { ReportsScreen } from '../reports/reports-screen';
 import { TenantsScreen } from '../tenants/tenants-screen';
+import { CommandPalette } from '../command-palette/command-palette';
+import { CheckNotice } from '../overview/check-notice';
 import { Sidebar } from './sidebar';
 import './shell.css';
 
@@ -17,6 +20,7 @@ export function Shell() {
       <Sidebar />
       <main className="content" id="main">
         <FaultBanner />
+        {screen === 'overview' ? <OverviewScreen /> : null}
         {screen === 'tenants' ? <TenantsScreen /> : null}
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}
@@ -25,6 +29,8 @@ export function Shell() {
         {screen === 'reports' ? <ReportsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
+      <CommandPalette />
+      <CheckNotice />
     </div>
   );
 }

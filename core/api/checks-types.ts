@@ -1,0 +1,32 @@
+/** Continuous checks (issue 20): what runs, when it last ran and runs next, and what it raised. Plain data. */
+import type { OverviewScreen } from './overview-types';
+
+export type CheckAlertKind = 'provider_only' | 'sealed' | 'verify_failed' | 'rotation_overdue' | 'drill_overdue';
+
+export interface CheckAlertView {
+  id: number;
+  at: string;
+  kind: CheckAlertKind;
+  tenant: string | null;
+  title: string;
+  body: string;
+  screen: OverviewScreen;
+  seen: boolean;
+}
+
+export interface CheckView {
+  name: 'audit_verify' | 'evidence_crosscheck' | 'drill_cadence' | 'rotation_age';
+  label: string;
+  interval_s: number;
+  last_run: { started_at: string; finished_at: string; outcome: 'ok' | 'problem' | 'error'; summary: string } | null;
+  /** When it is due next (now or in the past: at the host's next tick). */
+  next_run_at: string;
+}
+
+export interface ChecksStatusView {
+  checks: CheckView[];
+  /** Newest first; unseen ones first of all. */
+  alerts: CheckAlertView[];
+  unseen: number;
+  pause_on_battery: boolean;
+}

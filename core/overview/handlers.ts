@@ -1,0 +1,34 @@
+/** The overview methods' implementation (see core/api/overview-contract.ts). */
+import type { Keywarden } from '../keywarden';
+import { isoAt } from '../clock';
+import { dbOf } from '../seal/db';
+import { readOverviewFacts } from './facts';
+import { judgeOverview } from './judge';
+import { readPolicy, writePolicy } from './policy';
+import type { OverviewPolicy, OverviewView } from '../api/overview-types';
+import { markAlertsSeen } from '../checks/alerts';
+import { checksStatus } from '../checks/scheduler';
+import { writeChecksSettings } from '../checks/settings';
+
+export function buildOverview(kw: Keywarden): OverviewView {
+  const db = dbOf(kw.ctx);
+  return judgeOverview(readOverviewFacts(db), readPolicy(db), kw.ctx.clock.now());
+}
+
+export function overviewHandlers(kw: Keywarden) {
+  const db = () => dbOf(kw.ctx);
+  return {
+    'overview.get': () => buildOverview(kw),
+    'overview.policy': () => readPolicy(db()),
+    'overview.setPolicy': (input: Partial<OverviewPolicy>) => writePolicy(db(), input, isoAt(kw.ctx.clock)),
+    'checks.status': () => checksStatus(kw),
+    'checks.settings': (input: { pause_on_battery?: boolean | undefined }) => {
+      writeChecksSettings(db(), { ...(input.pause_on_battery !== undefined ? { pause_on_battery: input.pause_on_battery } : {}) }, isoAt(kw.ctx.clock));
+      return checksStatus(kw);
+    },
+    'checks.ack': (input: { ids?: number[] | undefined }) => {
+      markAlertsSeen(db(), input.ids, isoAt(kw.ctx.clock));
+      return checksStatus(kw);
+    },
+  };
+}
