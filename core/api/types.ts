@@ -77,7 +77,12 @@ export interface KmsCallView {
   key_version: number;
   operation: string;
   correlation_id: string;
+  /** The engine's principal as the provider's log names it; null when unknown (see principal_note). */
   principal: string | null;
+  /** How the principal was learnt, or why it is unknown. */
+  principal_note: string | null;
+  /** AWS access key id the call was signed with (a public identifier); null for other providers. */
+  access_key_id: string | null;
   outcome: string;
   error_message: string | null;
   duration_ms: number;
