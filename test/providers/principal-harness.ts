@@ -21,11 +21,11 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export function gatewayHarness(factory: ProviderFactory, deps: Omit<ProviderDeps, 'clock' | 'dataDir'>): GatewayHarness {
+export function gatewayHarness<C>(factory: ProviderFactory<C>, deps: Omit<ProviderDeps, 'clock' | 'dataDir'>): GatewayHarness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-principal-'));
   const db = openDatabase(path.join(dir, 'keywarden.db'));
   const store = new SqliteStore(db);
-  const gateway = new KmsGateway(store, systemClock, { ...deps, clock: systemClock, dataDir: dir }, new Map([[factory.name, factory]]));
+  const gateway = new KmsGateway(store, systemClock, { ...deps, clock: systemClock, dataDir: dir }, new Map([[factory.name, factory as unknown as ProviderFactory]]));
   return {
     gateway,
     store,

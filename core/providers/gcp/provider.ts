@@ -11,9 +11,10 @@
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { crc32c } from '../../crypto/crc32c';
 import type {
-  KeyDescription, KmsCallContext, KmsProvider, ProviderDeps, UnwrapResult, WrapResult,
+  CallerIdentity, CredentialSourceInfo, KeyDescription, KmsCallContext, KmsProvider, ProviderDeps, UnwrapResult, WrapResult,
 } from '../types';
 import { resolveIdentity, type GcpAuthOptions, type GcpIdentity } from './auth';
+import { DEFAULT_TOKEN_INFO_ENDPOINT, gcpCredentialSource, principalFromTokenInfo } from './caller-identity';
 import type { GcpConfig } from './config';
 import { kmsClientEndpoint } from './endpoint';
 import { classifyGcpError, deadlineError, integrityError } from './errors';
@@ -60,6 +61,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 interface Session {
   kms: KeyManagementServiceClient;
   identity: GcpIdentity;
+  /** The token info answer, asked once per session when the identity names no principal. */
+  tokenInfo?: Promise<Omit<CallerIdentity, 'accessKeyId'>>;
 }
 
 export class GcpKmsProvider implements KmsProvider {
@@ -149,6 +152,22 @@ export class GcpKmsProvider implements KmsProvider {
       ...(algorithm ? { algorithm: String(algorithm) } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
+  }
+
+  /** Who the calls run as: the identity's own principal, else the token info's email; never throws. */
+  async callerIdentity(): Promise<CallerIdentity> {
+    const s = await this.session?.catch(() => undefined);
+    if (!s) return { principal: null, principalNote: 'credentials were not resolved: principal unknown', accessKeyId: null };
+    if (s.identity.principal) return { principal: s.identity.principal, principalNote: s.identity.principalNote ?? 'credential', accessKeyId: null };
+    s.tokenInfo ??= principalFromTokenInfo(s.identity.client, this.auth.tokenInfoEndpoint ?? DEFAULT_TOKEN_INFO_ENDPOINT, this.deps.timeoutMs);
+    const found = await s.tokenInfo;
+    // An unreachable endpoint is asked again next time; an answer (even "no email") is kept.
+    if (found.principal === null && found.principalNote.startsWith('token info failed: unreachable')) s.tokenInfo = undefined;
+    return { ...found, accessKeyId: null };
+  }
+
+  credentialSource(): CredentialSourceInfo {
+    return gcpCredentialSource(this.deps.env, this.config.impersonate_service_account);
   }
 
   async close(): Promise<void> {

@@ -117,7 +117,7 @@ describe('aws: the engine principal on every kms_calls row', () => {
       expect(r.principal_note).toMatch(/^GetCallerIdentity failed: unreachable/);
     }
     aws.sts.setFault(PASS);
-    await h.gateway.call(ref, 'tenant-a', 1, 'describe', (p, c) => p.describe(c));
+    await h.gateway.call(ref, 'tenant-a', 1, 'wrap', (p, c) => p.wrap(randomBytes(32), c));
     expect(h.rows().at(-1)!.principal).toBe(FAKE_USER_ARN);
   });
 
