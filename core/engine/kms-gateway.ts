@@ -10,6 +10,7 @@ import type { KmsCallRow } from '../store/rows';
 import {
   KmsError,
   type CallerIdentity,
+  type CredentialSourceInfo,
   type KmsCallContext,
   type KmsOperation,
   type KmsProvider,
@@ -120,6 +121,15 @@ export class KmsGateway {
       const who = await callerOf(real, ref.provider, undefined);
       this.record({ ...base, ...who, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: err.message.slice(0, 500), duration_ms: durationMs });
       throw err;
+    }
+  }
+
+  /** Where this provider's credentials come from (no network); null when it cannot be built or does not say. */
+  credentialSource(ref: ProviderRef): CredentialSourceInfo | null {
+    try {
+      return this.provider(ref).credentialSource?.() ?? null;
+    } catch {
+      return null;
     }
   }
 

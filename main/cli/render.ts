@@ -3,6 +3,7 @@ import type { CheckpointView, LogPublicKeyView } from '../../core/api/audit-type
 import type { AuditEntryView, KeyVersionView, RewrapJobView, RewrapRunView, TenantView } from '../../core/api/types';
 import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
 import { renderEvidence } from './render-evidence';
+import { renderKms } from './render-kms';
 import { renderReport } from './report-commands';
 import { renderSeal } from './seal-render';
 
@@ -18,6 +19,8 @@ export function renderHuman(method: string, value: unknown): string {
   if (evidence !== undefined) return evidence;
   const seal = renderSeal(method, value);
   if (seal !== undefined) return seal;
+  const kms = renderKms(method, value);
+  if (kms !== undefined) return kms;
   if (method === 'tenant.list') {
     const ts = value as TenantView[];
     if (ts.length === 0) return 'no tenants yet: keywarden tenant create --slug NAME';
