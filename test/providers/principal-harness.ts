@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../../core/clock';
+import { systemClock, type Clock } from '../../core/clock';
 import { KmsGateway, type ProviderRef } from '../../core/engine/kms-gateway';
 import { openDatabase } from '../../core/store/database';
 import { SqliteStore } from '../../core/store/sqlite-store';
@@ -21,11 +21,11 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export function gatewayHarness<C>(factory: ProviderFactory<C>, deps: Omit<ProviderDeps, 'clock' | 'dataDir'>): GatewayHarness {
+export function gatewayHarness<C>(factory: ProviderFactory<C>, deps: Omit<ProviderDeps, 'clock' | 'dataDir'>, clock: Clock = systemClock): GatewayHarness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-principal-'));
   const db = openDatabase(path.join(dir, 'keywarden.db'));
   const store = new SqliteStore(db);
-  const gateway = new KmsGateway(store, systemClock, { ...deps, clock: systemClock, dataDir: dir }, new Map([[factory.name, factory as unknown as ProviderFactory]]));
+  const gateway = new KmsGateway(store, clock, { ...deps, clock, dataDir: dir }, new Map([[factory.name, factory as unknown as ProviderFactory]]));
   return {
     gateway,
     store,

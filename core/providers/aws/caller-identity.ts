@@ -29,7 +29,12 @@ export interface CallerIdentityOptions {
   timeoutMs: number;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   customUserAgent: string;
+  /** Injected clock (ms): an unreachable STS is asked again only after RETRY_UNREACHABLE_MS. */
+  now: () => number;
 }
+
+/** How long an unreachable STS is not asked again, so a dead endpoint does not slow every KMS call. */
+export const RETRY_UNREACHABLE_MS = 60_000;
 
 /** The ARN forms CloudTrail shows in `userIdentity.arn` for IAM users, roles' sessions and the root. */
 const CALLER_ARN = /^arn:aws[\w-]*:(iam|sts)::\d{12}:(user\/.+|assumed-role\/[^/]+\/[^/]+|root|federated-user\/.+)$/;
@@ -46,13 +51,16 @@ function failureNote(e: unknown): { note: string; retryable: boolean } {
 
 export class CallerIdentityCache {
   private readonly known = new Map<string, Promise<PrincipalLookup>>();
+  private readonly retryAt = new Map<string, number>();
 
   constructor(private readonly opts: CallerIdentityOptions) {}
 
-  /** The principal for these credentials; asks STS once per access key id (a retryable failure is asked again next time). */
+  /** The principal for these credentials; asks STS once per access key id (after a throttled or unreachable STS, again a minute later). */
   lookup(identity: AwsSigningIdentity): Promise<PrincipalLookup> {
     const cached = this.known.get(identity.accessKeyId);
-    if (cached) return cached;
+    const retryAt = this.retryAt.get(identity.accessKeyId);
+    if (cached && (retryAt === undefined || this.opts.now() < retryAt)) return cached;
+    this.retryAt.delete(identity.accessKeyId);
     const pending = this.ask(identity);
     this.known.set(identity.accessKeyId, pending);
     return pending;
@@ -79,7 +87,7 @@ export class CallerIdentityCache {
       return { principal: out.Arn, note: 'sts:GetCallerIdentity' };
     } catch (e) {
       const { note, retryable } = failureNote(e);
-      if (retryable) this.known.delete(identity.accessKeyId);
+      if (retryable) this.retryAt.set(identity.accessKeyId, this.opts.now() + RETRY_UNREACHABLE_MS);
       return { principal: null, note };
     } finally {
       clearTimeout(timer);

@@ -51,6 +51,8 @@ export interface CredentialOptions {
   /** The KMS client's request handler settings, reused for STS. */
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   customUserAgent: string;
+  /** The injected clock, for retrying an unreachable STS later (default: wall time). */
+  now?: () => number;
 }
 
 /** Remembers the last credentials the KMS client resolved: the ones its calls are signed with. */
@@ -130,6 +132,7 @@ export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): 
       timeoutMs: opts.timeoutMs,
       requestHandler: opts.requestHandler,
       customUserAgent: opts.customUserAgent,
+      now: opts.now ?? Date.now,
     });
     return {
       credentials: tracked(base, onIdentity),

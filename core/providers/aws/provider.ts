@@ -103,6 +103,7 @@ export class AwsKmsProvider implements KmsProvider {
       timeoutMs: this.timeoutMs,
       requestHandler,
       customUserAgent: deps.userAgentPrefix,
+      now: () => deps.clock.now(),
     });
     this.makeClient = () =>
       new KMSClient({

@@ -63,7 +63,12 @@ interface Session {
   identity: GcpIdentity;
   /** The token info answer, asked once per session when the identity names no principal. */
   tokenInfo?: Promise<Omit<CallerIdentity, 'accessKeyId'>>;
+  /** After an unreachable token info endpoint: when to ask again (injected clock, ms). */
+  tokenInfoRetryAt?: number;
 }
+
+/** How long an unreachable token info endpoint is not asked again, so it does not slow every call. */
+const RETRY_TOKEN_INFO_MS = 60_000;
 
 export class GcpKmsProvider implements KmsProvider {
   readonly name = 'gcp' as const;
@@ -159,10 +164,16 @@ export class GcpKmsProvider implements KmsProvider {
     const s = await this.session?.catch(() => undefined);
     if (!s) return { principal: null, principalNote: 'credentials were not resolved: principal unknown', accessKeyId: null };
     if (s.identity.principal) return { principal: s.identity.principal, principalNote: s.identity.principalNote ?? 'credential', accessKeyId: null };
+    if (s.tokenInfoRetryAt !== undefined && this.deps.clock.now() >= s.tokenInfoRetryAt) {
+      s.tokenInfo = undefined;
+      s.tokenInfoRetryAt = undefined;
+    }
     s.tokenInfo ??= principalFromTokenInfo(s.identity.client, this.auth.tokenInfoEndpoint ?? DEFAULT_TOKEN_INFO_ENDPOINT, this.deps.timeoutMs);
     const found = await s.tokenInfo;
-    // An unreachable endpoint is asked again next time; an answer (even "no email") is kept.
-    if (found.principal === null && found.principalNote.startsWith('token info failed: unreachable')) s.tokenInfo = undefined;
+    // An unreachable endpoint is asked again a minute later; an answer (even "no email") is kept.
+    if (found.principal === null && found.principalNote.startsWith('token info failed: unreachable')) {
+      s.tokenInfoRetryAt ??= this.deps.clock.now() + RETRY_TOKEN_INFO_MS;
+    }
     return { ...found, accessKeyId: null };
   }
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../core/clock';
 import { awsProviderFactory } from '../../../core/providers/aws';
 import { PASS } from '../../fakes/fault-mode';
 import {
@@ -33,9 +34,9 @@ afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.close();
 });
 
-function harness(env: Record<string, string | undefined> = fakeAwsEnv()): GatewayHarness {
+function harness(env: Record<string, string | undefined> = fakeAwsEnv(), clock?: ManualClock): GatewayHarness {
   const { clock: _c, dataDir: _d, ...deps } = awsTestDeps({ env });
-  const h = gatewayHarness(awsProviderFactory, deps);
+  const h = gatewayHarness(awsProviderFactory, deps, clock);
   harnesses.push(h);
   return h;
 }
@@ -107,18 +108,24 @@ describe('aws: the engine principal on every kms_calls row', () => {
     }
   });
 
-  it('STS unreachable: principal NULL, the note says unreachable, and the next call asks again', async () => {
+  it('STS unreachable: principal NULL, the note says unreachable; not asked again on every call, but a minute later', async () => {
     aws.sts.setFault({ kind: 'refuse' });
-    const h = harness();
+    const clock = new ManualClock(Date.now());
+    const h = harness(fakeAwsEnv(), clock);
     const ref = await wrapUnwrap(h, {});
     for (const r of h.rows()) {
       expect(r.outcome).toBe('ok');
       expect(r.principal).toBeNull();
       expect(r.principal_note).toMatch(/^GetCallerIdentity failed: unreachable/);
     }
+    const asked = aws.sts.requestCount();
     aws.sts.setFault(PASS);
     await h.gateway.call(ref, 'tenant-a', 1, 'wrap', (p, c) => p.wrap(randomBytes(32), c));
-    expect(h.rows().at(-1)!.principal).toBe(FAKE_USER_ARN);
+    expect(h.rows().at(-1)!.principal_note).toMatch(/^GetCallerIdentity failed: unreachable/);
+    expect(aws.sts.requestCount()).toBe(asked);
+    clock.advance(60_000);
+    await h.gateway.call(ref, 'tenant-a', 1, 'wrap', (p, c) => p.wrap(randomBytes(32), c));
+    expect(h.rows().at(-1)).toMatchObject({ principal: FAKE_USER_ARN, principal_note: 'sts:GetCallerIdentity' });
   });
 
   it('a failed KMS call still carries the principal and access key id of the credentials it was signed with', async () => {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../core/clock';
 import { DEFAULT_GCP_PRINCIPAL, DEFAULT_GCP_TOKEN, startGcpFake, type GcpFake } from '../../fakes/gcp';
 import { gcpTestDeps, gcpTestFactory } from '../../fakes/gcp/harness';
 import { gatewayHarness, type GatewayHarness } from '../principal-harness';
@@ -31,9 +32,9 @@ afterEach(async () => {
 });
 afterAll(() => fake.close());
 
-function harness(token = DEFAULT_GCP_TOKEN, env: Record<string, string | undefined> = {}): GatewayHarness {
+function harness(token = DEFAULT_GCP_TOKEN, env: Record<string, string | undefined> = {}, clock?: ManualClock): GatewayHarness {
   const { clock: _c, dataDir: _d, ...deps } = gcpTestDeps(1500, { env });
-  const h = gatewayHarness(gcpTestFactory(fake, token), deps);
+  const h = gatewayHarness(gcpTestFactory(fake, token), deps, clock);
   harnesses.push(h);
   return h;
 }
@@ -87,15 +88,21 @@ describe('gcp: the engine principal on every kms_calls row', () => {
     for (const r of h.rows()) expect(r).toMatchObject({ outcome: 'ok', principal: null, principal_note: 'token info failed: HTTP 400', access_key_id: null });
   });
 
-  it('token info unreachable: NULL with "unreachable", and asked again on the next call', async () => {
+  it('token info unreachable: NULL with "unreachable"; not asked again on every call, but a minute later', async () => {
     fake.setTokenInfoFault({ kind: 'refuse' });
-    const h = harness(USER_TOKEN);
+    const clock = new ManualClock(Date.now());
+    const h = harness(USER_TOKEN, {}, clock);
     const ref = await wrapUnwrap(h);
     for (const r of h.rows()) {
       expect(r.principal).toBeNull();
       expect(r.principal_note).toMatch(/^token info failed: unreachable/);
     }
+    const asked = tokenInfoAsks();
     fake.setTokenInfoFault({ kind: 'pass' });
+    await h.gateway.call(ref, 'tenant-a', 1, 'wrap', (p, c) => p.wrap(randomBytes(32), c));
+    expect(h.rows().at(-1)!.principal_note).toMatch(/^token info failed: unreachable/);
+    expect(tokenInfoAsks()).toBe(asked);
+    clock.advance(60_000);
     await h.gateway.call(ref, 'tenant-a', 1, 'wrap', (p, c) => p.wrap(randomBytes(32), c));
     expect(h.rows().at(-1)).toMatchObject({ principal: USER, principal_note: 'token info' });
   });
