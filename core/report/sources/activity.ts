@@ -8,8 +8,11 @@ import { tenantClause, type ReportSource } from './source';
 
 export const PAGE_ROWS = 5000;
 
-/** A KMS call as the report lists it: the contract's view, with the tenant's slug in place of its id. */
-export type KmsCallOut = Omit<KmsCallView, 'tenant_id'> & { tenant: string };
+/**
+ * A KMS call as the report lists it: the contract's view, with the tenant's slug in place
+ * of its id (the principal's note and access key id are not in the report's columns yet).
+ */
+export type KmsCallOut = Omit<KmsCallView, 'tenant_id' | 'principal_note' | 'access_key_id'> & { tenant: string };
 
 export interface AuditEntryOut {
   seq: number;
