@@ -80,6 +80,8 @@ export function createHandlers(kw: Keywarden): Handlers {
           operation: c.operation,
           correlation_id: c.correlation_id,
           principal: c.principal,
+          principal_note: c.principal_note ?? null,
+          access_key_id: c.access_key_id ?? null,
           outcome: c.outcome,
           error_message: c.error_message,
           duration_ms: c.duration_ms,

@@ -17,6 +17,18 @@ export interface VerifyError {
   at: string;
 }
 
+/**
+ * Where a customer-KMS tenant's credentials come from. Long-lived ones (an AWS AKIA key
+ * from the environment or a shared file, a GCP service-account key file behind ADC, an
+ * Azure client secret) are allowed but flagged; keys in the config itself are refused.
+ */
+export interface CredentialSourceView {
+  source: string;
+  long_lived: boolean;
+  /** "long-lived credentials in use: <source>" when long_lived, else null. */
+  warning: string | null;
+}
+
 export interface TenantView {
   id: string;
   slug: string;
@@ -31,6 +43,8 @@ export interface TenantView {
   sealed_since: string | null;
   sealed_permanently: boolean;
   last_verify_error: VerifyError | null;
+  /** Customer-KMS tenants only: the credential source, flagged when long-lived. */
+  credentials: CredentialSourceView | null;
   active_version: number | null;
   record_counts: Record<RecordTable, number>;
 }
@@ -77,7 +91,12 @@ export interface KmsCallView {
   key_version: number;
   operation: string;
   correlation_id: string;
+  /** The engine's principal as the provider's log names it; null when unknown (see principal_note). */
   principal: string | null;
+  /** How the principal was learnt, or why it is unknown. */
+  principal_note: string | null;
+  /** AWS access key id the call was signed with (a public identifier); null for other providers. */
+  access_key_id: string | null;
   outcome: string;
   error_message: string | null;
   duration_ms: number;
@@ -144,7 +163,13 @@ export interface ProbeResult {
   ok: true;
   provider: string;
   key_id: string;
+  /** The engine's principal as the provider's log names it; null when unknown (see principal_note). */
   principal: string | null;
+  /** How the principal was learnt, or why it is unknown. */
+  principal_note: string | null;
+  /** AWS access key id the probe was signed with (a public identifier); null for other providers. */
+  access_key_id: string | null;
+  credentials: CredentialSourceView | null;
   wrap_ms: number;
   unwrap_ms: number;
 }

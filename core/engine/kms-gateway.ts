@@ -11,6 +11,8 @@ import type { KmsCallRow } from '../store/rows';
 import { scrubErrorMessage } from './scrub-error';
 import {
   KmsError,
+  type CallerIdentity,
+  type CredentialSourceInfo,
   type KmsCallContext,
   type KmsOperation,
   type KmsProvider,
@@ -28,6 +30,27 @@ export interface ProviderRef {
 
 /** Lets a drill put a fault layer in front of any tenant's provider. */
 export type ProviderDecorator = (tenantId: string, provider: KmsProvider) => KmsProvider;
+
+type CallerColumns = Pick<KmsCallRow, 'principal' | 'principal_note' | 'access_key_id'>;
+
+/**
+ * The `kms_calls` principal columns for one call: the provider's own account of who its
+ * credentials are (asked after the call, success or failure, so the call's latency and
+ * outcome do not depend on it), else what the call's result named, else why it is unknown.
+ */
+async function callerOf(provider: KmsProvider, providerName: string, reported: string | undefined): Promise<CallerColumns> {
+  if (provider.callerIdentity) {
+    let id: CallerIdentity;
+    try {
+      id = await provider.callerIdentity();
+    } catch (e) {
+      return { principal: null, principal_note: `identity lookup failed: ${String((e as Error)?.message ?? e).slice(0, 200)}`, access_key_id: null };
+    }
+    return { principal: id.principal, principal_note: id.principalNote.slice(0, 300), access_key_id: id.accessKeyId };
+  }
+  if (reported) return { principal: reported, principal_note: 'reported by the provider', access_key_id: null };
+  return { principal: null, principal_note: `${providerName} provider: no cloud principal (key held by Keywarden)`, access_key_id: null };
+}
 
 export class KmsGateway {
   private readonly providers = new Map<string, KmsProvider>();
@@ -88,15 +111,29 @@ export class KmsGateway {
       operation,
       correlation_id: ctx.correlationId,
     };
-    const target = this.decorator(tenantId, provider ?? this.provider(ref));
+    const real = provider ?? this.provider(ref);
+    const target = this.decorator(tenantId, real);
     try {
       const result = await fn(target, ctx);
-      this.record({ ...base, principal: result.principal ?? null, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, drill_id: null, duration_ms: Math.round(performance.now() - startedWall) });
+      const durationMs = Math.round(performance.now() - startedWall);
+      const who = await callerOf(real, ref.provider, result.principal);
+      this.record({ ...base, ...who, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, drill_id: null, duration_ms: durationMs });
       return result;
     } catch (e) {
+      const durationMs = Math.round(performance.now() - startedWall);
       const err = e instanceof KmsError ? e : new KmsError(ref.provider as ProviderName, 'unreachable', `provider call failed: ${(e as Error)?.message ?? String(e)}`, 'Unclassified');
-      this.record({ ...base, principal: null, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: scrubErrorMessage(err.message), drill_id: wasInjected(e) ? (this.drillId ?? MANUAL_FAULT) : null, duration_ms: Math.round(performance.now() - startedWall) });
+      const who = await callerOf(real, ref.provider, undefined);
+      this.record({ ...base, ...who, provider_key_id: null, provider_request_id: null, outcome: err.reason, error_message: scrubErrorMessage(err.message), drill_id: wasInjected(e) ? (this.drillId ?? MANUAL_FAULT) : null, duration_ms: durationMs });
       throw err;
+    }
+  }
+
+  /** Where this provider's credentials come from (no network); null when it cannot be built or does not say. */
+  credentialSource(ref: ProviderRef): CredentialSourceInfo | null {
+    try {
+      return this.provider(ref).credentialSource?.() ?? null;
+    } catch {
+      return null;
     }
   }
 

@@ -19,6 +19,7 @@ import type { ProviderRef } from './kms-gateway';
 import { makeKeyVersion, sealedError } from './master-keys';
 import { MasterKeyCache } from './master-key-cache';
 import { keySuffix } from './redact';
+import { credentialSourceView } from './views';
 import { switchTenantKey } from './key-switch';
 import { requireTenant, ttlFor } from './tenant-lookup';
 import { viewOf } from './tenants';
@@ -64,11 +65,16 @@ export async function probe(ctx: EngineContext, tenantId: string, ref: ProviderR
   if (unwrapped.plaintext.length !== bytes.length || !timingSafeEqual(unwrapped.plaintext, bytes)) {
     throw probeFailure('compare', new Error('the key unwrapped different bytes than were wrapped'));
   }
+  // The same account of the caller the probe's kms_calls rows carry (principal, how, key id).
+  const who = await provider.callerIdentity?.().catch(() => undefined);
   return {
     ok: true,
     provider: ref.provider,
     key_id: keySuffix(wrapped.keyId),
-    principal: wrapped.principal ?? null,
+    principal: who ? who.principal : wrapped.principal ?? null,
+    principal_note: who ? who.principalNote : wrapped.principal ? 'reported by the provider' : null,
+    access_key_id: who?.accessKeyId ?? null,
+    credentials: credentialSourceView(provider.credentialSource?.()),
     wrap_ms: Math.round(wrapMs),
     unwrap_ms: Math.round(unwrapMs),
   };

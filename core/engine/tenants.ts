@@ -9,12 +9,15 @@ import { makeKeyVersion, refOf } from './master-keys';
 import { MasterKeyCache } from './master-key-cache';
 import { keySuffix } from './redact';
 import { requireTenant, ttlFor, wrapMethodFor } from './tenant-lookup';
-import { tenantView, type TenantView } from './views';
+import { credentialSourceView, tenantView, type TenantView } from './views';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function viewOf(ctx: EngineContext, t: TenantRow): TenantView {
-  return tenantView(t, ctx.store.activeKeyVersion(t.id)?.version ?? null, ctx.store.countRecords(t.id));
+  const credentials = t.wrap_method === 'customer_kms'
+    ? credentialSourceView(ctx.gateway.credentialSource({ provider: t.provider, kms_key_ref: t.kms_key_ref, kms_config: t.kms_config }))
+    : null;
+  return tenantView(t, ctx.store.activeKeyVersion(t.id)?.version ?? null, ctx.store.countRecords(t.id), credentials);
 }
 
 export async function createTenant(ctx: EngineContext, caller: Caller, input: { slug: string; wrap: 'local' | 'global' }): Promise<TenantView> {

@@ -1,10 +1,22 @@
 /** What the API shows of engine rows: no wrapped key bytes, no credentials. */
 export type { KeyVersionView, RecordView, TenantView };
-import type { KeyVersionView, RecordView, TenantView, VerifyError } from '../api/types';
+import type { CredentialSourceView, KeyVersionView, RecordView, TenantView, VerifyError } from '../api/types';
+import type { CredentialSourceInfo } from '../providers/types';
 import type { KeyVersionRow, RecordRow, RecordTable, TenantRow } from '../store/rows';
 import { keySuffix } from './redact';
 
-export function tenantView(t: TenantRow, activeVersion: number | null, counts: Record<RecordTable, number>): TenantView {
+/** The credential source as the API shows it; a long-lived one carries the warning text. */
+export function credentialSourceView(info: CredentialSourceInfo | null | undefined): CredentialSourceView | null {
+  if (!info) return null;
+  return { source: info.source, long_lived: info.longLived, warning: info.longLived ? `long-lived credentials in use: ${info.source}` : null };
+}
+
+export function tenantView(
+  t: TenantRow,
+  activeVersion: number | null,
+  counts: Record<RecordTable, number>,
+  credentials: CredentialSourceView | null = null,
+): TenantView {
   return {
     id: t.id,
     slug: t.slug,
@@ -19,6 +31,7 @@ export function tenantView(t: TenantRow, activeVersion: number | null, counts: R
     sealed_since: t.sealed_since,
     sealed_permanently: t.sealed_permanently === 1,
     last_verify_error: t.last_verify_error ? (JSON.parse(t.last_verify_error) as VerifyError) : null,
+    credentials: t.wrap_method === 'customer_kms' ? credentials : null,
     active_version: activeVersion,
     record_counts: counts,
   };

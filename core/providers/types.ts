@@ -63,6 +63,31 @@ export interface KmsCallResult {
   providerRequestId?: string;
 }
 
+/**
+ * Who the engine's calls run as, for the `kms_calls` row: the principal exactly as the
+ * provider's audit log names the caller (CloudTrail `userIdentity.arn`, Cloud Audit Logs
+ * `principalEmail`, Key Vault's `appid`/`oid` claim), how it was learnt or why it is
+ * unknown, and (AWS only) the access key id the call was signed with: a public
+ * identifier, never the secret.
+ */
+export interface CallerIdentity {
+  principal: string | null;
+  /** e.g. "assumed role", "sts:GetCallerIdentity", "GetCallerIdentity failed: access denied". */
+  principalNote: string;
+  accessKeyId: string | null;
+}
+
+/**
+ * Where a provider's credentials come from, in words, and whether they are long-lived
+ * (an AWS AKIA key from the environment or a shared file, a GCP service-account key file
+ * behind ADC): those are allowed, but flagged wherever the tenant is shown.
+ */
+export interface CredentialSourceInfo {
+  /** e.g. "environment (AWS_ACCESS_KEY_ID)", "shared credentials file (profile prod)". */
+  source: string;
+  longLived: boolean;
+}
+
 export interface WrapResult extends KmsCallResult {
   ciphertext: Buffer;
 }
@@ -91,6 +116,13 @@ export interface KmsProvider {
   describe(ctx: KmsCallContext): Promise<KeyDescription>;
   /** Release sockets / clients. */
   close?(): Promise<void> | void;
+  /**
+   * Who the last call ran as. Called after every call, successful or not; never throws
+   * (an unknown principal is `principal: null` with the reason in `principalNote`).
+   */
+  callerIdentity?(): Promise<CallerIdentity>;
+  /** Where the credentials come from; no network, may refine once a call has run. */
+  credentialSource?(): CredentialSourceInfo;
 }
 
 /** Everything a provider may need from its host; injected so tests stay hermetic. */

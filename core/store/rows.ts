@@ -93,6 +93,10 @@ export interface KmsCallRow {
   operation: string;
   correlation_id: string;
   principal: string | null;
+  /** How the principal was learnt, or why it is unknown. */
+  principal_note: string | null;
+  /** AWS access key id the call was signed with (never the secret); null for other providers. */
+  access_key_id: string | null;
   provider_key_id: string | null;
   provider_request_id: string | null;
   outcome: 'ok' | 'access_denied' | 'unreachable' | 'key_disabled' | 'invalid_key' | 'throttled' | 'error';

@@ -280,8 +280,8 @@ export class SqliteStore implements KeyringStore {
 
   insertKmsCall(r: Omit<KmsCallRow, 'id'>): void {
     this.stmt(
-      `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, provider_key_id, provider_request_id, outcome, error_message, duration_ms, drill_id)
-       VALUES (@at, @tenant_id, @provider, @key_ref, @key_version, @operation, @correlation_id, @principal, @provider_key_id, @provider_request_id, @outcome, @error_message, @duration_ms, @drill_id)`,
+      `INSERT INTO kms_calls (at, tenant_id, provider, key_ref, key_version, operation, correlation_id, principal, principal_note, access_key_id, provider_key_id, provider_request_id, outcome, error_message, duration_ms, drill_id)
+       VALUES (@at, @tenant_id, @provider, @key_ref, @key_version, @operation, @correlation_id, @principal, @principal_note, @access_key_id, @provider_key_id, @provider_request_id, @outcome, @error_message, @duration_ms, @drill_id)`,
     ).run({ drill_id: null, ...r });
   }
 

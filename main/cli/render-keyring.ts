@@ -35,8 +35,9 @@ function tenantBlock(t: TenantView, time: TimeOptions): string {
     ['records', `${records(t).toLocaleString('en-US')} (${t.record_counts.secret_environment_configs} secret environment configs, ${t.record_counts.integration_configs} integration configs)`],
     ['sealed', t.sealed_since ? `since ${formatTime(t.sealed_since, time)}${t.sealed_permanently ? ', permanently (active version revoked)' : ''}` : 'no'],
     ['last KMS error', t.last_verify_error ? `${t.last_verify_error.reason}: ${t.last_verify_error.message}` : null],
+    ['credentials', t.credentials ? `${t.credentials.source}${t.credentials.long_lived ? ' (long-lived)' : ''}` : null],
     ['created', formatTime(t.created_at, time)],
-  ]);
+  ]) + (t.credentials?.warning ? `\nWARNING: ${t.credentials.warning}` : '');
 }
 
 function tenantList(ts: TenantView[], time: TimeOptions): string {
@@ -85,8 +86,20 @@ export function renderKeyring(method: string, value: unknown, time: TimeOptions)
       const cs = value as KmsCallView[];
       if (cs.length === 0) return 'no KMS calls match';
       return table([
-        ['ID', 'TIME', 'PROVIDER', 'KEY', 'VERSION', 'OPERATION', 'OUTCOME', 'MS', 'CORRELATION ID'],
-        ...cs.map((c) => [String(c.id), formatTime(c.at, time), c.provider, c.key_ref_suffix, `v${c.key_version}`, c.operation, c.outcome === 'ok' ? 'ok' : `${c.outcome}${c.error_message ? `: ${c.error_message}` : ''}`, String(c.duration_ms), c.correlation_id]),
+        ['ID', 'TIME', 'PROVIDER', 'KEY', 'VERSION', 'OPERATION', 'OUTCOME', 'MS', 'PRINCIPAL', 'ACCESS KEY', 'CORRELATION ID'],
+        ...cs.map((c) => [
+          String(c.id),
+          formatTime(c.at, time),
+          c.provider,
+          c.key_ref_suffix,
+          `v${c.key_version}`,
+          c.operation,
+          c.outcome === 'ok' ? 'ok' : `${c.outcome}${c.error_message ? `: ${c.error_message}` : ''}`,
+          String(c.duration_ms),
+          c.principal ?? `unknown${c.principal_note ? ` (${c.principal_note})` : ''}`,
+          c.access_key_id ?? '-',
+          c.correlation_id,
+        ]),
       ]);
     }
     case 'keys.versions': {

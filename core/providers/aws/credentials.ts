@@ -13,12 +13,19 @@
  * 2. With `role_arn`: STS AssumeRole on top of the base credentials, with the external id,
  *    session name `keywarden`, at `sts_endpoint` (or the region's STS endpoint), no SDK
  *    retries and the same timeouts as the KMS client. The assumed-role ARN STS answers
- *    with becomes the calls' principal.
+ *    with (`AssumedRoleUser.Arn`) becomes the calls' principal.
+ * 3. Without a role, the principal comes from `sts:GetCallerIdentity`, once per credential
+ *    set (caller-identity.ts).
+ * The credentials the client signs with are tracked, so each call's row names its access
+ * key id (ASIA… temporary, AKIA… long-lived).
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FromTemporaryCredentialsOptions } from '@aws-sdk/credential-providers';
+import type { CallerIdentity, CredentialSourceInfo } from '../types';
+import { CallerIdentityCache, isCallerArn } from './caller-identity';
 import type { AwsConfig } from './config';
 import { parseRoleArn } from './config';
+import { awsCredentialSource, isLongLivedAccessKeyId } from './credential-source';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 type Identity = Awaited<ReturnType<CredentialProvider>>;
@@ -30,8 +37,12 @@ export interface CredentialSetup {
   credentials: CredentialProvider;
   /** The principal as far as it is known before any call (the expected assumed-role ARN). */
   expectedPrincipal: string | undefined;
-  /** The principal STS reported, once it has; else `expectedPrincipal`. */
+  /** The principal STS reported with AssumeRole, once it has. */
   principal(): string | undefined;
+  /** Who the client's current credentials are (asks STS once per credential set without a role). */
+  identity(): Promise<CallerIdentity>;
+  /** Where the credentials come from; refined to long-lived once an AKIA key has signed a call. */
+  source(): CredentialSourceInfo;
 }
 
 export interface CredentialOptions {
@@ -40,6 +51,17 @@ export interface CredentialOptions {
   /** The KMS client's request handler settings, reused for STS. */
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   customUserAgent: string;
+  /** The injected clock, for retrying an unreachable STS later (default: wall time). */
+  now?: () => number;
+}
+
+/** Remembers the last credentials the KMS client resolved: the ones its calls are signed with. */
+function tracked(inner: CredentialProvider, onIdentity: (id: Identity) => void): CredentialProvider {
+  return (async (...args: Parameters<CredentialProvider>) => {
+    const id = await inner(...args);
+    onIdentity(id);
+    return id;
+  }) as CredentialProvider;
 }
 
 function envCredentials(env: Record<string, string | undefined>): CredentialProvider | undefined {
@@ -86,7 +108,7 @@ function captureAssumedRole(onArn: (arn: string) => void): Plugin {
           const result = await next(args);
           const output = result.output as { AssumedRoleUser?: { Arn?: unknown } } | undefined;
           const arn = output?.AssumedRoleUser?.Arn;
-          if (typeof arn === 'string' && arn.startsWith('arn:')) onArn(arn);
+          if (isCallerArn(arn)) onArn(arn);
           return result;
         },
         // Re-applied on every refresh: a fixed name with override keeps one copy.
@@ -97,10 +119,41 @@ function captureAssumedRole(onArn: (arn: string) => void): Plugin {
 }
 
 export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): CredentialSetup {
+  const staticSource = awsCredentialSource(config, opts.env);
+  let signing: Identity | undefined;
+  const onIdentity = (id: Identity) => (signing = id);
+  const accessKeyId = () => (typeof signing?.accessKeyId === 'string' && signing.accessKeyId ? signing.accessKeyId : null);
   const base = baseCredentials(config, opts);
+
   if (!config.role_arn) {
-    return { credentials: base, expectedPrincipal: undefined, principal: () => undefined };
+    const lookups = new CallerIdentityCache({
+      region: config.region,
+      ...(config.sts_endpoint ? { stsEndpoint: config.sts_endpoint } : {}),
+      // A custom KMS endpoint (VPC, FIPS, a proxy) says where this installation may send
+      // requests: the public STS is not asked beside it unless sts_endpoint names one.
+      ...(config.endpoint && !config.sts_endpoint ? { notAsked: 'not asked: a custom KMS endpoint is set without sts_endpoint (set sts_endpoint to learn the principal)' } : {}),
+      timeoutMs: opts.timeoutMs,
+      requestHandler: opts.requestHandler,
+      customUserAgent: opts.customUserAgent,
+      now: opts.now ?? Date.now,
+    });
+    return {
+      credentials: tracked(base, onIdentity),
+      expectedPrincipal: undefined,
+      principal: () => undefined,
+      async identity() {
+        const id = signing;
+        if (!id?.accessKeyId) return { principal: null, principalNote: 'credentials were not resolved: principal unknown', accessKeyId: null };
+        const found = await lookups.lookup(id);
+        return { principal: found.principal, principalNote: found.note, accessKeyId: id.accessKeyId };
+      },
+      source: () =>
+        !staticSource.longLived && isLongLivedAccessKeyId(accessKeyId())
+          ? { source: staticSource.source, longLived: true }
+          : staticSource,
+    };
   }
+
   const role = parseRoleArn(config.role_arn);
   const expectedPrincipal = `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${ROLE_SESSION_NAME}`;
   let reported: string | undefined;
@@ -120,5 +173,16 @@ export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): 
     },
     clientPlugins: [captureAssumedRole((arn) => (reported = arn))],
   });
-  return { credentials, expectedPrincipal, principal: () => reported ?? expectedPrincipal };
+  return {
+    credentials: tracked(credentials, onIdentity),
+    expectedPrincipal,
+    principal: () => reported,
+    identity: () =>
+      Promise.resolve(
+        reported
+          ? { principal: reported, principalNote: 'assumed role', accessKeyId: accessKeyId() }
+          : { principal: null, principalNote: 'AssumeRole has not succeeded: principal unknown', accessKeyId: accessKeyId() },
+      ),
+    source: () => staticSource,
+  };
 }

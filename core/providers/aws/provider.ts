@@ -18,6 +18,8 @@ import {
   type EncryptCommandOutput,
 } from '@aws-sdk/client-kms';
 import type {
+  CallerIdentity,
+  CredentialSourceInfo,
   KeyDescription,
   KmsCallContext,
   KmsProvider,
@@ -101,6 +103,7 @@ export class AwsKmsProvider implements KmsProvider {
       timeoutMs: this.timeoutMs,
       requestHandler,
       customUserAgent: deps.userAgentPrefix,
+      now: () => deps.clock.now(),
     });
     this.makeClient = () =>
       new KMSClient({
@@ -177,6 +180,15 @@ export class AwsKmsProvider implements KmsProvider {
 
   close(): void {
     this.client.destroy();
+  }
+
+  /** The principal and access key id of the credentials the last call was signed with. */
+  callerIdentity(): Promise<CallerIdentity> {
+    return this.creds.identity();
+  }
+
+  credentialSource(): CredentialSourceInfo {
+    return this.creds.source();
   }
 
   /** One logical call: attempts, our retries and backoff, all inside `timeoutMs`. */

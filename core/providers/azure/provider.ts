@@ -11,12 +11,13 @@
 import type { KeyVaultKey } from '@azure/keyvault-keys';
 import { invalidInput } from '../../errors';
 import {
-  KmsError, type KeyDescription, type KmsCallContext, type KmsProvider, type ProviderDeps,
+  KmsError, type CallerIdentity, type CredentialSourceInfo, type KeyDescription, type KmsCallContext, type KmsProvider, type ProviderDeps,
   type UnwrapResult, type WrapResult,
 } from '../types';
 import { keyRefString, parseKeyRef, type AzureConfig, type ParsedKeyRef } from './config';
 import { framePayload, openPayload, packBlob, unpackBlob } from './envelope';
 import { classifyAzureError, retryAfterMs } from './errors';
+import { azureCredentialSource } from './credential-source';
 import { buildSession, CORRELATION_MARKER, type AzureSession, type SessionOptions } from './session';
 
 const MAX_RETRIES = 2;
@@ -126,6 +127,17 @@ export class AzureKmsProvider implements KmsProvider {
 
   close(): void {
     this.session = undefined;
+  }
+
+  /** The caller named by the last token's claims (appid, else oid), as Key Vault logs it. */
+  callerIdentity(): Promise<CallerIdentity> {
+    const s = this.session;
+    if (!s) return Promise.resolve({ principal: null, principalNote: 'credentials were not resolved: principal unknown', accessKeyId: null });
+    return Promise.resolve({ principal: s.principal ?? null, principalNote: s.principalNote, accessKeyId: null });
+  }
+
+  credentialSource(): CredentialSourceInfo {
+    return azureCredentialSource(this.config, this.deps.env);
   }
 
   private principal(s: AzureSession): { principal?: string } {

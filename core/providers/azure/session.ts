@@ -37,27 +37,42 @@ export const correlationPolicy: PipelinePolicy = {
   },
 };
 
-/** Reads the caller from a JWT access token: appid (client id), else oid. Never keeps the token. */
-export function principalFromToken(token: string): string | undefined {
+/**
+ * The caller as Key Vault's AuditEvent names it, read from a JWT access token's claims in
+ * the order the evidence normalizer reads the logged identity: `appid` (the client id),
+ * else `oid` (the object id), else `azp` (v2 tokens). Never keeps the token.
+ */
+export function claimedPrincipal(token: string): { principal: string; claim: 'appid' | 'oid' | 'azp' } | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const p = claims.appid ?? claims.azp ?? claims.oid;
-    return typeof p === 'string' && /^[\w.@:-]{1,128}$/.test(p) ? p : undefined;
+    for (const claim of ['appid', 'oid', 'azp'] as const) {
+      const p = claims[claim];
+      if (typeof p === 'string' && /^[\w.@:-]{1,128}$/.test(p)) return { principal: p, claim };
+    }
+    return undefined;
   } catch {
     return undefined;
   }
 }
 
+/** Reads the caller from a JWT access token (see `claimedPrincipal`). */
+export function principalFromToken(token: string): string | undefined {
+  return claimedPrincipal(token)?.principal;
+}
+
 class PrincipalTrackingCredential implements TokenCredential {
   principal: string | undefined;
-  constructor(private readonly inner: TokenCredential, fallback?: string) {
-    this.principal = fallback;
-  }
+  note = 'no token obtained yet: principal unknown';
+  constructor(private readonly inner: TokenCredential) {}
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const t = await this.inner.getToken(scopes, options);
-    if (t) this.principal = principalFromToken(t.token) ?? this.principal;
+    if (t) {
+      const found = claimedPrincipal(t.token);
+      this.principal = found?.principal;
+      this.note = found ? `token claim ${found.claim}` : 'the access token carries no appid, oid or azp claim: principal unknown';
+    }
     return t;
   }
 }
@@ -81,6 +96,11 @@ export class AzureSession {
 
   get principal(): string | undefined {
     return this.credential.principal;
+  }
+
+  /** How `principal` was learnt from the token, or why it is unknown. */
+  get principalNote(): string {
+    return this.credential.note;
   }
 
   /** A CryptographyClient bound to one key version, straight to the remote operations. */
@@ -140,5 +160,5 @@ export function buildSession(
     ...(ref.loopback && vaultHttp ? { allowInsecureConnection: true } : {}),
     ...(ref.loopback && !vaultHttp && ca ? { tlsOptions: { ca } } : {}),
   };
-  return new AzureSession(fingerprint, ref, new PrincipalTrackingCredential(inner, config.client_id), clientOptions);
+  return new AzureSession(fingerprint, ref, new PrincipalTrackingCredential(inner), clientOptions);
 }

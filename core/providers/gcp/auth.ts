@@ -14,6 +14,8 @@
 import { GoogleAuth, Impersonated, OAuth2Client, type AuthClient } from 'google-auth-library';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+/** Lets the token info endpoint name the token's account (the engine's principal). */
+export const USERINFO_EMAIL_SCOPE = 'https://www.googleapis.com/auth/userinfo.email';
 export const DEFAULT_IAM_CREDENTIALS_ENDPOINT = 'https://iamcredentials.googleapis.com';
 
 export interface GcpSourceRequest {
@@ -27,6 +29,8 @@ export interface GcpIdentity {
   client: AuthClient;
   /** Who the calls run as, when known (an SA email). */
   principal?: string;
+  /** How `principal` was learnt (e.g. "impersonated service account", "ADC client_email"). */
+  principalNote?: string;
 }
 
 /** Yields the base identity; called once per provider, lazily on its first call. */
@@ -35,7 +39,7 @@ export type GcpSourceCredentials = (req: GcpSourceRequest) => Promise<GcpIdentit
 /** Application default credentials: env `GOOGLE_APPLICATION_CREDENTIALS`, gcloud ADC, or the metadata server. */
 export const applicationDefaultCredentials: GcpSourceCredentials = async (req) => {
   const auth = new GoogleAuth({
-    scopes: [CLOUD_PLATFORM_SCOPE],
+    scopes: [CLOUD_PLATFORM_SCOPE, USERINFO_EMAIL_SCOPE],
     clientOptions: {
       transporterOptions: { timeout: req.timeoutMs },
       ...(req.quotaProject ? { quotaProjectId: req.quotaProject } : {}),
@@ -49,7 +53,7 @@ export const applicationDefaultCredentials: GcpSourceCredentials = async (req) =
   } catch {
     principal = undefined; // user credentials carry no email here; not an error
   }
-  return principal ? { client, principal } : { client };
+  return principal ? { client, principal, principalNote: 'ADC client_email' } : { client };
 };
 
 /**
@@ -63,13 +67,15 @@ export function accessTokenCredentials(token: string, principal?: string): GcpSo
       ...(req.quotaProject ? { quotaProjectId: req.quotaProject } : {}),
     });
     client.setCredentials({ access_token: token, expiry_date: Date.now() + 365 * 24 * 3600_000 });
-    return principal ? { client, principal } : { client };
+    return principal ? { client, principal, principalNote: 'given with the token' } : { client };
   };
 }
 
 export interface GcpAuthOptions {
   sourceCredentials: GcpSourceCredentials;
   iamCredentialsEndpoint: string;
+  /** OAuth2 token info endpoint, asked for the token's email when the credential names none (default: Google's). */
+  tokenInfoEndpoint?: string;
 }
 
 /** The identity KMS calls run as: the source itself, or the impersonated service account. */
@@ -91,5 +97,5 @@ export async function resolveIdentity(
     transporterOptions: { timeout: req.timeoutMs },
     ...(req.quotaProject ? { quotaProjectId: req.quotaProject } : {}),
   });
-  return { client, principal: impersonate };
+  return { client, principal: impersonate, principalNote: 'impersonated service account' };
 }

@@ -11,6 +11,7 @@ import {
   DEFAULT_IAM_CREDENTIALS_ENDPOINT,
   type GcpSourceCredentials,
 } from './auth';
+import { DEFAULT_TOKEN_INFO_ENDPOINT } from './caller-identity';
 import { parseGcpConfig, type GcpConfig } from './config';
 import { GcpKmsProvider } from './provider';
 
@@ -19,6 +20,8 @@ export interface GcpProviderOptions {
   sourceCredentials?: GcpSourceCredentials;
   /** IAM Credentials API base URL used for impersonation. Default: https://iamcredentials.googleapis.com */
   iamCredentialsEndpoint?: string;
+  /** OAuth2 token info endpoint (the engine's principal under ADC). Default: https://oauth2.googleapis.com/tokeninfo */
+  tokenInfoEndpoint?: string;
   /** First retry backoff (ms); later ones triple. Default 100. */
   retryBaseMs?: number;
 }
@@ -27,6 +30,7 @@ export function createGcpProviderFactory(options: GcpProviderOptions = {}): Prov
   const auth = {
     sourceCredentials: options.sourceCredentials ?? applicationDefaultCredentials,
     iamCredentialsEndpoint: options.iamCredentialsEndpoint ?? DEFAULT_IAM_CREDENTIALS_ENDPOINT,
+    tokenInfoEndpoint: options.tokenInfoEndpoint ?? DEFAULT_TOKEN_INFO_ENDPOINT,
   };
   return {
     name: 'gcp',

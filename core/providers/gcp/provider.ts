@@ -11,9 +11,10 @@
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { crc32c } from '../../crypto/crc32c';
 import type {
-  KeyDescription, KmsCallContext, KmsProvider, ProviderDeps, UnwrapResult, WrapResult,
+  CallerIdentity, CredentialSourceInfo, KeyDescription, KmsCallContext, KmsProvider, ProviderDeps, UnwrapResult, WrapResult,
 } from '../types';
 import { resolveIdentity, type GcpAuthOptions, type GcpIdentity } from './auth';
+import { DEFAULT_TOKEN_INFO_ENDPOINT, gcpCredentialSource, principalFromTokenInfo } from './caller-identity';
 import type { GcpConfig } from './config';
 import { kmsClientEndpoint } from './endpoint';
 import { classifyGcpError, deadlineError, integrityError } from './errors';
@@ -60,7 +61,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 interface Session {
   kms: KeyManagementServiceClient;
   identity: GcpIdentity;
+  /** The token info answer, asked once per session when the identity names no principal. */
+  tokenInfo?: Promise<Omit<CallerIdentity, 'accessKeyId'>>;
+  /** After an unreachable token info endpoint: when to ask again (injected clock, ms). */
+  tokenInfoRetryAt?: number;
 }
+
+/** How long an unreachable token info endpoint is not asked again, so it does not slow every call. */
+const RETRY_TOKEN_INFO_MS = 60_000;
 
 export class GcpKmsProvider implements KmsProvider {
   readonly name = 'gcp' as const;
@@ -149,6 +157,28 @@ export class GcpKmsProvider implements KmsProvider {
       ...(algorithm ? { algorithm: String(algorithm) } : {}),
       ...(createdAt ? { createdAt } : {}),
     };
+  }
+
+  /** Who the calls run as: the identity's own principal, else the token info's email; never throws. */
+  async callerIdentity(): Promise<CallerIdentity> {
+    const s = await this.session?.catch(() => undefined);
+    if (!s) return { principal: null, principalNote: 'credentials were not resolved: principal unknown', accessKeyId: null };
+    if (s.identity.principal) return { principal: s.identity.principal, principalNote: s.identity.principalNote ?? 'credential', accessKeyId: null };
+    if (s.tokenInfoRetryAt !== undefined && this.deps.clock.now() >= s.tokenInfoRetryAt) {
+      s.tokenInfo = undefined;
+      s.tokenInfoRetryAt = undefined;
+    }
+    s.tokenInfo ??= principalFromTokenInfo(s.identity.client, this.auth.tokenInfoEndpoint ?? DEFAULT_TOKEN_INFO_ENDPOINT, this.deps.timeoutMs);
+    const found = await s.tokenInfo;
+    // An unreachable endpoint is asked again a minute later; an answer (even "no email") is kept.
+    if (found.principal === null && found.principalNote.startsWith('token info failed: unreachable')) {
+      s.tokenInfoRetryAt ??= this.deps.clock.now() + RETRY_TOKEN_INFO_MS;
+    }
+    return { ...found, accessKeyId: null };
+  }
+
+  credentialSource(): CredentialSourceInfo {
+    return gcpCredentialSource(this.deps.env, this.config.impersonate_service_account);
   }
 
   async close(): Promise<void> {

@@ -11,8 +11,9 @@ export const PAGE_ROWS = 5000;
 /**
  * A KMS call as the report lists it: the contract's view, with the tenant's slug in place
  * of its id, and the drill whose fault layer made it fail (null for every real outcome).
+ * The principal's note and access key id are not in the report's columns yet.
  */
-export type KmsCallOut = Omit<KmsCallView, 'tenant_id'> & { tenant: string; drill_id: string | null };
+export type KmsCallOut = Omit<KmsCallView, 'tenant_id' | 'principal_note' | 'access_key_id'> & { tenant: string; drill_id: string | null };
 
 export interface AuditEntryOut {
   seq: number;

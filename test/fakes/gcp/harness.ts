@@ -22,6 +22,7 @@ export function gcpTestFactory(fake: GcpFake, token = DEFAULT_GCP_TOKEN): Provid
   return createGcpProviderFactory({
     sourceCredentials: accessTokenCredentials(token),
     iamCredentialsEndpoint: fake.url,
+    tokenInfoEndpoint: `${fake.url}/tokeninfo`,
     retryBaseMs: 40,
   });
 }

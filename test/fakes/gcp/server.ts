@@ -2,7 +2,7 @@
  * A wire-level fake of Cloud KMS v1 (REST, as the `fallback: true` client sends it), of
  * the IAM Credentials `generateAccessToken` call used for impersonation, and of Cloud
  * Logging `POST /v2/entries:list` over the Data Access audit entries every KMS call
- * leaves behind. HTTP on 127.0.0.1, bearer tokens mapped to principals, every FaultMode.
+ * leaves behind, and of the OAuth2 token info endpoint (`/tokeninfo`: whose token is this). HTTP on 127.0.0.1, bearer tokens mapped to principals, every FaultMode.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -56,6 +56,8 @@ export interface GcpFake {
   addToken(token: string, principal: string): void;
   allowImpersonation(serviceAccount: string, principal: string): void;
   setFault(mode: FaultMode, keyPath?: string): void;
+  /** Faults of the token info endpoint only: `refuse` drops the connection, `deny` answers invalid_token. */
+  setTokenInfoFault(mode: FaultMode): void;
   setIntegrityFault(kind: IntegrityFault): void;
   setDeliveryDelay(ms: number): void;
   /** entries:list answers 500, a body that is not JSON, the same nextPageToken again, or endless empty pages. */
@@ -120,6 +122,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   let integrity: IntegrityFault = null;
   let listFault: LogListFault = 'pass';
   let firstToken: string | undefined;
+  let tokenInfoFault: FaultMode = { kind: 'pass' };
   let seq = 0;
   const recorded: RecordedRequest[] = [];
   for (const k of opts.keys ?? []) store.create(k);
@@ -201,6 +204,22 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     send(res, 200, { accessToken, expireTime: new Date(Date.now() + lifetime * 1000).toISOString() });
   }
 
+  /** Google's token info: the bearer token (header, form or query), answered with its account's email. */
+  async function tokenInfoRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    let form = '';
+    for await (const c of req) form += (c as Buffer).toString('utf8');
+    if (tokenInfoFault.kind === 'refuse') return void req.socket.destroy();
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+      ?? new URLSearchParams(form).get('access_token') ?? url.searchParams.get('access_token') ?? '';
+    const caller = tokens.get(token);
+    recorded.push({ method: req.method ?? '', path: 'tokeninfo', userAgent: req.headers['user-agent'] ?? '', ...(caller ? { principal: caller.principal } : {}) });
+    if (!caller || tokenInfoFault.kind === 'deny') return send(res, 400, { error: 'invalid_token', error_description: 'Invalid Value' });
+    send(res, 200, {
+      azp: '1234567890', aud: '1234567890', scope: 'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email',
+      exp: String(Math.floor(Date.now() / 1000) + 3599), expires_in: '3599', email: caller.principal, email_verified: 'true', access_type: 'online',
+    });
+  }
+
   async function listRoute(req: http.IncomingMessage, res: http.ServerResponse) {
     const body = await readJson(req);
     if (!authenticate(req)) return sendFailure(res, unauthenticated);
@@ -231,6 +250,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     const run = kms ? kmsRoute(req, res, kms[1]!, kms[2], url)
       : iam ? iamRoute(req, res, iam[1]!)
       : req.method === 'POST' && path === '/v2/entries:list' ? listRoute(req, res)
+      : path === '/tokeninfo' ? tokenInfoRoute(req, res, url)
       : Promise.resolve(sendFailure(res, new KmsFailure(404, 'NOT_FOUND', 5, `No route for ${req.method} ${path}.`)));
     run.catch((e: unknown) => {
       if (e instanceof KmsFailure) sendFailure(res, e);
@@ -261,6 +281,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     revokeAccess: (path, principal) => void store.require(path).revoked.add(principal),
     restoreAccess: (path, principal) => void store.require(path).revoked.delete(principal),
     addToken: (token, principal) => void tokens.set(token, { principal }),
+    setTokenInfoFault: (mode) => void (tokenInfoFault = mode),
     allowImpersonation: (sa, principal) => {
       const set = impersonation.get(sa) ?? new Set<string>();
       set.add(principal);

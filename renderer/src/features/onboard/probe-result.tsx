@@ -14,7 +14,29 @@ export function ProbeResultPanel({ probe }: { probe: ProbeResult }) {
         <dt>Key</dt>
         <dd className="mono">{probe.key_id}</dd>
         <dt>Principal</dt>
-        <dd className="mono">{probe.principal ?? 'not reported by the provider'}</dd>
+        <dd className="mono">
+          {probe.principal ?? 'unknown'}
+          {probe.principal_note ? <span className="muted"> ({probe.principal_note})</span> : null}
+        </dd>
+        {probe.access_key_id ? (
+          <>
+            <dt>Access key id</dt>
+            <dd className="mono">{probe.access_key_id}</dd>
+          </>
+        ) : null}
+        {probe.credentials ? (
+          <>
+            <dt>Credentials</dt>
+            <dd>
+              <span className="mono">{probe.credentials.source}</span>
+              {probe.credentials.warning ? (
+                <span className="credentials-warning" role="note" data-long-lived="true">
+                  {' '}· long-lived credentials in use
+                </span>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
         <dt>Timing</dt>
         <dd>
           wrap {probe.wrap_ms} ms · unwrap {probe.unwrap_ms} ms

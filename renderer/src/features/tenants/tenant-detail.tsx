@@ -68,6 +68,19 @@ export function TenantDetail({ tenant }: { tenant: TenantView }) {
               <dd className="mono">{configEntries.map(([k, v]) => `${k}=${String(v)}`).join('  ')}</dd>
             </>
           ) : null}
+          {tenant.credentials ? (
+            <>
+              <dt>Credentials</dt>
+              <dd>
+                <span className="mono">{tenant.credentials.source}</span>
+                {tenant.credentials.warning ? (
+                  <span className="credentials-warning" role="note" data-long-lived="true">
+                    {' '}· long-lived credentials in use
+                  </span>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
           <dt>Active version</dt>
           <dd className="mono">{tenant.active_version !== null ? `v${tenant.active_version}` : 'none'}</dd>
           <dt>Records</dt>
