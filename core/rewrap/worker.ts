@@ -1,14 +1,14 @@
 /**
  * The rewrap worker: moves every record of a tenant to the job's pinned target version
  * by re-wrapping its DEK (the payload is untouched). It walks each record table in seq
- * order (the rowid, i.e. the order rows sit on disk), so a batch's rows share a few
+ * order (the rowid: the order rows sit on disk), so a batch's rows share a few
  * neighbouring pages; batches are sized by time (~20 ms each, see batch-sizer.ts) unless
- * a size is given. Batches interleave the two record
- * tables (50/50 by default); each batch commits in ONE transaction together with the
- * job's counters, cursors and heartbeat, fenced by the lease owner, so a crash loses at
- * most the batch in flight and a row is never half-written. Rows on the target (or on a
- * newer version) are skipped and counted complete; rows whose DEK cannot be opened or
- * whose version was revoked are counted failed and left as they are.
+ * a size is given, and interleave the two tables (50/50 by default). Each batch commits
+ * in ONE transaction together with the job's counters, cursors and heartbeat, fenced by
+ * the lease owner, so a crash loses at most the batch in flight and a row is never
+ * half-written. Rows on the target (or on a newer version) are skipped and counted
+ * complete; rows whose DEK cannot be opened or whose version was revoked are counted
+ * failed and left as they are.
  */
 import { isoAt } from '../clock';
 import { AeadOpenError } from '../crypto/aead';
