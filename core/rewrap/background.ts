@@ -6,7 +6,8 @@
  *
  * It runs in the host's own process, on purpose: it shares the engine's master-key
  * cache (one provider call per version) and its database connection, and it yields to
- * the event loop after every batch (~1-2 ms of work), so IPC and HTTP stay responsive.
+ * the event loop after every batch (sized to about 20 ms of work), so IPC and HTTP
+ * stay responsive.
  */
 import type { EngineContext } from '../engine/context';
 import { runPendingRewraps } from './runner';

@@ -3,8 +3,17 @@ import { performance } from 'node:perf_hooks';
 import type { Caller } from '../engine/audit-trail';
 import type { RewrapJobRecord } from '../store/keyring-store';
 
-/** Seed 000: 100 rows a batch, 50/50 from the two record tables. */
-export const DEFAULT_BATCH_SIZE = 100;
+/**
+ * Batches are sized by time unless a size is given: each batch's transaction aims at
+ * TARGET_BATCH_MS, so the event loop (the window, the API) waits at most about that long
+ * and a crash loses at most one such batch. Sizes stay within MIN/MAX_AUTO_BATCH_SIZE.
+ */
+export const TARGET_BATCH_MS = 20;
+export const FIRST_AUTO_BATCH_SIZE = 200;
+export const MIN_AUTO_BATCH_SIZE = 20;
+export const MAX_AUTO_BATCH_SIZE = 5_000;
+/** A fixed batch size (`--batch-size`) is clamped to this range. */
+export const MIN_BATCH_SIZE = 2;
 export const MAX_BATCH_SIZE = 10_000;
 /** A worker writes its heartbeat at every batch, and at least this often while it waits. */
 export const HEARTBEAT_MS = 10_000;
@@ -49,7 +58,7 @@ export interface RewrapProgress {
 }
 
 export interface RewrapOptions {
-  /** Rows per batch, split between the two tables; default 100. */
+  /** Rows per batch, split between the two tables; unset: sized by time (TARGET_BATCH_MS a batch). */
   batchSize?: number;
   /** Share of a batch taken from secret_environment_configs; default 0.5 (the seed's 50/50). */
   secretShare?: number;

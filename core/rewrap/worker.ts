@@ -1,11 +1,14 @@
 /**
  * The rewrap worker: moves every record of a tenant to the job's pinned target version
- * by re-wrapping its DEK (the payload is untouched). Batches interleave the two record
- * tables (50/50 by default); each batch commits in ONE transaction together with the
- * job's counters, cursors and heartbeat, fenced by the lease owner, so a crash loses at
- * most the batch in flight and a row is never half-written. Rows on the target (or on a
- * newer version) are skipped and counted complete; rows whose DEK cannot be opened or
- * whose version was revoked are counted failed and left as they are.
+ * by re-wrapping its DEK (the payload is untouched). It walks each record table in seq
+ * order (the rowid: the order rows sit on disk), so a batch's rows share a few
+ * neighbouring pages; batches are sized by time (~20 ms each, see batch-sizer.ts) unless
+ * a size is given, and interleave the two tables (50/50 by default). Each batch commits
+ * in ONE transaction together with the job's counters, cursors and heartbeat, fenced by
+ * the lease owner, so a crash loses at most the batch in flight and a row is never
+ * half-written. Rows on the target (or on a newer version) are skipped and counted
+ * complete; rows whose DEK cannot be opened or whose version was revoked are counted
+ * failed and left as they are.
  */
 import { isoAt } from '../clock';
 import { AeadOpenError } from '../crypto/aead';
@@ -19,7 +22,8 @@ import { DekCodec } from './dek-codec';
 import { JobKeys, StopRequested } from './keys';
 import { newOwnerId } from './lease';
 import { rewrapProgressOf } from './view';
-import { DEFAULT_BATCH_SIZE, DEFAULT_RETRY, HEARTBEAT_MS, LEASE_STALE_MS, MAX_BATCH_SIZE, realTimer, type RewrapOptions, type RewrapRunResult } from './types';
+import { BatchSizer } from './batch-sizer';
+import { DEFAULT_RETRY, HEARTBEAT_MS, LEASE_STALE_MS, realTimer, type RewrapOptions, type RewrapRunResult } from './types';
 
 const SECRET: RecordTable = 'secret_environment_configs';
 const INTEGRATION: RecordTable = 'integration_configs';
@@ -36,7 +40,7 @@ export function runRewrapJob(ctx: EngineContext, leaseId: number, options: Rewra
 class RewrapWorker {
   private readonly owner: string;
   private readonly caller: Caller;
-  private readonly batchSize: number;
+  private readonly sizer: BatchSizer;
   private readonly secretShare: number;
   private readonly timer;
   private job!: RewrapJobRecord;
@@ -52,7 +56,7 @@ class RewrapWorker {
   ) {
     this.owner = opts.owner ?? newOwnerId();
     this.caller = opts.caller ?? ctx.system;
-    this.batchSize = Math.max(2, Math.min(MAX_BATCH_SIZE, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE)));
+    this.sizer = new BatchSizer(opts.batchSize);
     this.secretShare = Math.min(1, Math.max(0, opts.secretShare ?? 0.5));
     this.timer = opts.timer ?? realTimer;
   }
@@ -61,7 +65,7 @@ class RewrapWorker {
     const { ctx } = this;
     const claim = claimJob(ctx, this.leaseId, this.owner, {
       staleAfterMs: this.opts.staleAfterMs ?? LEASE_STALE_MS,
-      batchSize: this.batchSize,
+      batchSize: this.sizer.size,
       pace: this.opts.paceRowsPerSecond,
       caller: this.caller,
     });
@@ -73,7 +77,9 @@ class RewrapWorker {
     const codec = new DekCodec(this.tenant.id);
     try {
       const j = this.job;
-      const remaining = ctx.store.countRecordsAfter(SECRET, j.tenant_id, j.cursor_secret) + ctx.store.countRecordsAfter(INTEGRATION, j.tenant_id, j.cursor_integration);
+      const remaining =
+        ctx.store.countRecordsAfter(SECRET, j.tenant_id, j.cursor_secret_seq, j.cursor_secret) +
+        ctx.store.countRecordsAfter(INTEGRATION, j.tenant_id, j.cursor_integration_seq, j.cursor_integration);
       this.commit({ total: j.processed + j.skipped + j.failed + remaining });
       this.runStart = this.timer.now();
       for (;;) {
@@ -85,12 +91,14 @@ class RewrapWorker {
           supersedeOlderJobs(ctx, this.tenant.id, this.caller);
           return this.fenced();
         }
+        const batchStart = this.timer.now();
+        const size = this.sizer.size;
         // Interleaved: a share from each table; when one runs short the other fills the batch.
-        const share = Math.round(this.batchSize * this.secretShare);
-        const secret = this.fetch(SECRET, this.job.cursor_secret, share);
-        const integration = this.fetch(INTEGRATION, this.job.cursor_integration, this.batchSize - secret.length);
-        if (secret.length === share && secret.length + integration.length < this.batchSize) {
-          secret.push(...this.fetch(SECRET, secret[secret.length - 1]?.id ?? this.job.cursor_secret, this.batchSize - secret.length - integration.length));
+        const share = Math.round(size * this.secretShare);
+        const secret = this.fetch(SECRET, this.job.cursor_secret_seq, this.job.cursor_secret, share);
+        const integration = this.fetch(INTEGRATION, this.job.cursor_integration_seq, this.job.cursor_integration, size - secret.length);
+        if (secret.length === share && secret.length + integration.length < size) {
+          secret.push(...this.fetch(SECRET, secret[secret.length - 1]?.seq ?? this.job.cursor_secret_seq, this.job.cursor_secret, size - secret.length - integration.length));
         }
         if (secret.length === 0 && integration.length === 0) return this.finish();
         const versions = new Set<number>([this.job.target_version]);
@@ -108,6 +116,7 @@ class RewrapWorker {
         const target = keys.failure(this.job.target_version);
         if (target) return this.end('failed', 'rewrap.finished', { outcome: 'failed' }, `target version ${this.job.target_version} is unusable: ${target.message}`);
         if (!this.applyBatch(codec, keys, secret, integration)) continue; // a key was evicted meanwhile: load it again
+        this.sizer.observe(secret.length + integration.length, this.timer.now() - batchStart);
         await this.progress();
         await this.paceOrYield();
       }
@@ -123,8 +132,8 @@ class RewrapWorker {
     return newest !== undefined && newest.lease_id !== this.leaseId && newest.target_version > this.job.target_version;
   }
 
-  private fetch(table: RecordTable, after: string, limit: number): RewrapCandidate[] {
-    return limit > 0 ? this.ctx.store.rewrapCandidates(table, this.job.tenant_id, after, limit) : [];
+  private fetch(table: RecordTable, afterSeq: number, idFloor: string, limit: number): RewrapCandidate[] {
+    return limit > 0 ? this.ctx.store.rewrapCandidates(table, this.job.tenant_id, afterSeq, idFloor, limit) : [];
   }
 
   /** Re-wraps one batch and commits it; false if a needed key is no longer cached. */
@@ -151,7 +160,7 @@ class RewrapWorker {
         const fromKey = keys.peek(r.key_version);
         if (!fromKey) return undefined;
         try {
-          updates.push({ id: r.id, from: r.key_version, wrapped_dek: codec.rewrap(fromKey, toKey, table, r.id, r.key_version, target, r.wrapped_dek) });
+          updates.push({ seq: r.seq, from: r.key_version, wrapped_dek: codec.rewrap(fromKey, toKey, table, r.id, r.key_version, target, r.wrapped_dek) });
         } catch (e) {
           if (!(e instanceof AeadOpenError)) throw e;
           failed++;
@@ -174,8 +183,9 @@ class RewrapWorker {
         // A row rewritten or deleted since it was read moved by itself: nothing left to do.
         skipped: j.skipped + skipped + (attempted - moved),
         failed: j.failed + failed,
-        cursor_secret: secret.length ? secret[secret.length - 1]!.id : j.cursor_secret,
-        cursor_integration: integration.length ? integration[integration.length - 1]!.id : j.cursor_integration,
+        cursor_secret_seq: secret.length ? secret[secret.length - 1]!.seq : j.cursor_secret_seq,
+        cursor_integration_seq: integration.length ? integration[integration.length - 1]!.seq : j.cursor_integration_seq,
+        batch_size: this.sizer.size,
         rate_rows_s: elapsed > 0 ? (this.runRows * 1000) / elapsed : null,
         ...(lastFailure !== null ? { last_error: lastFailure } : {}),
       });

@@ -24,18 +24,23 @@ export interface RewrapJobExtras {
   rate_rows_s: number | null;
   started_at: string | null;
   superseded_by: number | null;
+  /** Migration 009: the seq (physical order) the walk of each table has reached. */
+  cursor_secret_seq: number;
+  cursor_integration_seq: number;
 }
 export type RewrapJobRecord = RewrapJobRow & RewrapJobExtras;
 export type RewrapJobFields = Partial<Omit<RewrapJobRecord, 'lease_id' | 'tenant_id' | 'target_version' | 'created_at'>>;
 
 /** What the rewrap worker reads of a record: never the payload. */
 export interface RewrapCandidate {
+  /** The row's integer key (its rowid): the walk's order and the update's target. */
+  seq: number;
   id: string;
   key_version: number;
   wrapped_dek: Buffer;
 }
 export interface RewrapUpdate {
-  id: string;
+  seq: number;
   /** The version the DEK was read under: the update is guarded by it. */
   from: number;
   wrapped_dek: Buffer;
@@ -91,10 +96,14 @@ export interface KeyringStore {
   claimRewrapJob(leaseId: number, expected: Pick<RewrapJobRow, 'state' | 'lease_owner' | 'heartbeat_at'>, fields: RewrapJobFields): boolean;
   /** Applies `fields` only while `owner` holds the lease of a running job (the worker's fence). */
   updateOwnedRewrapJob(leaseId: number, owner: string, fields: RewrapJobFields): boolean;
-  /** All rows of a tenant after `afterId`, by id (rows on the target are skipped by the worker, not here). */
-  rewrapCandidates(table: RecordTable, tenantId: string, afterId: string, limit: number): RewrapCandidate[];
-  countRecordsAfter(table: RecordTable, tenantId: string, afterId: string): number;
-  /** Moves each row to `toVersion` if it is still on `from`; returns how many moved. */
+  /**
+   * All rows of a tenant after `afterSeq` whose id is above `idFloor`, in seq (physical)
+   * order; rows on the target are skipped by the worker, not here. `idFloor` is '' except
+   * for a job an id-ordered walk began before migration 009 (it counted rows up to it).
+   */
+  rewrapCandidates(table: RecordTable, tenantId: string, afterSeq: number, idFloor: string, limit: number): RewrapCandidate[];
+  countRecordsAfter(table: RecordTable, tenantId: string, afterSeq: number, idFloor: string): number;
+  /** Moves each row (by seq) to `toVersion` if it is still on `from`; returns how many moved. */
   rewrapRecords(table: RecordTable, toVersion: number, updates: readonly RewrapUpdate[]): number;
 
   insertKmsCall(row: Omit<KmsCallRow, 'id'>): void;

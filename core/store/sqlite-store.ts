@@ -9,7 +9,7 @@ type Stmt = Statement<unknown[], unknown>;
 
 const REWRAP_UPDATABLE = new Set([
   'state', 'updated_at', 'lease_expires_at', 'lease_owner', 'heartbeat_at', 'processed', 'skipped',
-  'failed', 'total', 'last_error', 'cursor_secret', 'cursor_integration', 'finished_at',
+  'failed', 'total', 'last_error', 'cursor_secret', 'cursor_integration', 'cursor_secret_seq', 'cursor_integration_seq', 'finished_at',
   'pause_reason', 'pace_rows_s', 'batch_size', 'rate_rows_s', 'started_at', 'superseded_by',
 ]);
 
@@ -259,22 +259,24 @@ export class SqliteStore implements KeyringStore {
     );
   }
 
-  rewrapCandidates(table: RecordTable, tenantId: string, afterId: string, limit: number): RewrapCandidate[] {
-    return this.stmt(`SELECT id, key_version, wrapped_dek FROM ${SqliteStore.table(table)} WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?`).all(
-      tenantId,
-      afterId,
-      limit,
-    ) as RewrapCandidate[];
+  rewrapCandidates(table: RecordTable, tenantId: string, afterSeq: number, idFloor: string, limit: number): RewrapCandidate[] {
+    // The (tenant_id) index sorts by (tenant_id, seq): one tenant's rows in physical order, no sort.
+    const t = SqliteStore.table(table);
+    return this.stmt(
+      `SELECT seq, id, key_version, wrapped_dek FROM ${t} INDEXED BY ${t}_tenant_seq WHERE tenant_id = ? AND seq > ? AND id > ? ORDER BY seq LIMIT ?`,
+    ).all(tenantId, afterSeq, idFloor, limit) as RewrapCandidate[];
   }
 
-  countRecordsAfter(table: RecordTable, tenantId: string, afterId: string): number {
-    return (this.stmt(`SELECT COUNT(*) AS n FROM ${SqliteStore.table(table)} WHERE tenant_id = ? AND id > ?`).get(tenantId, afterId) as { n: number }).n;
+  countRecordsAfter(table: RecordTable, tenantId: string, afterSeq: number, idFloor: string): number {
+    const t = SqliteStore.table(table);
+    return (this.stmt(`SELECT COUNT(*) AS n FROM ${t} INDEXED BY ${t}_tenant_seq WHERE tenant_id = ? AND seq > ? AND id > ?`).get(tenantId, afterSeq, idFloor) as { n: number }).n;
   }
 
   rewrapRecords(table: RecordTable, toVersion: number, updates: readonly RewrapUpdate[]): number {
-    const st = this.stmt(`UPDATE ${SqliteStore.table(table)} SET key_version = ?, wrapped_dek = ? WHERE id = ? AND key_version = ?`);
+    // By seq (the rowid): a direct b-tree seek, no lookup through the text id index.
+    const st = this.stmt(`UPDATE ${SqliteStore.table(table)} SET key_version = ?, wrapped_dek = ? WHERE seq = ? AND key_version = ?`);
     let moved = 0;
-    for (const u of updates) moved += st.run(toVersion, u.wrapped_dek, u.id, u.from).changes;
+    for (const u of updates) moved += st.run(toVersion, u.wrapped_dek, u.seq, u.from).changes;
     return moved;
   }
 

@@ -57,3 +57,65 @@ export function auditActions(fx: Fixture, prefix = 'rewrap.'): { action: string;
     .reverse()
     .map((r) => ({ action: r.action, payload: JSON.parse(r.payload) as Record<string, unknown> }));
 }
+
+const TABLES: readonly RecordTable[] = ['secret_environment_configs', 'integration_configs'];
+
+/**
+ * Makes physical order far from id order: deletes every row at an even position in id
+ * order (plus every third row), then inserts them again unchanged (same id, same sealed
+ * DEK and payload), so they land at the end of the table with new seqs while keeping
+ * their ids. Returns how many rows moved to the end.
+ */
+export function scramblePhysicalOrder(fx: Fixture): number {
+  const db = rawDb(fx);
+  let moved = 0;
+  for (const table of TABLES) {
+    const rows = db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[];
+    const victims = rows.filter((_, i) => i % 2 === 0 || i % 3 === 0).reverse();
+    db.transaction(() => {
+      for (const r of victims) db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(r.id);
+      for (const r of victims) {
+        db.prepare(
+          `INSERT INTO ${table} (id, tenant_id, name, key_version, wrapped_dek, ciphertext, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(r.id, r.tenant_id, r.name, r.key_version, r.wrapped_dek, r.ciphertext, r.created_at, r.updated_at);
+      }
+    })();
+    moved += victims.length;
+  }
+  return moved;
+}
+
+/** Share of adjacent pairs (in seq order) whose ids are out of order: ~0.5 is random, 0 is id order. */
+export function idDisorder(fx: Fixture, table: RecordTable): number {
+  const ids = (rawDb(fx).prepare(`SELECT id FROM ${table} ORDER BY seq`).all() as { id: string }[]).map((r) => r.id);
+  let inversions = 0;
+  for (let i = 1; i < ids.length; i++) if (ids[i]! < ids[i - 1]!) inversions++;
+  return inversions / Math.max(1, ids.length - 1);
+}
+
+/**
+ * Records every committed change of a row's wrapped DEK in `test_moves`, in the database
+ * file itself (so it sees other processes' writes, and a rolled-back batch leaves no trace).
+ */
+export function recordMoves(fx: Fixture): void {
+  const db = rawDb(fx);
+  db.exec('CREATE TABLE test_moves (tbl TEXT NOT NULL, id TEXT NOT NULL, to_version INTEGER NOT NULL)');
+  for (const table of TABLES) {
+    db.exec(`CREATE TRIGGER test_moves_${table} AFTER UPDATE OF wrapped_dek ON ${table}
+             BEGIN INSERT INTO test_moves (tbl, id, to_version) VALUES ('${table}', new.id, new.key_version); END`);
+  }
+}
+
+/** Rows (table/id) whose DEK was rewritten a number of times other than once, and how many rows were moved at all. */
+export function movesOtherThanOnce(fx: Fixture): { wrong: { key: string; n: number }[]; rowsMoved: number; allRows: number } {
+  const db = rawDb(fx);
+  const counts = new Map<string, number>();
+  for (const t of TABLES) for (const r of db.prepare(`SELECT id FROM ${t}`).all() as { id: string }[]) counts.set(`${t}/${r.id}`, 0);
+  const allRows = counts.size;
+  for (const m of db.prepare('SELECT tbl, id FROM test_moves').all() as { tbl: string; id: string }[]) {
+    const key = `${m.tbl}/${m.id}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const wrong = [...counts].filter(([, n]) => n !== 1).map(([key, n]) => ({ key, n }));
+  return { wrong, rowsMoved: [...counts.values()].filter((n) => n > 0).length, allRows };
+}
