@@ -9,6 +9,7 @@ import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPubli
 import { evidenceMethods } from './evidence-contract';
 import { reportMethods } from './report-contract';
 import { sealMethods } from './seal-contract';
+import { STEP_UP_PURPOSES } from '../engine/step-up-windows';
 import type {
   AppStatus,
   AuditEntryView,
@@ -54,8 +55,8 @@ export const contract = {
     summary: 'Sets the operator passphrase (once). It is kept only as a slow hash.',
   }),
   'auth.stepUp': method<StepUpToken>()({
-    input: z.object({ passphrase, purpose: z.enum(['rotate', 'unseal', 'revoke']) }).strict(),
-    summary: 'Re-enter the passphrase for a short-lived token: rotate 5 min, unseal 2 min, revoke 2 min.',
+    input: z.object({ passphrase, purpose: z.enum(STEP_UP_PURPOSES), tenant }).strict(),
+    summary: 'Re-enter the passphrase for a single-use token bound to the purpose, the tenant and the caller (windows: README, Step-up). Failures are audited and throttled.',
   }),
 
   'tenant.create': method<TenantView>()({
@@ -66,16 +67,16 @@ export const contract = {
   'tenant.show': method<TenantView>()({ input: z.object({ tenant }).strict(), summary: 'One tenant.' }),
 
   'kms.probe': method<ProbeResult>()({
-    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}) }).strict(),
-    summary: 'Runs the onboarding probe (wrap then unwrap 32 random bytes) without saving anything.',
+    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}), step_up_token: stepUpToken }).strict(),
+    summary: 'Needs step-up (onboard) when the config names an endpoint. Runs the onboarding probe (wrap then unwrap 32 random bytes) without saving anything.',
   }),
   'kms.onboard': method<OnboardResult>()({
-    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}) }).strict(),
-    summary: "Onboards or replaces the tenant's customer KMS key (upsert). Probes first; on failure nothing changes.",
+    input: z.object({ tenant, provider: z.string().min(1), kms_key_ref: z.string().min(1, 'is required').max(2048), config: z.record(z.string(), z.unknown()).default({}), step_up_token: stepUpToken }).strict(),
+    summary: "Needs step-up (onboard). Onboards or replaces the tenant's customer KMS key (upsert). Probes first; on failure nothing changes.",
   }),
   'kms.offboard': method<OffboardResult>()({
     input: z.object({ tenant, to: z.enum(['local', 'global']), step_up_token: stepUpToken }).strict(),
-    summary: "Moves the tenant off its customer KMS key onto a platform key (local or global): a new active version, a rewrap queued. Needs step-up (rotate).",
+    summary: "Moves the tenant off its customer KMS key onto a platform key (local or global): a new active version, a rewrap queued. Needs step-up (offboard).",
   }),
   'kms.calls': method<KmsCallView[]>()({
     input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), after_id: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
@@ -97,12 +98,12 @@ export const contract = {
     input: z.object({ tenant, table, name: z.string().min(1, 'is required').max(200), value: z.string() }).strict(),
     summary: 'Encrypts and stores a record under its own DEK, wrapped by the active master key version.',
   }),
-  'record.get': method<RecordView & { value: string }>()({ input: z.object({ tenant, table, name: z.string().min(1) }).strict(), summary: 'Decrypts one record.' }),
+  'record.get': method<RecordView & { value: string }>()({ input: z.object({ tenant, table, name: z.string().min(1), step_up_token: stepUpToken }).strict(), summary: 'Decrypts one record (plaintext out). Needs step-up (record_read).' }),
   'record.list': method<RecordView[]>()({
     input: z.object({ tenant, table, after: z.string().optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     summary: 'Record names and key versions (no values), by name.',
   }),
-  'record.delete': method<{ deleted: boolean }>()({ input: z.object({ tenant, table, name: z.string().min(1) }).strict(), summary: 'Deletes one record.' }),
+  'record.delete': method<{ deleted: boolean }>()({ input: z.object({ tenant, table, name: z.string().min(1), step_up_token: stepUpToken }).strict(), summary: 'Deletes one record. Needs step-up (record_delete).' }),
   'record.seedSample': method<{ seeded: number; key_version: number; by_table: Record<string, number> }>()({
     input: z.object({ tenant, rows: z.number().int().min(1).max(2_000_000), prefix: z.string().regex(/^[a-z0-9-]{1,40}$/).optional() }).strict(),
     summary: 'Writes synthetic records for rehearsals and benchmarks.',

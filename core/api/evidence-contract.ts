@@ -39,8 +39,8 @@ export const evidenceSettingsFields = {
 
 export const evidenceMethods = {
   'evidence.settings': method<EvidenceSettingsView>()({
-    input: z.object({ tenant, ...evidenceSettingsFields }).strict(),
-    summary: "The tenant's evidence settings (log endpoints, Azure workspace id, delivery delays); fields given are saved first ('' clears an endpoint).",
+    input: z.object({ tenant, ...evidenceSettingsFields, step_up_token: z.string().min(1).max(200).optional() }).strict(),
+    summary: "The tenant's evidence settings (log endpoints, Azure workspace id, delivery delays); fields given are saved first ('' clears an endpoint), which needs step-up (evidence_settings). Endpoints must be the provider's own hosts or listed in the data dir's allowed-endpoints file.",
   }),
   'evidence.fetch': method<EvidenceFetchView>()({
     input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional() }).strict(),

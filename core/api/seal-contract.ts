@@ -18,8 +18,8 @@ const drillId = z.string().min(1, 'is required').max(64);
 
 export const sealMethods = {
   'session.issue': method<SessionIssued>()({
-    input: z.object({ tenant, agent: z.string().min(1, 'is required').max(100).default('agent') }).strict(),
-    summary: 'Issues an agent session (TTL 5 min for customer KMS, 1 h otherwise; renew every 4 min). Needs the active master key; a sealed tenant answers 503 tenant_sealed. The token is shown once.',
+    input: z.object({ tenant, agent: z.string().min(1, 'is required').max(100).default('agent'), step_up_token: z.string().min(1).max(200).optional() }).strict(),
+    summary: 'Needs step-up (session). Issues an agent session (TTL 5 min for customer KMS, 1 h otherwise; renew every 4 min). Needs the active master key; a sealed tenant answers 503 tenant_sealed. The token is shown once.',
   }),
   'session.check': method<SessionCheck>()({
     input: z.object({ token: z.string().min(1, 'is required').max(200) }).strict(),
@@ -40,9 +40,10 @@ export const sealMethods = {
         mode: z.enum(['pass', 'deny', 'partition', 'key_disabled', 'latency', 'flaky']),
         latency_ms: z.number().int('must be a whole number').optional(),
         probability: z.number().optional(),
+        step_up_token: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    summary: "Drill fault injection in front of the tenant's KMS provider: deny, partition, key_disabled, latency (latency_ms), flaky (probability), or pass to switch it off.",
+    summary: "Drill fault injection in front of the tenant's KMS provider: deny, partition, key_disabled, latency (latency_ms), flaky (probability), or pass to switch it off. Needs step-up (fault) unless the tenant is the local drill sandbox.",
   }),
   'fault.status': method<FaultView[]>()({
     input: z.object({ tenant: tenant.optional() }).strict(),

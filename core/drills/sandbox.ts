@@ -56,6 +56,7 @@ export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number): 
     // Real calls, recorded in the real kms_calls at real times: the provider's own log will show them.
     gateway: kw.ctx.gateway.fork(),
     stepUp: new StepUp(store, clock),
+    endpoints: kw.ctx.endpoints,
     system: { actor: `keywarden-drill@${os.hostname()}`, address: 'drill' },
   };
   return {

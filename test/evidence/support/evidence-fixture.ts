@@ -3,6 +3,7 @@
  * the fakes and the evidence readers' seams, driven through the same dispatch every host
  * uses (like test/support/engine-fixture.ts, plus the evidence options).
  */
+import type { StepUpPurpose } from '../../../core/engine/step-up-windows';
 import type { MethodInput, MethodName, MethodResult } from '../../../core/api/contract';
 import { dispatch } from '../../../core/api/dispatch';
 import { createHandlers } from '../../../core/api/handlers';
@@ -66,8 +67,8 @@ export async function evidenceFixture(opts: {
   return fx;
 }
 
-export async function stepUp(fx: EvidenceFixture, purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string> {
-  return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+export async function stepUp(fx: EvidenceFixture, purpose: StepUpPurpose, tenant = 'acme'): Promise<string> {
+  return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant })).token;
 }
 
 /**
