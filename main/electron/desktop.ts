@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { BUILT_WORKER_FILE } from '../../core/workers/launch';
@@ -18,7 +18,10 @@ import { loggedHandlers, stderrLog } from '../web-host/logged-handlers';
 import { contentSecurityPolicy } from '../web-host/security-headers';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol';
 import { denyAllPermissions, lockNavigation } from './harden';
+import { appMenuTemplate } from './app-menu';
+import { DEV_BUILD } from './build-flags';
 import { registerContractIpc } from './ipc';
+import { reportFolderFromSaveDialog } from './report-save-dialog';
 import { chooseNativeBinding } from './native-binding';
 import { APP_ORIGIN, APP_SCHEME, devServerOriginFrom } from './trust';
 import { mainWindowOptions } from './window-options';
@@ -34,6 +37,8 @@ export interface DesktopOptions {
   devRendererUrl?: string;
   /** Set under Electron; undefined under Node (tests), which selects the Node binding. */
   electronVersion?: string;
+  /** Development build (devtools, dev server); default: the build-time DEV_BUILD, false in production. */
+  devBuild?: boolean;
   log?: (line: string) => void;
 }
 
@@ -64,7 +69,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const outDir = path.join(appRoot, 'out');
   const preloadPath = options.preloadPath ?? path.join(outDir, 'preload', 'index.js');
   const rendererDir = options.rendererDir ?? path.join(outDir, 'renderer');
-  const devServerOrigin = devServerOriginFrom(options.devRendererUrl, app.isPackaged);
+  const devBuild = options.devBuild ?? DEV_BUILD;
+  const devServerOrigin = devServerOriginFrom(options.devRendererUrl, { devBuild, isPackaged: app.isPackaged });
 
   const binding = chooseNativeBinding({ appRoot, electronVersion: options.electronVersion, platform: process.platform, arch: process.arch, exists: (f) => fs.existsSync(f) });
   if (binding.kind === 'missing') throw new Error(binding.message);
@@ -81,7 +87,9 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
-  const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, ...(devServerOrigin ? { devServerOrigin } : {}) });
+  let window: BrowserWindow | undefined;
+  const windowInput = reportFolderFromSaveDialog(dialog, () => window);
+  const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, windowInput, ...(devServerOrigin ? { devServerOrigin } : {}) });
 
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
   denyAllPermissions(session.defaultSession);
@@ -92,13 +100,16 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     });
   }
 
-  const window = new BrowserWindow(mainWindowOptions(preloadPath));
-  window.once('ready-to-show', () => window.show());
-  await window.loadURL(devServerOrigin ? options.devRendererUrl! : `${APP_ORIGIN}/`);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(devBuild)));
+  window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: devBuild }));
+  const created = window;
+  created.once('ready-to-show', () => created.show());
+  await created.loadURL(devServerOrigin ? options.devRendererUrl! : `${APP_ORIGIN}/`);
 
   let closed: Promise<void> | undefined;
+  const shown = window;
   return {
-    window,
+    window: shown,
     kw,
     close() {
       closed ??= (async () => {

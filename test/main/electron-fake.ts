@@ -14,6 +14,7 @@ export interface FakeWindow {
 
 export function createElectronFake() {
   const state = {
+    menus: [] as unknown[],
     ipcHandlers: new Map<string, Listener>(),
     ipcHandleCalls: [] as string[],
     removedChannels: [] as string[],
@@ -74,6 +75,10 @@ export function createElectronFake() {
       exit: (code: number) => state.calls.push(`exit:${code}`),
     },
     BrowserWindow,
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => ({ template }),
+      setApplicationMenu: (menu: unknown) => void state.menus.push(menu),
+    },
     dialog: { showErrorBox: (title: string) => state.calls.push(`showErrorBox:${title}`) },
     ipcMain: {
       handle(channel: string, listener: Listener) {
