@@ -13,6 +13,7 @@ import { isoAt } from '../clock';
 import { invalidInput, KeywardenError } from '../errors';
 import { refuseStaticCredentials } from '../providers/static-credentials';
 import { endpointHost, kmsConfigEndpoints } from './allowed-endpoints';
+import { namesEndpoint } from './step-up-scope';
 import { KmsError, type KmsConfigInput, type KmsProvider } from '../providers/types';
 import type { Caller } from './audit-trail';
 import type { EngineContext } from './context';
@@ -97,10 +98,6 @@ export function endpointHosts(ref: ProviderRef): Record<string, string> {
   return hosts;
 }
 
-/** A config that names its own endpoint sends key material to a host of the caller's choosing: step-up. */
-export function namesEndpoint(config: Record<string, unknown> | undefined): boolean {
-  return ['endpoint', 'sts_endpoint', 'authority_host'].some((k) => config?.[k] !== undefined && config[k] !== '');
-}
 
 /** `kms.probe`: step-up when an endpoint is named; audited with the endpoint hosts and the outcome. */
 export async function probeWithAudit(ctx: EngineContext, caller: Caller, tenantSlug: string, input: KmsConfigInput, stepUpToken: string | undefined): Promise<ProbeResult> {

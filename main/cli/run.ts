@@ -103,7 +103,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (spec.prepare) built = spec.prepare(built, values);
       input = built;
       dataDir = values['data-dir'] as string | undefined;
-      stepUp = spec.stepUp;
+      stepUp = spec.stepUp && (!spec.stepUpWhen || spec.stepUpWhen(built)) ? spec.stepUp : undefined;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env });
@@ -119,7 +119,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (stepUp) {
       const passphrase = await readPassphrase(`Operator passphrase (step-up for ${stepUp}): `, io.env);
-      const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp }, caller);
+      const tenant = String((input as { tenant?: unknown }).tenant ?? '');
+      const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp, tenant }, caller);
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }
