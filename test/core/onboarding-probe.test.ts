@@ -12,7 +12,7 @@ describe('onboarding with the probe', () => {
     expect(result.tenant).toMatchObject({ wrap_method: 'customer_kms', provider: 'aws', customer_controlled: true, active_version: 2 });
     expect(result.rewrap_lease_id).toEqual(expect.any(Number));
     expect((await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'after', value: 'v2' })).key_version).toBe(2);
-    expect((await fx.call('record.get', { tenant: 'acme', table: 'integration_configs', name: 'before' })).value).toBe('v1');
+    expect((await fx.call('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'before' })).value).toBe('v1');
     const probes = fx.kw.ctx.store.listKmsCalls({ limit: 10 }).filter((c) => c.operation.startsWith('probe'));
     expect(probes.map((c) => c.operation)).toEqual(['probe_wrap', 'probe_unwrap']);
     const actions = (await fx.call('audit.list', {})).map((e) => e.action);

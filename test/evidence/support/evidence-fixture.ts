@@ -3,6 +3,7 @@
  * the fakes and the evidence readers' seams, driven through the same dispatch every host
  * uses (like test/support/engine-fixture.ts, plus the evidence options).
  */
+import { allowEndpoints } from '../../support/allowed-endpoints';
 import type { StepUpPurpose } from '../../../core/engine/step-up-windows';
 import type { MethodInput, MethodName, MethodResult } from '../../../core/api/contract';
 import { dispatch } from '../../../core/api/dispatch';
@@ -22,6 +23,7 @@ import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, type AwsFake, type FakeKeyInfo } from 
 export interface EvidenceFixture {
   kw: Keywarden;
   clock: ManualClock;
+  dataDir: string;
   call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
   fail(method: MethodName, input: unknown): Promise<ErrorData>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function evidenceFixture(opts: {
   const handlers = createHandlers(kw);
   const fx: EvidenceFixture = {
     kw,
+    dataDir,
     clock: opts.clock,
     async call(method, input) {
       const out = await dispatch(handlers, method, input, CALLER);
@@ -77,12 +80,15 @@ export async function stepUp(fx: EvidenceFixture, purpose: StepUpPurpose, tenant
  */
 export async function acmeOnFakeAws(fx: EvidenceFixture, aws: AwsFake, key: FakeKeyInfo): Promise<void> {
   await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
+  // The operator's allow-list names the loopback fakes, as it would any host outside AWS's own.
+  allowEndpoints(fx.dataDir, aws.endpoint, aws.sts.endpoint, aws.cloudtrail.endpoint);
   await fx.call('kms.onboard', {
+    step_up_token: await stepUp(fx, 'onboard', 'acme'),
     tenant: 'acme',
     provider: 'aws',
     kms_key_ref: key.arn,
     config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
   });
   fx.clock.advance(60_000);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
 }
