@@ -13,7 +13,7 @@ import { isoAt } from '../clock';
 import { invalidInput, KeywardenError } from '../errors';
 import { refuseStaticCredentials } from '../providers/static-credentials';
 import { endpointHost, kmsConfigEndpoints } from './allowed-endpoints';
-import { namesEndpoint } from './step-up-scope';
+import { namesEndpoint } from '../api/step-up-scope';
 import { KmsError, type KmsConfigInput, type KmsProvider } from '../providers/types';
 import type { Caller } from './audit-trail';
 import type { EngineContext } from './context';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { contract, type MethodName } from '../../core/api/contract';
-import { namesEndpoint } from '../../core/engine/step-up-scope';
+import { namesEndpoint } from '../../core/api/step-up-scope';
 import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';

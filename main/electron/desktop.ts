@@ -87,8 +87,9 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
-  let window: BrowserWindow | undefined;
-  const windowInput = reportFolderFromSaveDialog(dialog, () => window);
+  // The save dialog is modal to the window, created below.
+  const opened: { window?: BrowserWindow } = {};
+  const windowInput = reportFolderFromSaveDialog(dialog, () => opened.window);
   const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, windowInput, ...(devServerOrigin ? { devServerOrigin } : {}) });
 
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
@@ -101,15 +102,14 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   }
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(devBuild)));
-  window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: devBuild }));
-  const created = window;
-  created.once('ready-to-show', () => created.show());
-  await created.loadURL(devServerOrigin ? options.devRendererUrl! : `${APP_ORIGIN}/`);
+  const window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: devBuild }));
+  opened.window = window;
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(devServerOrigin ? options.devRendererUrl! : `${APP_ORIGIN}/`);
 
   let closed: Promise<void> | undefined;
-  const shown = window;
   return {
-    window: shown,
+    window,
     kw,
     close() {
       closed ??= (async () => {

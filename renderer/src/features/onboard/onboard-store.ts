@@ -9,7 +9,7 @@ import { createStore, useStore } from 'zustand';
 import type { OnboardResult, ProbeResult } from '../../../../core/api/types';
 import type { KeywardenClient } from '../../../api/client';
 import { useServices } from '../../app/services-context';
-import { namesEndpoint } from '../../../../core/engine/step-up-scope';
+import { namesEndpoint } from '../../../../core/api/step-up-scope';
 import { describeError, type ShownError } from '../../lib/errors';
 import { FIELDS, missingFields, toInput, type FieldValues, type Provider } from './provider-fields';
 
