@@ -21,7 +21,8 @@ describe('revoke (cryptographic erasure)', () => {
     expect(row.status).toBe('revoked');
     // Survives a restart: the material is gone from the file, not just the cache.
     await fx.kw.close();
-    expect(await fx.reopen().fail('record.get', { tenant: 'acme', table: 'secret_environment_configs', name: 'old' })).toMatchObject({ code: 'key_version_revoked' });
+    const reopened = fx.reopen();
+    expect(await reopened.fail('record.get', { tenant: 'acme', table: 'secret_environment_configs', name: 'old', step_up_token: await reopened.stepUp('record_read') })).toMatchObject({ code: 'key_version_revoked' });
   });
 
   it('refuses while records remain under the version, saying how many', async () => {
@@ -46,7 +47,7 @@ describe('revoke (cryptographic erasure)', () => {
     const fx = await rotated();
     const token = await fx.stepUp('revoke');
     expect(await fx.fail('keys.revoke', { tenant: 'acme', version: 2, confirm: 'acme', step_up_token: token })).toMatchObject({ code: 'conflict', details: { active: true } });
-    const result = await fx.call('keys.revoke', { tenant: 'acme', version: 2, confirm: 'acme', force: true, step_up_token: token });
+    const result = await fx.call('keys.revoke', { tenant: 'acme', version: 2, confirm: 'acme', force: true, step_up_token: await fx.stepUp('revoke') });
     expect(result.tenant_sealed_permanently).toBe(true);
     const tenant = await fx.call('tenant.show', { tenant: 'acme' });
     expect(tenant).toMatchObject({ sealed_permanently: true, sealed_since: expect.any(String), active_version: null });
