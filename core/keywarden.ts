@@ -3,6 +3,7 @@
  * builds the store, audit trail, cache, step-up and KMS gateway around an injected
  * clock, environment and providers. Hosts (Electron main, CLI, web host) create one.
  */
+import { EndpointPolicy } from './engine/allowed-endpoints';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock, type Clock } from './clock';
@@ -101,7 +102,8 @@ export class Keywarden {
       audit,
       cache: new MasterKeyCache(clock),
       gateway,
-      stepUp: new StepUp(this.store, clock, options.passphrasePolicy),
+      stepUp: new StepUp(this.store, clock, audit, options.passphrasePolicy),
+      endpoints: new EndpointPolicy(this.dataDir),
       system: options.system ?? { actor: `keywarden-engine@${os.hostname()}`, address: 'local' },
     };
     this.evidence = new EvidenceService({

@@ -3,7 +3,7 @@
  * and zod only, so the renderer can import it.
  */
 import { z } from 'zod';
-import type { MethodSpec } from './contract';
+import { method } from './method-spec';
 import { EVIDENCE_CLASSES } from '../evidence/types';
 import type {
   EvidenceEventView,
@@ -13,9 +13,6 @@ import type {
   EvidenceSettingsView,
 } from './evidence-types';
 
-function method<R>() {
-  return <I extends z.ZodType>(spec: { input: I; summary: string }): MethodSpec<I, R> => spec;
-}
 
 const tenant = z.string().min(1, 'is required').max(200);
 const minutes = z.number().int('must be a whole number of minutes').min(0, 'must be 0 or more').max(24 * 60, 'must be at most 1440 (a day)');
@@ -40,21 +37,21 @@ export const evidenceSettingsFields = {
 };
 
 export const evidenceMethods = {
-  'evidence.settings': method<EvidenceSettingsView>()({
-    input: z.object({ tenant, ...evidenceSettingsFields }).strict(),
-    summary: "The tenant's evidence settings (log endpoints, Azure workspace id, delivery delays); fields given are saved first ('' clears an endpoint).",
+  'evidence.settings': method<EvidenceSettingsView>()({ window: true,
+    input: z.object({ tenant, ...evidenceSettingsFields, step_up_token: z.string().min(1).max(200).optional() }).strict(),
+    summary: "The tenant's evidence settings (log endpoints, Azure workspace id, delivery delays); fields given are saved first ('' clears an endpoint), which needs step-up (evidence_settings). Endpoints must be the provider's own hosts or listed in the data dir's allowed-endpoints file.",
   }),
-  'evidence.fetch': method<EvidenceFetchView>()({
+  'evidence.fetch': method<EvidenceFetchView>()({ window: true,
     input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional() }).strict(),
     summary: "Reads the providers' audit logs (CloudTrail, Cloud Audit Logs, Azure Monitor) since each source was last read, with the customer's own credentials.",
   }),
-  'evidence.progress': method<EvidenceFetchView>()({ input: z.object({}).strict(), summary: 'Progress of the running (or last) fetch, per source.' }),
-  'evidence.cancel': method<{ cancelled: boolean }>()({ input: z.object({}).strict(), summary: 'Cancels the running fetch; what was read so far is kept.' }),
-  'evidence.crosscheck': method<EvidenceRunView>()({
+  'evidence.progress': method<EvidenceFetchView>()({ window: true, input: z.object({}).strict(), summary: 'Progress of the running (or last) fetch, per source.' }),
+  'evidence.cancel': method<{ cancelled: boolean }>()({ window: true, input: z.object({}).strict(), summary: 'Cancels the running fetch; what was read so far is kept.' }),
+  'evidence.crosscheck': method<EvidenceRunView>()({ window: true,
     input: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), tenant: tenant.optional() }).strict(),
     summary: "Matches the engine's KMS calls in [from, to) against the providers' records and stores the result (audited with counts only).",
   }),
-  'evidence.results': method<EvidenceResultsPage>()({
+  'evidence.results': method<EvidenceResultsPage>()({ window: true,
     input: z
       .object({
         run_id: z.number().int().min(1).optional(),
@@ -68,7 +65,7 @@ export const evidenceMethods = {
       .strict(),
     summary: 'The rows of a cross-check run (the latest by default), filtered by class, provider, tenant or text.',
   }),
-  'evidence.event': method<EvidenceEventView>()({
+  'evidence.event': method<EvidenceEventView>()({ window: true,
     input: z.object({ id: z.number().int().min(1) }).strict(),
     summary: "One provider record, normalized, with the raw record as the provider's log returned it.",
   }),

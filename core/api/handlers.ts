@@ -6,7 +6,7 @@
 import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
-import { onboard, parseKmsConfig, probe } from '../engine/onboarding';
+import { onboard, probeWithAudit } from '../engine/onboarding';
 import { offboard } from '../engine/offboarding';
 import { deleteRecord, getRecord, listRecords, putRecord } from '../engine/records';
 import { keySuffix } from '../engine/redact';
@@ -60,12 +60,15 @@ export function createHandlers(kw: Keywarden): Handlers {
       ctx.audit.append(caller, 'operator.initialized', null, { at: isoAt(ctx.clock) });
       return { initialized: true };
     },
-    'auth.stepUp': ({ passphrase, purpose }) => ctx.stepUp.issue(passphrase, purpose),
+    'auth.stepUp': ({ passphrase, purpose, tenant }, caller) => ctx.stepUp.issue(passphrase, purpose, tenant, caller),
     'tenant.create': (input, caller) => createTenant(ctx, caller, input),
     'tenant.list': () => listTenants(ctx),
     'tenant.show': ({ tenant }) => showTenant(ctx, tenant),
-    'kms.probe': async ({ tenant, ...config }) => probe(ctx, requireTenant(ctx.store, tenant).id, parseKmsConfig(ctx, config)),
-    'kms.onboard': ({ tenant, ...config }, caller) => onboard(ctx, caller, tenant, config),
+    'kms.probe': ({ tenant, step_up_token, ...config }, caller) => probeWithAudit(ctx, caller, tenant, config, step_up_token),
+    'kms.onboard': ({ tenant, step_up_token, ...config }, caller) => {
+      ctx.stepUp.require(step_up_token, 'onboard', tenant, caller);
+      return onboard(ctx, caller, tenant, config);
+    },
     'kms.offboard': ({ tenant, to, step_up_token }, caller) => offboard(ctx, caller, tenant, to, step_up_token),
     'kms.calls': (input) =>
       ctx.store
@@ -91,9 +94,15 @@ export function createHandlers(kw: Keywarden): Handlers {
     'keys.revokePreview': ({ tenant, version }) => revokePreview(ctx, tenant, version),
     'keys.revoke': (input, caller) => revoke(ctx, caller, input),
     'record.put': (input, caller) => putRecord(ctx, caller, input),
-    'record.get': (input) => getRecord(ctx, input),
+    'record.get': ({ step_up_token, ...input }, caller) => {
+      ctx.stepUp.require(step_up_token, 'record_read', input.tenant, caller);
+      return getRecord(ctx, input);
+    },
     'record.list': (input) => listRecords(ctx, input),
-    'record.delete': (input, caller) => deleteRecord(ctx, caller, input),
+    'record.delete': ({ step_up_token, ...input }, caller) => {
+      ctx.stepUp.require(step_up_token, 'record_delete', input.tenant, caller);
+      return deleteRecord(ctx, caller, input);
+    },
     'record.seedSample': (input, caller) => seedSample(ctx, caller, input),
     'audit.list': (input) =>
       ctx.store

@@ -4,12 +4,9 @@
  * needs no engine and no database (core/report/verify, `keywarden report verify`).
  */
 import { z } from 'zod';
-import type { MethodSpec } from './contract';
+import { method } from './method-spec';
 import type { ReportExportResult, ReportPreview, ReportProgressView } from './report-types';
 
-function method<R>() {
-  return <I extends z.ZodType>(spec: { input: I; summary: string }): MethodSpec<I, R> => spec;
-}
 
 const tenant = z.string().min(1, 'is required').max(200);
 /** YYYY-MM-DD (a whole day; `to` includes that day) or an ISO-8601 time; checked by the report. */
@@ -17,16 +14,16 @@ const bound = z.string().min(1, 'is required').max(40);
 const exportId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _');
 
 export const reportMethods = {
-  'report.preview': method<ReportPreview>()({
+  'report.preview': method<ReportPreview>()({ window: true,
     input: z.object({ from: bound, to: bound, tenant: tenant.optional() }).strict(),
     summary: 'What a SOC 2 evidence package for the period would hold: the count of each section, without writing anything.',
   }),
-  'report.export': method<ReportExportResult>()({
+  'report.export': method<ReportExportResult>()({ window: true, windowForbids: ['out'],
     input: z.object({ from: bound, to: bound, tenant: tenant.optional(), out: z.string().min(1).max(4096).optional(), export_id: exportId.optional() }).strict(),
     summary:
       "Writes a SOC 2 evidence package (PDF, JSON, CSV, signed checkpoint, inclusion proofs, signed manifest) as a folder and a zip in `out` (default: the data dir's reports/). Audited as report.exported with the manifest hash. Pass export_id to follow it with report.progress.",
   }),
-  'report.progress': method<ReportProgressView>()({
+  'report.progress': method<ReportProgressView>()({ window: true,
     input: z.object({ export_id: exportId }).strict(),
     summary: 'Progress of an export started with that export_id: phase, percent, rows written.',
   }),

@@ -3,12 +3,9 @@
  * into the one contract. Plain data and zod only, so the renderer can import it.
  */
 import { z } from 'zod';
-import type { MethodSpec } from './contract';
+import { method } from './method-spec';
 import type { DrillSummary, DrillView, FaultView, SessionCheck, SessionIssued, SessionView, UnsealResult } from './seal-types';
 
-function method<R>() {
-  return <I extends z.ZodType>(spec: { input: I; summary: string }): MethodSpec<I, R> => spec;
-}
 
 const tenant = z.string().min(1, 'is required').max(200);
 const scenario = z.enum(['deny', 'partition', 'key_disabled']);
@@ -18,8 +15,8 @@ const drillId = z.string().min(1, 'is required').max(64);
 
 export const sealMethods = {
   'session.issue': method<SessionIssued>()({
-    input: z.object({ tenant, agent: z.string().min(1, 'is required').max(100).default('agent') }).strict(),
-    summary: 'Issues an agent session (TTL 5 min for customer KMS, 1 h otherwise; renew every 4 min). Needs the active master key; a sealed tenant answers 503 tenant_sealed. The token is shown once.',
+    input: z.object({ tenant, agent: z.string().min(1, 'is required').max(100).default('agent'), step_up_token: z.string().min(1).max(200).optional() }).strict(),
+    summary: 'Needs step-up (session). Issues an agent session (TTL 5 min for customer KMS, 1 h otherwise; renew every 4 min). Needs the active master key; a sealed tenant answers 503 tenant_sealed. The token is shown once.',
   }),
   'session.check': method<SessionCheck>()({
     input: z.object({ token: z.string().min(1, 'is required').max(200) }).strict(),
@@ -29,7 +26,7 @@ export const sealMethods = {
     input: z.object({ tenant, include_ended: z.boolean().default(false), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
     summary: "A tenant's agent sessions, newest first (never their tokens).",
   }),
-  'tenant.unseal': method<UnsealResult>()({
+  'tenant.unseal': method<UnsealResult>()({ window: true,
     input: z.object({ tenant, step_up_token: z.string().min(1).max(200).optional() }).strict(),
     summary: 'Tries to unseal now (one unwrap of the active master key at the provider). Needs step-up (unseal, 2 min). 409 not_sealed; 502 unseal_failed with reason access_denied | unreachable; a revoked active version cannot be unsealed.',
   }),
@@ -40,15 +37,16 @@ export const sealMethods = {
         mode: z.enum(['pass', 'deny', 'partition', 'key_disabled', 'latency', 'flaky']),
         latency_ms: z.number().int('must be a whole number').optional(),
         probability: z.number().optional(),
+        step_up_token: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    summary: "Drill fault injection in front of the tenant's KMS provider: deny, partition, key_disabled, latency (latency_ms), flaky (probability), or pass to switch it off.",
+    summary: "Drill fault injection in front of the tenant's KMS provider: deny, partition, key_disabled, latency (latency_ms), flaky (probability), or pass to switch it off. Needs step-up (fault) unless the tenant is the local drill sandbox.",
   }),
   'fault.status': method<FaultView[]>()({
     input: z.object({ tenant: tenant.optional() }).strict(),
     summary: "One tenant's fault injection, or every active one.",
   }),
-  'drill.run': method<DrillView>()({
+  'drill.run': method<DrillView>()({ window: true,
     input: z
       .object({
         tenant,
@@ -64,10 +62,10 @@ export const sealMethods = {
       .strict(),
     summary: 'Runs a kill-switch drill: simulated on a virtual clock in a scratch copy of the tenant, or --real, watching the real provider while the operator revokes access. Stores and audits the timeline and results.',
   }),
-  'drill.list': method<DrillSummary[]>()({
+  'drill.list': method<DrillSummary[]>()({ window: true,
     input: z.object({ tenant: tenant.optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
     summary: 'Drills, newest first, with their headline figures.',
   }),
-  'drill.show': method<DrillView>()({ input: z.object({ id: drillId }).strict(), summary: 'One drill: parameters, timeline, chart series and results.' }),
+  'drill.show': method<DrillView>()({ window: true, input: z.object({ id: drillId }).strict(), summary: 'One drill: parameters, timeline, chart series and results.' }),
   'drill.cancel': method<DrillView>()({ input: z.object({ id: drillId }).strict(), summary: 'Asks a running drill to stop at its next step.' }),
 };

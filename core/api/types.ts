@@ -2,6 +2,7 @@
  * Result types of the API contract. Plain data only (no Buffer, no Node types) so the
  * renderer can import them; nothing here can hold key material or a credential value.
  */
+import type { StepUpPurpose } from '../engine/step-up-windows';
 import type { LogCheckSummary } from './audit-types';
 import type { FaultView } from './seal-types';
 
@@ -217,6 +218,8 @@ export type ChainVerification = (
 
 export interface StepUpToken {
   token: string;
-  purpose: 'rotate' | 'unseal' | 'revoke';
+  purpose: StepUpPurpose;
+  /** The tenant the token is bound to (it is also bound to the caller, and spent by its first use). */
+  tenant: string;
   expires_at: string;
 }

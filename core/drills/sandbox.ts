@@ -57,6 +57,7 @@ export function openSandbox(kw: Keywarden, tenant: TenantRow, startMs: number, d
     // Failures the drill's fault layer injects are recorded with the drill's id: simulated, not real.
     gateway: kw.ctx.gateway.fork(drillId),
     stepUp: new StepUp(store, clock),
+    endpoints: kw.ctx.endpoints,
     system: { actor: `keywarden-drill@${os.hostname()}`, address: 'drill' },
   };
   return {

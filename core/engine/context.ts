@@ -3,6 +3,7 @@ import type { KeyringStore } from '../store/keyring-store';
 import type { AuditTrail, Caller } from './audit-trail';
 import type { KmsGateway } from './kms-gateway';
 import type { MasterKeyCache } from './master-key-cache';
+import type { EndpointPolicy } from './allowed-endpoints';
 import type { StepUp } from './step-up';
 
 /** What the engine's parts share. Built once by createEngine. */
@@ -13,6 +14,8 @@ export interface EngineContext {
   cache: MasterKeyCache;
   gateway: KmsGateway;
   stepUp: StepUp;
+  /** Which KMS / log endpoints may be used: provider families plus the operator's allow-list file. */
+  endpoints: EndpointPolicy;
   /** The caller for actions the engine takes by itself (poller, rewrap worker). */
   system: Caller;
 }

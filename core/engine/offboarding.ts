@@ -19,7 +19,7 @@ import { requireTenant, ttlFor, wrapMethodFor } from './tenant-lookup';
 import { viewOf } from './tenants';
 
 export async function offboard(ctx: EngineContext, caller: Caller, tenantSlug: string, to: 'local' | 'global', stepUpToken: string | undefined): Promise<OffboardResult> {
-  ctx.stepUp.require(stepUpToken, 'rotate');
+  ctx.stepUp.require(stepUpToken, 'offboard', tenantSlug, caller);
   const tenant = requireTenant(ctx.store, tenantSlug);
   if (tenant.wrap_method !== 'customer_kms') {
     throw invalidInput('tenant', `"${tenant.slug}" is not on a customer KMS key (its keys are wrapped by the ${tenant.wrap_method} key): there is nothing to offboard`);

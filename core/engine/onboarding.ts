@@ -12,6 +12,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isoAt } from '../clock';
 import { invalidInput, KeywardenError } from '../errors';
 import { refuseStaticCredentials } from '../providers/static-credentials';
+import { endpointHost, kmsConfigEndpoints } from './allowed-endpoints';
+import { namesEndpoint } from '../api/step-up-scope';
 import { KmsError, type KmsConfigInput, type KmsProvider } from '../providers/types';
 import type { Caller } from './audit-trail';
 import type { EngineContext } from './context';
@@ -88,7 +90,35 @@ export function parseKmsConfig(ctx: EngineContext, input: KmsConfigInput): Provi
   const factory = ctx.gateway.factory(input.provider);
   if (!factory) throw invalidInput('provider', `the ${input.provider} provider is not available in this build`);
   const parsed = factory.parseConfig(input);
+  // Before any request leaves: every endpoint is the provider's own or on the operator's list.
+  for (const e of kmsConfigEndpoints(input.provider, parsed.config as unknown as Record<string, unknown>)) ctx.endpoints.assertAllowed(e.kind, e.field, e.value);
   return { provider: input.provider, kms_key_ref: parsed.kms_key_ref, kms_config: JSON.stringify(parsed.config) };
+}
+
+/** The hosts a stored KMS config sends requests to, for audit payloads ("default" when the SDK picks). */
+export function endpointHosts(ref: ProviderRef): Record<string, string> {
+  const config = JSON.parse(ref.kms_config) as Record<string, unknown>;
+  const hosts: Record<string, string> = { endpoint: endpointHost(config.endpoint as string | undefined) };
+  if (ref.provider === 'aws') hosts.sts_endpoint = endpointHost(config.sts_endpoint as string | undefined);
+  if (ref.provider === 'azure') hosts.vault_host = endpointHost(config.vault_url as string | undefined);
+  return hosts;
+}
+
+
+/** `kms.probe`: step-up when an endpoint is named; audited with the endpoint hosts and the outcome. */
+export async function probeWithAudit(ctx: EngineContext, caller: Caller, tenantSlug: string, input: KmsConfigInput, stepUpToken: string | undefined): Promise<ProbeResult> {
+  if (namesEndpoint(input.config)) ctx.stepUp.require(stepUpToken, 'onboard', tenantSlug, caller);
+  const tenant = requireTenant(ctx.store, tenantSlug);
+  const ref = parseKmsConfig(ctx, input);
+  const payload = { tenant: tenant.slug, provider: ref.provider, key_ref: keySuffix(ref.kms_key_ref), ...endpointHosts(ref) };
+  try {
+    const result = await probe(ctx, tenant.id, ref);
+    ctx.audit.append(caller, 'byok.kms.probe', tenant.id, { ...payload, outcome: 'ok' });
+    return result;
+  } catch (e) {
+    ctx.audit.append(caller, 'byok.kms.probe', tenant.id, { ...payload, outcome: 'failed', code: e instanceof KeywardenError ? e.code : 'internal' });
+    throw e;
+  }
 }
 
 export async function onboard(ctx: EngineContext, caller: Caller, tenantSlug: string, input: KmsConfigInput): Promise<OnboardResult> {
@@ -115,6 +145,7 @@ export async function onboard(ctx: EngineContext, caller: Caller, tenantSlug: st
       wrap_method: 'customer_kms',
       rewrap_lease_id: lease,
       principal: probed.principal,
+      ...endpointHosts(ref),
     });
     ctx.audit.append(caller, firstCustomerKey ? 'tenant-kms.registered' : 'tenant-kms.rotated', tenant.id, {
       tenant: tenant.slug,

@@ -29,7 +29,7 @@ export function listVersions(ctx: EngineContext, tenantSlug: string): KeyVersion
 }
 
 export async function rotate(ctx: EngineContext, caller: Caller, tenantSlug: string, stepUpToken: string | undefined): Promise<RotateResult> {
-  ctx.stepUp.require(stepUpToken, 'rotate');
+  ctx.stepUp.require(stepUpToken, 'rotate', tenantSlug, caller);
   const tenant = requireTenant(ctx.store, tenantSlug);
   if (tenant.sealed_since !== null) throw sealedError(tenant);
   const previous = ctx.store.activeKeyVersion(tenant.id);
@@ -85,7 +85,7 @@ export interface RevokeInput {
 }
 
 export function revoke(ctx: EngineContext, caller: Caller, input: RevokeInput): RevokeResult {
-  ctx.stepUp.require(input.step_up_token, 'revoke');
+  ctx.stepUp.require(input.step_up_token, 'revoke', input.tenant, caller);
   const t = requireTenant(ctx.store, input.tenant);
   if (input.confirm !== t.slug) {
     throw new KeywardenError('confirmation_mismatch', `type the tenant slug "${t.slug}" to confirm; got "${input.confirm}"`, { field: 'confirm' });

@@ -1,27 +1,44 @@
 /**
  * Step-up: re-entering the operator passphrase yields a short-lived token for one
- * purpose. Windows (seeds 000/002): rotate 5 minutes, unseal 2, revoke 2. Tokens live in
- * memory only; a restart forgets them, which is the safe direction.
+ * purpose, one tenant and one caller, spent by the first call that presents it. Tokens
+ * live in memory only; a restart forgets them, which is the safe direction. Failed
+ * passphrase checks are audited and throttled (step-up-throttle.ts); the failure count is
+ * kept in the database so that a new CLI process per guess gains nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { checkPassphrase, hashPassphrase, MIN_PASSPHRASE_LENGTH, PASSPHRASE_POLICY, type PassphrasePolicy } from '../crypto/passphrase';
 import { KeywardenError, invalidInput } from '../errors';
 import type { KeyringStore } from '../store/keyring-store';
+import type { AuditTrail, Caller } from './audit-trail';
+import { StepUpThrottle } from './step-up-throttle';
+import { STEP_UP_WINDOW_MS, type StepUpPurpose } from './step-up-windows';
 
-export type StepUpPurpose = 'rotate' | 'unseal' | 'revoke';
-
-export const STEP_UP_WINDOW_MS: Record<StepUpPurpose, number> = {
-  rotate: 5 * 60_000,
-  unseal: 2 * 60_000,
-  revoke: 2 * 60_000,
-};
+export { STEP_UP_PURPOSES, STEP_UP_WINDOW_MS, type StepUpPurpose } from './step-up-windows';
 
 const PASSPHRASE_META = 'operator_passphrase_hash';
 
+interface LiveToken {
+  purpose: StepUpPurpose;
+  tenant: string;
+  caller: string;
+  expiresAt: number;
+}
+
+const callerKey = (c: Caller) => `${c.actor}\u0000${c.address}`;
+
 export class StepUp {
-  private readonly tokens = new Map<string, { purpose: StepUpPurpose; expiresAt: number }>();
-  constructor(private readonly store: KeyringStore, private readonly clock: Clock, private readonly passphrasePolicy: PassphrasePolicy = PASSPHRASE_POLICY) {}
+  private readonly tokens = new Map<string, LiveToken>();
+  private readonly throttle: StepUpThrottle;
+
+  constructor(
+    private readonly store: KeyringStore,
+    private readonly clock: Clock,
+    private readonly audit?: AuditTrail,
+    private readonly passphrasePolicy: PassphrasePolicy = PASSPHRASE_POLICY,
+  ) {
+    this.throttle = new StepUpThrottle(store, clock);
+  }
 
   isInitialized(): boolean {
     return this.store.getMeta(PASSPHRASE_META) !== undefined;
@@ -35,34 +52,44 @@ export class StepUp {
     this.store.setMeta(PASSPHRASE_META, await hashPassphrase(passphrase, this.passphrasePolicy));
   }
 
-  async issue(passphrase: string, purpose: StepUpPurpose): Promise<{ token: string; purpose: StepUpPurpose; expires_at: string }> {
+  async issue(passphrase: string, purpose: StepUpPurpose, tenant: string, caller: Caller): Promise<{ token: string; purpose: StepUpPurpose; tenant: string; expires_at: string }> {
     const stored = this.store.getMeta(PASSPHRASE_META);
     if (stored === undefined) throw new KeywardenError('not_initialized', 'set the operator passphrase first (keywarden init)');
+    this.throttle.assertOpen();
     const check = await checkPassphrase(passphrase, stored, this.passphrasePolicy);
     if (!check.ok) {
-      throw new KeywardenError('step_up_invalid', 'the operator passphrase does not match');
+      const state = this.throttle.recordFailure();
+      this.audit?.append(caller, 'auth.stepup.failed', null, { purpose, tenant, failures_in_window: state.failures, retry_after_s: state.retryAfterS });
+      const wait = state.retryAfterS > 0 ? `; too many failures: wait ${state.retryAfterS} s before the next try` : '';
+      throw new KeywardenError('step_up_invalid', `the operator passphrase does not match${wait}`, { retry_after_s: state.retryAfterS });
     }
+    this.throttle.reset();
     // A hash from an older, cheaper policy is upgraded now that the passphrase is known.
     if (check.rehash) this.store.setMeta(PASSPHRASE_META, check.rehash);
     this.sweep();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now() + STEP_UP_WINDOW_MS[purpose];
-    this.tokens.set(token, { purpose, expiresAt });
-    return { token, purpose, expires_at: new Date(expiresAt).toISOString() };
+    this.tokens.set(token, { purpose, tenant, caller: callerKey(caller), expiresAt });
+    return { token, purpose, tenant, expires_at: new Date(expiresAt).toISOString() };
   }
 
-  /** Throws `step_up_required` unless `token` is a live token for `purpose`. */
-  require(token: string | undefined, purpose: StepUpPurpose): void {
-    if (!token) throw new KeywardenError('step_up_required', `${purpose} needs a step-up token: re-enter the operator passphrase`, { purpose });
+  /**
+   * Spends `token`: throws `step_up_required` unless it is a live token issued to this
+   * caller for `purpose` on `tenant`. A token presented for the wrong purpose, tenant or
+   * caller is spent too, so a leaked one cannot be tried again elsewhere.
+   */
+  require(token: string | undefined, purpose: StepUpPurpose, tenant: string, caller: Caller): void {
+    const refuse = (why: string) => new KeywardenError('step_up_required', why, { purpose, tenant });
+    if (!token) throw refuse(`${purpose} needs a step-up token: re-enter the operator passphrase`);
     const t = this.tokens.get(token);
-    if (!t) throw new KeywardenError('step_up_required', `the step-up token is unknown or was already swept; re-enter the passphrase`, { purpose });
-    if (t.purpose !== purpose) {
-      throw new KeywardenError('step_up_required', `the step-up token was issued for ${t.purpose}, not ${purpose}`, { purpose });
-    }
+    if (!t) throw refuse('the step-up token is unknown or was already used; re-enter the passphrase');
+    this.tokens.delete(token);
+    if (t.purpose !== purpose) throw refuse(`the step-up token was issued for ${t.purpose}, not ${purpose}`);
+    if (t.tenant !== tenant) throw refuse(`the step-up token was issued for tenant "${t.tenant}", not "${tenant}"`);
+    if (t.caller !== callerKey(caller)) throw refuse('the step-up token was issued to another caller');
     if (t.expiresAt <= this.clock.now()) {
-      this.tokens.delete(token);
       const minutes = STEP_UP_WINDOW_MS[purpose] / 60_000;
-      throw new KeywardenError('step_up_required', `the step-up token expired (${purpose} allows ${minutes} minutes); re-enter the passphrase`, { purpose });
+      throw refuse(`the step-up token expired (${purpose} allows ${minutes} minutes); re-enter the passphrase`);
     }
   }
 

@@ -2,6 +2,7 @@
  * The evidence cross-check as the engine offers it: settings per tenant, fetching the
  * provider logs, cross-checking a period, reading results and raw records back.
  */
+import { settingsEndpointHosts } from './settings';
 import type { Database } from 'better-sqlite3';
 import type { EvidenceEventView, EvidenceFetchView, EvidenceResultsPage, EvidenceRunView, EvidenceSettingsView } from '../api/evidence-types';
 import type { Clock } from '../clock';
@@ -65,7 +66,7 @@ export class EvidenceService {
       const next = mergeSettings(this.settingsOf(tenant.id), update);
       const at = new Date(this.deps.clock.now()).toISOString();
       this.store.saveSettings(tenant.id, JSON.stringify(next), at);
-      this.deps.audit.append(caller, 'evidence.settings', tenant.id, { tenant: tenant.slug, fields: changed.sort() });
+      this.deps.audit.append(caller, 'evidence.settings', tenant.id, { tenant: tenant.slug, fields: changed.sort(), ...settingsEndpointHosts(next) });
     }
     const stored = this.store.settingsJson(tenant.id);
     return { tenant: tenant.slug, ...this.settingsOf(tenant.id), updated_at: stored?.updated_at ?? null };

@@ -4,6 +4,7 @@
  * match window and how far back a first read goes. Stored as JSON; defaults filled here.
  */
 import type { EvidenceSettingsView } from '../api/evidence-types';
+import { endpointHost } from '../engine/allowed-endpoints';
 import { invalidInput } from '../errors';
 import type { CloudProvider } from './types';
 
@@ -29,12 +30,9 @@ const ENDPOINT_FIELDS = ['aws_cloudtrail_endpoint', 'gcp_logging_endpoint', 'azu
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
-export function isLoopbackUrl(u: URL): boolean {
-  const h = u.hostname.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+export const ENDPOINT_KINDS = { aws_cloudtrail_endpoint: 'aws-cloudtrail', gcp_logging_endpoint: 'gcp', azure_logs_endpoint: 'azure-monitor' } as const;
 
-/** An endpoint must be https, or http on a loopback host (a local stand-in); no credentials or query. */
+/** An endpoint is an http(s) URL without credentials or query; which hosts is the engine's endpoint policy (allowed-endpoints.ts). */
 export function checkEndpoint(field: string, value: string): string {
   let u: URL;
   try {
@@ -42,7 +40,7 @@ export function checkEndpoint(field: string, value: string): string {
   } catch {
     throw invalidInput(field, 'must be a URL such as https://cloudtrail.eu-west-1.amazonaws.com');
   }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackUrl(u))) throw invalidInput(field, 'must use https (plain http only on 127.0.0.1 / localhost)');
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalidInput(field, 'must use https');
   if (u.username || u.password) throw invalidInput(field, 'must not carry credentials');
   if (u.search || u.hash) throw invalidInput(field, 'must not have a query or fragment');
   return value.replace(/\/+$/, '');
@@ -84,4 +82,9 @@ export function parseStoredSettings(json: string | undefined): EvidenceSettings 
 export function deliveryDelayMs(s: EvidenceSettings, provider: CloudProvider): number {
   const minutes = provider === 'aws' ? s.aws_delivery_delay_minutes : provider === 'gcp' ? s.gcp_delivery_delay_minutes : s.azure_delivery_delay_minutes;
   return minutes * 60_000;
+}
+
+/** Each log endpoint's host for the audit entry: "default" when the SDK's own is used. */
+export function settingsEndpointHosts(s: EvidenceSettings): Record<string, string> {
+  return Object.fromEntries(Object.keys(ENDPOINT_KINDS).map((k) => [k.replace(/_endpoint$/, '_host'), endpointHost(s[k as keyof typeof ENDPOINT_KINDS])]));
 }

@@ -7,6 +7,7 @@ import type { Keywarden } from '../keywarden';
 import { faultStatus, setFault } from './faults';
 import { checkSession, issueSession, listSessions } from './sessions';
 import { unsealTenant } from './unseal';
+import { isDrillSandbox } from './drill-sandbox';
 
 type SealMethod = Extract<keyof Handlers, `session.${string}` | `fault.${string}` | `drill.${string}` | 'tenant.unseal'>;
 
@@ -15,14 +16,20 @@ export function sealHandlers(kw: Keywarden): Pick<Handlers, SealMethod> {
   const seal = sealServices(ctx);
   const drills = drillService(kw);
   return {
-    'session.issue': (input) => issueSession(ctx, seal.sessions, input),
+    'session.issue': ({ step_up_token, ...input }, caller) => {
+      ctx.stepUp.require(step_up_token, 'session', input.tenant, caller);
+      return issueSession(ctx, seal.sessions, input);
+    },
     'session.check': ({ token }) => checkSession(ctx, seal.sessions, token),
     'session.list': (input) => listSessions(ctx, seal.sessions, input),
     'tenant.unseal': ({ tenant, step_up_token }, caller) => {
-      ctx.stepUp.require(step_up_token, 'unseal');
+      ctx.stepUp.require(step_up_token, 'unseal', tenant, caller);
       return unsealTenant(ctx, requireTenant(ctx.store, tenant), 'manual', caller);
     },
-    'fault.set': (input, caller) => setFault(ctx, seal.faults, caller, input),
+    'fault.set': ({ step_up_token, ...input }, caller) => {
+      if (!isDrillSandbox(requireTenant(ctx.store, input.tenant))) ctx.stepUp.require(step_up_token, 'fault', input.tenant, caller);
+      return setFault(ctx, seal.faults, caller, input);
+    },
     'fault.status': ({ tenant }) => faultStatus(ctx, seal.faults, tenant),
     'drill.run': (input, caller) => drills.run(input, caller),
     'drill.list': (input) => drills.list(input),

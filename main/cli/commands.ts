@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { contract, type MethodName } from '../../core/api/contract';
+import { namesEndpoint } from '../../core/api/step-up-scope';
 import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
@@ -22,6 +23,8 @@ export interface CommandSpec {
   /** Flags of the method that are filled by the CLI, not typed by the user. */
   hiddenFields?: string[];
   stepUp?: StepUpPurpose;
+  /** Ask for step-up only when this holds for the input (e.g. evidence settings that change something). */
+  stepUpWhen?: (input: Record<string, unknown>) => boolean;
   /** A different method for some flags (e.g. `status --tenant S` shows one tenant). */
   route?: (flags: Record<string, string | boolean | undefined>) => MethodName;
   /** Adjusts the flag-derived input (e.g. reads a file). */
@@ -81,11 +84,11 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['tenant', 'create'], method: 'tenant.create', help: 'Create a tenant: --slug S [--wrap local|global].' },
   { words: ['tenant', 'list'], method: 'tenant.list', help: 'List tenants.' },
   { words: ['tenant', 'show'], method: 'tenant.show', help: 'Show one tenant: --tenant S.' },
-  { words: ['onboard'], method: 'kms.onboard', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config'], prepare: fromConfigFile, help: 'Onboard a customer KMS key: --tenant S --file CONFIG.json ({provider, kms_key_ref, config}).' },
-  { words: ['probe'], method: 'kms.probe', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config'], prepare: fromConfigFile, help: 'Probe a KMS config without saving: --tenant S --file CONFIG.json.' },
+  { words: ['onboard'], method: 'kms.onboard', stepUp: 'onboard', extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config', 'step_up_token'], prepare: fromConfigFile, help: 'Onboard a customer KMS key: --tenant S --file CONFIG.json ({provider, kms_key_ref, config}) (asks for the passphrase).' },
+  { words: ['probe'], method: 'kms.probe', stepUp: 'onboard', stepUpWhen: (i) => namesEndpoint(i.config as Record<string, unknown> | undefined), extraFlags: { file: 'string' }, hiddenFields: ['provider', 'kms_key_ref', 'config', 'step_up_token'], prepare: fromConfigFile, help: 'Probe a KMS config without saving: --tenant S --file CONFIG.json (asks for the passphrase when the config names an endpoint).' },
   { words: ['kms', 'calls'], method: 'kms.calls', help: 'Calls the engine made to key providers: [--tenant S] [--from ISO] [--to ISO].' },
   { words: ['versions'], method: 'keys.versions', help: 'Master key versions: --tenant S.' },
-  { words: ['offboard'], method: 'kms.offboard', stepUp: 'rotate', hiddenFields: ['step_up_token'], help: 'Move a tenant off its customer KMS key onto a platform key: --tenant S --to local|global (asks for the passphrase).' },
+  { words: ['offboard'], method: 'kms.offboard', stepUp: 'offboard', hiddenFields: ['step_up_token'], help: 'Move a tenant off its customer KMS key onto a platform key: --tenant S --to local|global (asks for the passphrase).' },
   { words: ['rotate'], method: 'keys.rotate', stepUp: 'rotate', hiddenFields: ['step_up_token'], help: 'Rotate the master key: --tenant S (asks for the passphrase).' },
   { words: ['revoke'], method: 'keys.revoke', stepUp: 'revoke', hiddenFields: ['step_up_token'], help: 'Revoke a version (permanent): --tenant S --version N --confirm S [--force].' },
   { words: ['revoke-preview'], method: 'keys.revokePreview', help: 'How many records a revoke would make unreadable: --tenant S --version N.' },
@@ -102,9 +105,9 @@ export const COMMANDS: CommandSpec[] = [
     },
     help: 'Store a record: --tenant S --table T --name N (--value V | --value-file F).',
   },
-  { words: ['record', 'get'], method: 'record.get', help: 'Decrypt a record: --tenant S --table T --name N.' },
+  { words: ['record', 'get'], method: 'record.get', stepUp: 'record_read', hiddenFields: ['step_up_token'], help: 'Decrypt a record: --tenant S --table T --name N (asks for the passphrase).' },
   { words: ['record', 'list'], method: 'record.list', help: 'List records: --tenant S --table T [--after NAME] [--limit N].' },
-  { words: ['record', 'delete'], method: 'record.delete', help: 'Delete a record: --tenant S --table T --name N.' },
+  { words: ['record', 'delete'], method: 'record.delete', stepUp: 'record_delete', hiddenFields: ['step_up_token'], help: 'Delete a record: --tenant S --table T --name N (asks for the passphrase).' },
   { words: ['seed-sample'], method: 'record.seedSample', help: 'Write synthetic records: --tenant S --rows N.' },
   { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--limit N].' },
   { words: ['audit', 'verify'], method: 'audit.verify', help: 'Re-hash the whole log and check it against every signed checkpoint; names the first bad entry.' },

@@ -13,6 +13,10 @@ export const EVIDENCE_COMMANDS: CommandSpec[] = [
   {
     words: ['evidence', 'settings'],
     method: 'evidence.settings',
+    stepUp: 'evidence_settings',
+    // Showing the settings is free; changing them asks for the passphrase.
+    stepUpWhen: (i) => Object.keys(i).some((k) => k !== 'tenant' && i[k] !== undefined),
+    hiddenFields: ['step_up_token'],
     help: "Show or set a tenant's evidence settings: --tenant S [--aws-cloudtrail-endpoint URL] [--azure-workspace-id GUID] [--gcp-delivery-delay-minutes N] ...",
   },
   {

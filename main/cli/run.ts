@@ -113,7 +113,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (spec.prepare) built = spec.prepare(built, values);
       input = built;
       dataDir = values['data-dir'] as string | undefined;
-      stepUp = spec.stepUp;
+      stepUp = spec.stepUp && (!spec.stepUpWhen || spec.stepUpWhen(built)) ? spec.stepUp : undefined;
       exitCode = spec.exitCode;
       enrich = spec.enrich;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
@@ -131,7 +131,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (stepUp) {
       const passphrase = await readPassphrase(`Operator passphrase (step-up for ${stepUp}): `, io.env);
-      const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp }, caller);
+      const tenant = String((input as { tenant?: unknown }).tenant ?? '');
+      const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp, tenant }, caller);
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerMonitor, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { BUILT_WORKER_FILE } from '../../core/workers/launch';
@@ -19,7 +19,10 @@ import { loggedHandlers, stderrLog } from '../web-host/logged-handlers';
 import { contentSecurityPolicy } from '../web-host/security-headers';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol';
 import { denyAllPermissions, lockNavigation } from './harden';
+import { appMenuTemplate } from './app-menu';
+import { DEV_BUILD } from './build-flags';
 import { registerContractIpc } from './ipc';
+import { reportFolderFromSaveDialog } from './report-save-dialog';
 import { chooseNativeBinding } from './native-binding';
 import { APP_ORIGIN, APP_SCHEME, devServerOriginFrom } from './trust';
 import { mainWindowOptions } from './window-options';
@@ -35,6 +38,8 @@ export interface DesktopOptions {
   devRendererUrl?: string;
   /** Set under Electron; undefined under Node (tests), which selects the Node binding. */
   electronVersion?: string;
+  /** Development build (devtools, dev server); default: the build-time DEV_BUILD, false in production. */
+  devBuild?: boolean;
   log?: (line: string) => void;
 }
 
@@ -65,7 +70,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const outDir = path.join(appRoot, 'out');
   const preloadPath = options.preloadPath ?? path.join(outDir, 'preload', 'index.js');
   const rendererDir = options.rendererDir ?? path.join(outDir, 'renderer');
-  const devServerOrigin = devServerOriginFrom(options.devRendererUrl, app.isPackaged);
+  const devBuild = options.devBuild ?? DEV_BUILD;
+  const devServerOrigin = devServerOriginFrom(options.devRendererUrl, { devBuild, isPackaged: app.isPackaged });
 
   const binding = chooseNativeBinding({ appRoot, electronVersion: options.electronVersion, platform: process.platform, arch: process.arch, exists: (f) => fs.existsSync(f) });
   if (binding.kind === 'missing') throw new Error(binding.message);
@@ -92,7 +98,10 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     },
     { onBattery: () => powerMonitor.isOnBatteryPower() },
   );
-  const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, ...(devServerOrigin ? { devServerOrigin } : {}) });
+  // The save dialog is modal to the window, created below.
+  const opened: { window?: BrowserWindow } = {};
+  const windowInput = reportFolderFromSaveDialog(dialog, () => opened.window);
+  const ipc = registerContractIpc(ipcMain, handlers, { caller: { actor: localActor(), address: 'local' }, log, windowInput, ...(devServerOrigin ? { devServerOrigin } : {}) });
 
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
   denyAllPermissions(session.defaultSession);
@@ -103,7 +112,9 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     });
   }
 
-  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(devBuild)));
+  const window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: devBuild }));
+  opened.window = window;
   window.once('ready-to-show', () => window.show());
   await window.loadURL(devServerOrigin ? options.devRendererUrl! : `${APP_ORIGIN}/`);
 

@@ -1,13 +1,12 @@
 /**
- * Registers one IPC handler per contract method by looping over the contract (one
- * channel each: an unknown name has no channel at all, and every channel is named after
- * a method a reader can look up). Each call's sender frame is checked first; inputs are
+ * Registers one IPC handler per window method by looping over the contract's renderer
+ * subset (one channel each: a method outside it, such as record.get, has no channel at
+ * all, and every channel is named after a method a reader can look up). Each call's sender frame is checked first; inputs are
  * validated by dispatch against the contract's schema; the answer is always an Outcome
  * whose error has the allowed shape, so nothing is thrown across the boundary.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { METHOD_NAMES } from '../../core/api/contract';
-import { dispatch } from '../../core/api/dispatch';
+import { dispatchFromWindow, WINDOW_METHOD_NAMES, type WindowInputHook } from '../../core/api/window-reach';
 import type { Handlers } from '../../core/api/handlers';
 import type { Caller } from '../../core/engine/audit-trail';
 import { KeywardenError } from '../../core/errors';
@@ -24,6 +23,8 @@ export interface IpcOptions extends TrustOptions {
   caller: Caller;
   /** Told about refused senders (origin only, never the input). */
   log?: (line: string) => void;
+  /** Fills what the window may not send itself (report.export's folder, from a save dialog). */
+  windowInput?: WindowInputHook;
 }
 
 function originForLog(url: string | undefined): string {
@@ -41,7 +42,7 @@ export async function handleCall(handlers: Handlers, method: string, frame: Send
     return { ok: false, error: shapeError(new KeywardenError('forbidden', 'this page may not call Keywarden')) };
   }
   try {
-    return shapeOutcome(await dispatch(handlers, method, input, options.caller));
+    return shapeOutcome(await dispatchFromWindow(handlers, method, input, options.caller, options.windowInput));
   } catch (e) {
     return { ok: false, error: shapeError(e) };
   }
@@ -50,7 +51,7 @@ export async function handleCall(handlers: Handlers, method: string, frame: Send
 /** Returns the channels registered, and a function that removes them. */
 export function registerContractIpc(ipcMain: IpcMainLike, handlers: Handlers, options: IpcOptions): { channels: string[]; dispose(): void } {
   const channels: string[] = [];
-  for (const method of METHOD_NAMES) {
+  for (const method of WINDOW_METHOD_NAMES) {
     const channel = channelFor(method);
     ipcMain.handle(channel, (event, input) => handleCall(handlers, method, event.senderFrame, input, options));
     channels.push(channel);

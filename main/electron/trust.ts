@@ -24,9 +24,13 @@ function originOf(url: string): string | undefined {
   }
 }
 
-/** A dev server origin is usable only if it is plain http on loopback. */
-export function devServerOriginFrom(rendererUrl: string | undefined, isPackaged: boolean): string | undefined {
-  if (isPackaged || !rendererUrl) return undefined;
+/**
+ * A dev server origin is usable only in a development build (DEV_BUILD, fixed when the
+ * bundle is built), never packaged, and only plain http on loopback. A production build
+ * ignores ELECTRON_RENDERER_URL whatever the environment says.
+ */
+export function devServerOriginFrom(rendererUrl: string | undefined, build: { devBuild: boolean; isPackaged: boolean }): string | undefined {
+  if (!build.devBuild || build.isPackaged || !rendererUrl) return undefined;
   try {
     const u = new URL(rendererUrl);
     if (u.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return undefined;

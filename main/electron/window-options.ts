@@ -4,9 +4,11 @@
  */
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+export function secureWebPreferences(preloadPath: string, build: { devTools: boolean } = { devTools: false }): WebPreferences {
   return {
     preload: preloadPath,
+    // Devtools only in a development build: a production window cannot open them.
+    devTools: build.devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -23,7 +25,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, build: { devTools: boolean } = { devTools: false }): BrowserWindowConstructorOptions {
   return {
     title: 'Keywarden',
     width: 1280,
@@ -33,6 +35,6 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     show: false,
     backgroundColor: '#f7f8fa',
     autoHideMenuBar: true,
-    webPreferences: secureWebPreferences(preloadPath),
+    webPreferences: secureWebPreferences(preloadPath, build),
   };
 }

@@ -1,14 +1,17 @@
 /**
  * The loopback web host: the built window and the API contract over HTTP on 127.0.0.1
  * only. Static files need no token (they hold no data); every /api call needs the token
- * printed in the URL, a Host naming this server and, when present, this server's Origin.
- * A refused request is answered before its body is read: it touches nothing.
+ * printed in the URL (in the x-keywarden-token header only, never the query string), a
+ * Host naming this server and, when present, this server's Origin. Only the contract's
+ * window subset is served (record.get is CLI-only), and report.export takes no `out`:
+ * packages go under the data dir's reports/. A refused request is answered before its
+ * body is read: it touches nothing.
  */
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { dispatch } from '../../core/api/dispatch';
+import { dispatchFromWindow, isWindowMethod } from '../../core/api/window-reach';
 import { createHandlers } from '../../core/api/handlers';
 import type { Clock } from '../../core/clock';
 import type { PassphrasePolicy } from '../../core/crypto/passphrase';
@@ -100,7 +103,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const actor = localActor();
   let boundPort = 0;
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    if (query.has('token')) {
+      return refuse(res, req, 400, errorData('invalid_input', `the token goes in the ${TOKEN_HEADER} header, never in the URL`, 400));
+    }
     if (!tokenMatches(req.headers[TOKEN_HEADER], token)) {
       return refuse(res, req, 401, errorData('unauthorized', `missing or wrong ${TOKEN_HEADER}: open the URL that \`keywarden serve\` printed`));
     }
@@ -108,9 +114,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!isJsonContentType(req.headers['content-type'])) {
       return refuse(res, req, 415, errorData('invalid_input', 'the API takes Content-Type: application/json', 415));
     }
+    if (!isWindowMethod(method)) return refuse(res, req, 404, errorData('not_found', `no method "${method}" here (the window's methods only)`));
     const body = await readJsonBody(req);
     if (!body.ok) return sendJson(res, body.status, { ok: false, error: errorData('invalid_input', body.message, body.status) }, { Connection: 'close' });
-    const outcome = await dispatch(handlers, method, body.value, { actor, address: req.socket.remoteAddress ?? 'unknown' });
+    const outcome = await dispatchFromWindow(handlers, method, body.value, { actor, address: req.socket.remoteAddress ?? 'unknown' });
     sendJson(res, outcome.ok ? 200 : outcome.error.status, outcome);
   }
 
@@ -140,9 +147,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return refuse(res, req, 421, errorData('forbidden', `this server answers only to ${LOOPBACK}:${boundPort} or localhost:${boundPort}`, 421));
     }
     if (!isAllowedOrigin(req.headers.origin, boundPort)) return refuse(res, req, 403, errorData('forbidden', 'cross-origin requests are refused'));
-    const pathname = new URL(req.url ?? '/', `http://${LOOPBACK}`).pathname;
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
+    const pathname = url.pathname;
     const method = apiMethodOf(pathname);
-    if (method !== undefined) return handleApi(req, res, method);
+    if (method !== undefined) return handleApi(req, res, method, url.searchParams);
     if (pathname === '/api') return refuse(res, req, 404, errorData('not_found', 'name a method: POST /api/<method>'));
     return handleStatic(req, res, pathname);
   }

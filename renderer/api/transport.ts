@@ -26,9 +26,37 @@ declare global {
 
 export const TOKEN_HEADER = 'x-keywarden-token';
 
-export function tokenFromLocation(loc: Pick<Location, 'hash' | 'search'>): string | undefined {
-  const fromHash = new URLSearchParams(loc.hash.replace(/^#/, '')).get('token');
-  return fromHash ?? new URLSearchParams(loc.search).get('token') ?? undefined;
+/** The token from the URL fragment only (a query string would reach logs and Referer headers). */
+export function tokenFromLocation(loc: Pick<Location, 'hash'>): string | undefined {
+  return new URLSearchParams(loc.hash.replace(/^#/, '')).get('token') ?? undefined;
+}
+
+const TOKEN_KEY = 'keywarden.token';
+
+/**
+ * Reads the token once, then takes it out of the address bar (history.replaceState), so
+ * it is not shown, bookmarked, shared in a screenshot or kept in history. The tab keeps it
+ * in sessionStorage (this tab only, gone when it closes) so a reload still works.
+ */
+export function takeToken(win: Pick<Window, 'location' | 'history' | 'sessionStorage'>): string | undefined {
+  const fromUrl = tokenFromLocation(win.location);
+  if (fromUrl) {
+    const rest = new URLSearchParams(win.location.hash.replace(/^#/, ''));
+    rest.delete('token');
+    const hash = rest.toString();
+    win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${hash ? `#${hash}` : ''}`);
+    try {
+      win.sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    } catch {
+      // Storage disabled: the token lives in memory only; a reload will ask for the URL again.
+    }
+    return fromUrl;
+  }
+  try {
+    return win.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function httpTransport(baseUrl: string, token: string, fetchImpl: typeof fetch = fetch): Transport {
@@ -59,7 +87,7 @@ export function ipcTransport(bridge: PreloadBridge): Transport {
 /** The one factory: preload bridge when present, else HTTP to the page's own origin. */
 export function pickTransport(win: Window = window): Transport {
   if (win.keywarden) return ipcTransport(win.keywarden);
-  const token = tokenFromLocation(win.location);
+  const token = takeToken(win);
   if (!token) throw new Error('no preload bridge and no token in the URL: open the URL that `keywarden serve` printed');
   return httpTransport(win.location.origin, token);
 }

@@ -50,7 +50,7 @@ describe('the audit log key', () => {
     const err = await fx2.fail('audit.checkpoint', {});
     expect(err).toMatchObject({ code: 'audit_key_unavailable', message: `audit-log.key is not the key this log's checkpoints were signed with (expected ${String(pinned)}); restore the original file` });
     const before = (await fx2.call('app.status', {})).audit_entries;
-    expect(await fx2.fail('keys.rotate', { tenant: 'acme', step_up_token: await fx2.stepUp('rotate') })).toMatchObject({ code: 'audit_key_unavailable' });
+    expect(await fx2.fail('keys.rotate', { tenant: 'acme', step_up_token: await fx2.stepUp('rotate', 'acme') })).toMatchObject({ code: 'audit_key_unavailable' });
     expect((await fx2.call('keys.versions', { tenant: 'acme' }))[0]?.version).toBe(3);
     expect((await fx2.call('app.status', {})).audit_entries).toBe(before);
   });
@@ -85,8 +85,8 @@ describe('checkpoints', () => {
     expect(checkpointSizes(fx)).toEqual([]);
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'a', value: 'v' });
     expect(checkpointSizes(fx)).toEqual([]);
-    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:alias/acme-key', config: {} });
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:alias/acme-key', config: {} });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'b', value: 'v' });
     const list = (await fx.call('audit.list', {})).reverse();
     const critical = list.filter((e) => isCriticalAction(e.action));

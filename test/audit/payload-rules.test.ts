@@ -37,17 +37,17 @@ describe('audit payload rules over a full engine flow', () => {
     const masterKeyB64 = randomBytes(32).toString('base64');
     const fx = await initializedFixture({ env: { MASTER_KEY_B64: masterKeyB64, APP_DB_PASSWORD: ENV_SECRET } });
     await fx.call('tenant.create', { slug: 'globex', wrap: 'global' });
-    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: KEY_REF, config: {} });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: KEY_REF, config: {} });
     for (let i = 0; i < 5; i++) await fx.call('record.put', { tenant: 'acme', table: 'secret_environment_configs', name: `db-${i}`, value: SECRET_VALUE });
     await fx.call('record.put', { tenant: 'globex', table: 'integration_configs', name: 'hook', value: SECRET_VALUE });
-    const rotated = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    const rotated = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     await fx.call('rewrap.run', { tenant: 'acme' });
-    await fx.call('keys.revoke', { tenant: 'acme', version: rotated.new_version - 1, confirm: 'acme', step_up_token: await fx.stepUp('revoke'), force: true });
-    await fx.call('record.delete', { tenant: 'acme', table: 'secret_environment_configs', name: 'db-0' });
+    await fx.call('keys.revoke', { tenant: 'acme', version: rotated.new_version - 1, confirm: 'acme', step_up_token: await fx.stepUp('revoke', 'acme'), force: true });
+    await fx.call('record.delete', { step_up_token: await fx.stepUp('record_delete', 'acme'), tenant: 'acme', table: 'secret_environment_configs', name: 'db-0' });
     // A denied unwrap seals the tenant: the seal is audited too.
     fx.kw.ctx.cache.clear();
     fx.kms.fail('access_denied');
-    await fx.fail('record.get', { tenant: 'acme', table: 'secret_environment_configs', name: 'db-1' });
+    await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'secret_environment_configs', name: 'db-1' });
     fx.kms.fail(null);
     await fx.call('audit.checkpoint', {});
 

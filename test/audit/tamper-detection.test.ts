@@ -139,6 +139,6 @@ describe('audit.verify names what an attacker changed', () => {
     dbOf(fx).prepare('DELETE FROM audit_tree_nodes WHERE level = 0 AND idx = 11').run();
     const err = await fx.fail('record.put', { tenant: 'acme', table: 'integration_configs', name: 'late', value: 'v' });
     expect(err).toMatchObject({ code: 'database_tampered', message: expect.stringContaining('the audit Merkle tree holds 11 leaves but the new entry is #13') });
-    expect(await fx.fail('record.get', { tenant: 'acme', table: 'integration_configs', name: 'late' })).toMatchObject({ code: 'not_found' });
+    expect(await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'late' })).toMatchObject({ code: 'not_found' });
   });
 });

@@ -59,7 +59,7 @@ export async function prepare(dir: string, rows: number): Promise<{ tenantId: st
     await call(kw, 'auth.init', { passphrase: PASSPHRASE });
     const tenant = await call(kw, 'tenant.create', { slug: 'bench', wrap: 'local' });
     await call(kw, 'record.seedSample', { tenant: 'bench', rows, prefix: 'bench' });
-    const { token } = await call(kw, 'auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+    const { token } = await call(kw, 'auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'bench' });
     await call(kw, 'keys.rotate', { tenant: 'bench', step_up_token: token });
     const t = kw.ctx.store.tenantById(tenant.id)!;
     const keys = new Map<number, Buffer>();

@@ -5,6 +5,7 @@
  * CloudTrail carries back in the user agent, and a revoked grant is refused as
  * access_denied with AWS's own code while the saved config stays unchanged.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,7 @@ describe('onboard an AWS KMS key from the CLI (fake AWS, real SDK)', () => {
 
   it('sets up a tenant on the embedded KMS', async () => {
     expect((await kw(['init', ...d])).code).toBe(0);
+    allowEndpoints(dir, aws.endpoint, aws.sts.endpoint);
     expect((await kw(['tenant', 'create', '--slug', 'acme', ...d])).json()).toMatchObject({ slug: 'acme', wrap_method: 'local' });
   });
 

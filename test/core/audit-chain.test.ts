@@ -41,7 +41,7 @@ describe('hash-chained audit trail', () => {
   it('carries key references only as their last 12 characters, and never secrets', async () => {
     const fx = await initializedFixture();
     const ref = 'mem:arn-aws-kms-us-east-1-111122223333-key-1234abcd-12ab-34cd-56ef-1234567890ab';
-    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: ref, config: {} });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: ref, config: {} });
     await fx.call('record.put', { tenant: 'acme', table: 'secret_environment_configs', name: 'db', value: 'p@ssw0rd-value' });
     const dump = JSON.stringify(await fx.call('audit.list', {}));
     expect(dump).not.toContain(ref);

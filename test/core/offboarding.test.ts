@@ -10,7 +10,7 @@ import { initializedFixture, type Fixture } from '../support/engine-fixture';
 async function onCustomerKey(): Promise<Fixture> {
   const fx = await initializedFixture();
   await fx.call('record.seedSample', { tenant: 'acme', rows: 30 });
-  await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:customer-key-0001', config: {} });
+  await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:customer-key-0001', config: {} });
   await fx.call('rewrap.run', { tenant: 'acme' });
   await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'slack', value: 'xoxb-under-the-customer-key' });
   return fx;
@@ -19,7 +19,7 @@ async function onCustomerKey(): Promise<Fixture> {
 describe('kms.offboard', () => {
   it('moves the tenant onto the platform key and, after the rewrap, off the customer key entirely', async () => {
     const fx = await onCustomerKey();
-    const out = await fx.call('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('rotate') });
+    const out = await fx.call('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('offboard', 'acme') });
     expect(out).toMatchObject({ new_version: 3, rewrap_lease_id: expect.any(Number), tenant: { slug: 'acme', wrap_method: 'local', active_version: 3 } });
 
     const versions = await fx.call('keys.versions', { tenant: 'acme' });
@@ -45,7 +45,7 @@ describe('kms.offboard', () => {
     await fx.call('rewrap.run', { tenant: 'acme' });
     fx.kw.ctx.cache.clear();
     fx.kms.fail('access_denied');
-    const read = await fx.call('record.get', { tenant: 'acme', table: 'integration_configs', name: 'slack' });
+    const read = await fx.call('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'slack' });
     expect(read).toMatchObject({ value: 'xoxb-under-the-customer-key', key_version: 3 });
     expect((await fx.call('tenant.show', { tenant: 'acme' })).sealed_since).toBeNull();
     expect(await fx.call('audit.verify', {})).toMatchObject({ ok: true });
@@ -54,10 +54,10 @@ describe('kms.offboard', () => {
   it('needs step-up, a tenant on a customer key, and an unsealed tenant; a refusal changes nothing', async () => {
     const fx = await onCustomerKey();
     expect(await fx.fail('kms.offboard', { tenant: 'acme', to: 'local' })).toMatchObject({ code: 'step_up_required' });
-    expect(await fx.fail('kms.offboard', { tenant: 'acme', to: 'vault', step_up_token: await fx.stepUp('rotate') })).toMatchObject({ code: 'invalid_input' });
+    expect(await fx.fail('kms.offboard', { tenant: 'acme', to: 'vault', step_up_token: await fx.stepUp('offboard', 'acme') })).toMatchObject({ code: 'invalid_input' });
 
     await fx.call('tenant.create', { slug: 'sandbox', wrap: 'local' });
-    expect(await fx.fail('kms.offboard', { tenant: 'sandbox', to: 'global', step_up_token: await fx.stepUp('rotate') })).toMatchObject({
+    expect(await fx.fail('kms.offboard', { tenant: 'sandbox', to: 'global', step_up_token: await fx.stepUp('offboard', 'sandbox') })).toMatchObject({
       code: 'invalid_input',
       message: expect.stringContaining('is not on a customer KMS key'),
     });
@@ -65,14 +65,14 @@ describe('kms.offboard', () => {
     fx.kw.ctx.cache.clear();
     fx.kms.fail('access_denied');
     expect(await fx.fail('record.put', { tenant: 'acme', table: 'integration_configs', name: 'x', value: 'y' })).toMatchObject({ code: 'tenant_sealed' });
-    expect(await fx.fail('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('rotate') })).toMatchObject({ code: 'tenant_sealed' });
+    expect(await fx.fail('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('offboard', 'acme') })).toMatchObject({ code: 'tenant_sealed' });
     expect((await fx.call('keys.versions', { tenant: 'acme' }))[0]).toMatchObject({ version: 2, status: 'active', wrap_method: 'customer_kms' });
     expect(await fx.call('audit.list', { action: 'tenant-kms.disabled' })).toEqual([]);
   });
 
   it('writes nothing when the platform key cannot wrap (no global master key configured)', async () => {
     const fx = await onCustomerKey();
-    const refused = await fx.fail('kms.offboard', { tenant: 'acme', to: 'global', step_up_token: await fx.stepUp('rotate') });
+    const refused = await fx.fail('kms.offboard', { tenant: 'acme', to: 'global', step_up_token: await fx.stepUp('offboard', 'acme') });
     expect(refused).toMatchObject({ code: 'probe_failed', details: { field: 'to' } });
     expect((await fx.call('tenant.show', { tenant: 'acme' })).wrap_method).toBe('customer_kms');
     expect(await fx.call('keys.versions', { tenant: 'acme' })).toHaveLength(2);
@@ -82,8 +82,8 @@ describe('kms.offboard', () => {
 describe('the SOC 2 report names key changes from the fields the engine writes', () => {
   it('labels a replaced customer key and an offboarding with their key suffixes', async () => {
     const fx = await onCustomerKey();
-    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:customer-key-0002', config: {} });
-    await fx.call('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('rotate') });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: 'mem:customer-key-0002', config: {} });
+    await fx.call('kms.offboard', { tenant: 'acme', to: 'local', step_up_token: await fx.stepUp('offboard', 'acme') });
     const label = async (action: string) => {
       const [e] = await fx.call('audit.list', { action });
       return actionLabel({ seq: e!.seq, at: e!.at, actor: e!.actor, action: e!.action, tenant: 'acme', payload: e!.payload });

@@ -13,7 +13,7 @@ describe('a ciphertext is bound to its row and tenant', () => {
     db.prepare(
       "UPDATE integration_configs SET wrapped_dek = (SELECT wrapped_dek FROM integration_configs WHERE name = 'a'), ciphertext = (SELECT ciphertext FROM integration_configs WHERE name = 'a') WHERE name = 'b'",
     ).run();
-    const err = await fx.fail('record.get', { tenant: 'acme', table: 'integration_configs', name: 'b' });
+    const err = await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'b' });
     expect(err).toMatchObject({ code: 'decrypt_failed', status: 422 });
     expect(err.message).toMatch(/altered, or moved/);
     expect(JSON.stringify(err)).not.toMatch(/secret A|stack|at Object/);
@@ -30,7 +30,7 @@ describe('a ciphertext is bound to its row and tenant', () => {
     db.prepare(
       'UPDATE secret_environment_configs SET wrapped_dek = (SELECT wrapped_dek FROM secret_environment_configs WHERE tenant_id = ?), ciphertext = (SELECT ciphertext FROM secret_environment_configs WHERE tenant_id = ?) WHERE tenant_id = ?',
     ).run(acme, acme, globex);
-    expect(await fx.fail('record.get', { tenant: 'globex', table: 'secret_environment_configs', name: 'x' })).toMatchObject({ code: 'decrypt_failed' });
+    expect(await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'globex'), tenant: 'globex', table: 'secret_environment_configs', name: 'x' })).toMatchObject({ code: 'decrypt_failed' });
   });
 });
 

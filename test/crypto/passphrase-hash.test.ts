@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPassphrase, hashPassphrase, PASSPHRASE_POLICY, storedCost, type PassphrasePolicy } from '../../core/crypto/passphrase';
 import { KeywardenError } from '../../core/errors';
 import { StepUp } from '../../core/engine/step-up';
-import { initializedFixture, PASSPHRASE } from '../support/engine-fixture';
+import { CALLER, initializedFixture, PASSPHRASE } from '../support/engine-fixture';
 import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 /** A hash written the way an older Keywarden (or an attacker with the database) would. */
@@ -72,19 +72,19 @@ describe('step-up upgrades a weaker stored hash on the next successful unlock', 
     const fx = await initializedFixture();
     // An engine whose cost is above the stored hash's (as production's 2^17 is above 2^15).
     const upgrading: PassphrasePolicy = { cost: { N: 2 ** 11, r: 8, p: 1 }, floor: FAST_PASSPHRASE_POLICY.floor };
-    const stepUp = new StepUp(fx.kw.ctx.store, fx.clock, upgrading);
+    const stepUp = new StepUp(fx.kw.ctx.store, fx.clock, undefined, upgrading);
     const old = legacyHash(PASSPHRASE, 2 ** 10);
     fx.kw.ctx.store.setMeta('operator_passphrase_hash', old);
 
-    await expect(stepUp.issue('not the passphrase', 'rotate')).rejects.toMatchObject({ code: 'step_up_invalid' });
+    await expect(stepUp.issue('not the passphrase', 'rotate', 'acme', CALLER)).rejects.toMatchObject({ code: 'step_up_invalid' });
     expect(fx.kw.ctx.store.getMeta('operator_passphrase_hash')).toBe(old);
 
-    await stepUp.issue(PASSPHRASE, 'rotate');
+    await stepUp.issue(PASSPHRASE, 'rotate', 'acme', CALLER);
     const upgraded = fx.kw.ctx.store.getMeta('operator_passphrase_hash')!;
     expect(storedCost(upgraded)).toEqual({ N: 2048, r: 8, p: 1 });
     expect(upgraded).not.toContain(PASSPHRASE);
     // The upgraded hash unlocks, and is not re-hashed again.
-    await stepUp.issue(PASSPHRASE, 'revoke');
+    await stepUp.issue(PASSPHRASE, 'revoke', 'acme', CALLER);
     expect(fx.kw.ctx.store.getMeta('operator_passphrase_hash')).toBe(upgraded);
   });
 

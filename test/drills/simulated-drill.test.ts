@@ -42,7 +42,7 @@ describe('simulated kill-switch drills on a virtual clock', () => {
     expect(tenantRow(fx)).toMatchObject({ sealed_since: null, last_verify_error: null });
     expect(await fx.call('fault.status', {})).toEqual([]);
     expect(rawDb(fx).prepare('SELECT COUNT(*) AS n FROM agent_sessions').get()).toEqual({ n: 0 });
-    expect((await fx.call('session.issue', { tenant: 'acme' })).agent).toBe('agent');
+    expect((await fx.call('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' })).agent).toBe('agent');
     expect(d.params).toMatchObject({ kill_after_s: 60, restore_after_s: 660 });
     const list = await fx.call('drill.list', {});
     expect(list).toHaveLength(1);
@@ -77,7 +77,7 @@ describe('simulated kill-switch drills on a virtual clock', () => {
     expect(await fx.fail('drill.show', { id: 'nope' })).toMatchObject({ code: 'not_found' });
     fx.kms.fail('access_denied');
     fx.clock.advance(300_001);
-    await fx.fail('session.issue', { tenant: 'acme' });
+    await fx.fail('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' });
     expect(await fx.fail('drill.run', { tenant: 'acme', scenario: 'deny' })).toMatchObject({ code: 'tenant_sealed' });
     expect(await fx.call('drill.list', {})).toEqual([]);
   });

@@ -31,7 +31,7 @@ beforeAll(async () => {
   await call('auth.init', { passphrase });
   await call('tenant.create', { slug: 'acme', wrap: 'local' });
   for (const name of ['db', 'queue', 'cache']) await call('record.put', { tenant: 'acme', table: 'secret_environment_configs', name, value: `value-${name}` });
-  const { token } = (await call('auth.stepUp', { passphrase, purpose: 'rotate' })) as { token: string };
+  const { token } = (await call('auth.stepUp', { passphrase, purpose: 'rotate', tenant: 'acme' })) as { token: string };
   await call('keys.rotate', { tenant: 'acme', step_up_token: token });
   await call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'webhook', value: 'hook' });
   await s.page.reload();

@@ -4,13 +4,14 @@
  * timeline; another tenant, sealed by injected faults, shows the drill banner, refuses a
  * manual unseal while access is denied, and unseals with step-up once it is restored.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../core/api/handlers';
 import { openKeywarden } from '../../core/keywarden';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
 import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { cliCall, launchBrowser, openSession, stepUpToken, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
@@ -50,7 +51,9 @@ describe('kill-switch drills in the window', () => {
     await ok('auth.init', { passphrase: PASSPHRASE });
     await ok('tenant.create', { slug: 'acme', wrap: 'local' });
     await ok('record.seedSample', { tenant: 'acme', rows: 240 });
+    allowEndpoints(s.dataDir, aws.endpoint, aws.sts.endpoint);
     await ok('kms.onboard', {
+      step_up_token: await stepUpToken(s.host, PASSPHRASE, 'onboard', 'acme'),
       tenant: 'acme',
       provider: 'aws',
       kms_key_ref: key.arn,
@@ -61,8 +64,9 @@ describe('kill-switch drills in the window', () => {
     const other = openKeywarden({ dataDir: s.dataDir, env: {} });
     await createHandlers(other)['tenant.create']({ slug: 'payments', wrap: 'local' }, { actor: 'e2e', address: 'test' });
     await other.close();
-    await ok('fault.set', { tenant: 'payments', mode: 'deny' });
-    const refused = await api('session.issue', { tenant: 'payments', agent: 'billing-agent' });
+    // Fault injection and agent sessions are CLI-only (not in the window's subset).
+    expect(await cliCall(s.dataDir, 'fault.set', { tenant: 'payments', mode: 'deny' }, { passphrase: PASSPHRASE, purpose: 'fault' })).toMatchObject({ ok: true });
+    const refused = await cliCall(s.dataDir, 'session.issue', { tenant: 'payments', agent: 'billing-agent' }, { passphrase: PASSPHRASE, purpose: 'session' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'tenant_sealed', status: 503 } });
   });
 
@@ -140,7 +144,7 @@ describe('kill-switch drills in the window', () => {
     await expect.poll(() => dialog.getByText(/grant is still missing/).count()).toBe(1);
     await s.shot('drills-05-unseal-refused');
     dropExpectedHttpErrors();
-    await ok('fault.set', { tenant: 'payments', mode: 'pass' });
+    expect(await cliCall(s.dataDir, 'fault.set', { tenant: 'payments', mode: 'pass' }, { passphrase: PASSPHRASE, purpose: 'fault' })).toMatchObject({ ok: true });
     await dialog.getByRole('button', { name: 'Unseal now' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'payments' }).count()).toBe(0);

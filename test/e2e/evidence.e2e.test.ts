@@ -7,7 +7,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { callApi, launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, stepUpToken, type Session } from './support/browser';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
@@ -34,12 +35,13 @@ describe('evidence cross-check in the window', () => {
   it('fetches CloudTrail, cross-checks and shows every engine call matched', async () => {
     await api('auth.init', { passphrase: PASSPHRASE });
     await api('tenant.create', { slug: 'acme', wrap: 'local' });
-    await api('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } });
+    allowEndpoints(s.dataDir, aws.endpoint, aws.cloudtrail.endpoint);
+    await api('kms.onboard', { step_up_token: await stepUpToken(s.host, PASSPHRASE, 'onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } });
     for (let i = 0; i < 3; i++) {
-      const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+      const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'acme' });
       await api('keys.rotate', { tenant: 'acme', step_up_token: token });
     }
-    await api('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+    await api('evidence.settings', { step_up_token: await stepUpToken(s.host, PASSPHRASE, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
 
     const { page } = s;
     await page.reload();
@@ -90,6 +92,8 @@ describe('evidence cross-check in the window', () => {
     const dialog = page.getByRole('dialog');
     const endpoint = dialog.getByLabel('CloudTrail endpoint');
     await expect.poll(() => endpoint.inputValue()).toBe(aws.cloudtrail.endpoint);
+    // Changing where evidence is read from needs step-up.
+    await dialog.getByLabel('Operator passphrase').fill(PASSPHRASE);
     await dialog.getByLabel('Delivery delay (minutes)').fill('-5');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => dialog.locator('.field-invalid').count()).toBe(1);

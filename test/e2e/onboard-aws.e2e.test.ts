@@ -6,6 +6,7 @@
  * probe result as access_denied with AWS's own code while the saved config stays as it was.
  * Last, the tenant goes back to a platform key with step-up.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
@@ -25,6 +26,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   // The default credential chain finds the fake operator's keys in this environment only.
   s = await openSession(browser, { env: fakeAwsEnv() });
+  // The operator's allow-list names the loopback fakes (production allows only AWS's own hosts).
+  allowEndpoints(s.dataDir, aws.endpoint, aws.sts.endpoint);
 });
 
 afterAll(async () => {
@@ -44,6 +47,8 @@ async function fillAwsForm(page: Page, keyArn: string): Promise<void> {
   if ((await advanced.getAttribute('open')) === null) await advanced.locator('summary').click();
   await form.getByLabel(/^KMS endpoint/).fill(aws.endpoint);
   await form.getByLabel(/^STS endpoint/).fill(aws.sts.endpoint);
+  // A custom endpoint and saving both need step-up (onboard).
+  await form.getByLabel('Operator passphrase').fill(PASSPHRASE);
 }
 
 describe('onboarding a fake AWS KMS key from the window', () => {

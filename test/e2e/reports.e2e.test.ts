@@ -52,7 +52,7 @@ describe('reports in the window', () => {
     await api('tenant.create', { slug: 'acme', wrap: 'local' });
     await api('tenant.create', { slug: 'globex', wrap: 'local' });
     await api('record.seedSample', { tenant: 'acme', rows: 300 });
-    const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+    const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'acme' });
     await api('keys.rotate', { tenant: 'acme', step_up_token: token });
     seedCalls(s.dataDir, 'acme', CALLS);
 

@@ -32,7 +32,7 @@ describe('rewrap progress in the window', () => {
     await api('auth.init', { passphrase: PASSPHRASE });
     await api('tenant.create', { slug: 'acme', wrap: 'local' });
     await api('record.seedSample', { tenant: 'acme', rows: ROWS });
-    const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+    const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'acme' });
     leaseId = (await api<{ rewrap_lease_id: number }>('keys.rotate', { tenant: 'acme', step_up_token: token })).rewrap_lease_id;
 
     const { page } = s;

@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   await acmeOnFakeAws(fx, aws, key);
   clock.advance(60_000);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: proxy.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: proxy.endpoint });
 });
 
 afterAll(async () => {
@@ -97,7 +97,7 @@ describe('AWS: engine calls against CloudTrail', () => {
   });
 
   it('a dropped record is app_only_pending inside the delivery delay and app_only_missing after it', async () => {
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
     const last = (await cloudCalls()).at(-1)!;
     const record = aws.events({ eventSource: 'kms.amazonaws.com' }).find((e) => cidOf(e.userAgent) === last.correlation_id)!;
     expect(aws.cloudtrail.drop(record.eventID)).toBe(true);
@@ -135,7 +135,7 @@ describe('AWS reader: paging, rate limit, throttling, a failing page', () => {
   beforeAll(async () => {
     // 60 probes = 120 more engine calls: three pages of 50 at LookupEvents' page size.
     for (let i = 0; i < 60; i++) {
-      await fx.call('kms.probe', { tenant: 'acme', provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID } });
+      await fx.call('kms.probe', { step_up_token: await stepUp(fx, 'onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID } });
     }
     clock.advance(60_000);
   });

@@ -6,6 +6,7 @@
  * KeyUnwrap, a dropped row and an altered identity; paging by time cursor, throttling
  * and a failing page through an https proxy.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { createAzureProviderFactory } from '../../core/providers/azure';
@@ -38,16 +39,18 @@ beforeAll(async () => {
     readers: { extraCaPem: az.fake.caPem, ratePerSecond: { azure: 50 }, pageSize: { azure: 3 }, sleep: async (ms) => void sleeps.push(ms) },
   });
   await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
+  allowEndpoints(fx.dataDir, az.fake.vaultUrl, az.fake.authorityHost, proxy.endpoint);
   await fx.call('kms.onboard', {
+    step_up_token: await stepUp(fx, 'onboard', 'acme'),
     tenant: 'acme',
     provider: 'azure',
     kms_key_ref: az.fake.keyUrl(az.keyName),
     config: { vault_url: az.fake.vaultUrl, azure_tenant_id: az.fake.tenantId, client_id: az.clientId, client_secret_env_var: SECRET_VAR, endpoint: az.fake.vaultUrl, authority_host: az.fake.authorityHost },
   });
   tick();
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
   tick();
-  await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: az.fake.workspaceId, azure_logs_endpoint: proxy.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: az.fake.workspaceId, azure_logs_endpoint: proxy.endpoint });
 });
 
 afterAll(async () => {
@@ -58,12 +61,12 @@ afterAll(async () => {
 
 describe('Azure: engine calls against Azure Monitor Logs', () => {
   it('refuses to read without a workspace id, naming the setting', async () => {
-    await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: '' });
+    await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: '' });
     const out = await fx.call('evidence.fetch', { tenant: 'acme' });
     expect(out.sources[0]).toMatchObject({ state: 'failed' });
     expect(out.sources[0]!.error).toMatch(/azure-workspace-id/);
-    expect((await fx.fail('evidence.settings', { tenant: 'acme', azure_workspace_id: 'not-a-guid' })).details).toMatchObject({ field: 'azure_workspace_id' });
-    await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: az.fake.workspaceId });
+    expect((await fx.fail('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: 'not-a-guid' })).details).toMatchObject({ field: 'azure_workspace_id' });
+    await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: az.fake.workspaceId });
   });
 
   it('queries AZKVAuditLogs with KQL (paged by time) and matches every engine call', async () => {
@@ -94,7 +97,7 @@ describe('Azure: engine calls against Azure Monitor Logs', () => {
   });
 
   it('a dropped row is pending within ~10 minutes, missing after', async () => {
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
     const last = (await azureCalls()).at(-1)!;
     expect(az.fake.dropEvent((r) => r.ClientInfo.includes(`keywarden-cid/${last.correlation_id}`))).toBeGreaterThan(0);
     tick();

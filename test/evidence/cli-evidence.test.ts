@@ -3,6 +3,7 @@
  * AWS fake with the default credential chain (env keys): matched calls, then a rogue
  * Decrypt raises the ALARM line and shows under --class provider_only.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ describe('evidence from the CLI', () => {
     const d = ['--data-dir', dir];
     expect((await kw(['init', ...d])).code).toBe(0);
     expect((await kw(['tenant', 'create', '--slug', 'acme', ...d])).code).toBe(0);
+    allowEndpoints(dir, aws.endpoint, aws.cloudtrail.endpoint);
     const cfg = path.join(dir, 'aws.json');
     fs.writeFileSync(cfg, JSON.stringify({ provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } }));
     expect((await kw(['onboard', '--tenant', 'acme', '--file', cfg, ...d])).code).toBe(0);

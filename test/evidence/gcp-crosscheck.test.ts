@@ -4,6 +4,7 @@
  * and the cross-check matches; then a rogue Decrypt, a dropped entry and an altered
  * principal. Paging, throttling (429) and a failing page through a proxy.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { accessTokenCredentials, createGcpProviderFactory } from '../../core/providers/gcp';
@@ -33,11 +34,12 @@ beforeAll(async () => {
     readers: { gcpSourceCredentials: source, ratePerSecond: { gcp: 50 }, pageSize: { gcp: 3 }, sleep: async (ms) => void sleeps.push(ms) },
   });
   await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-  await fx.call('kms.onboard', { tenant: 'acme', provider: 'gcp', kms_key_ref: KEY, config: { endpoint: fake.url } });
+  allowEndpoints(fx.dataDir, fake.url, proxy.endpoint);
+  await fx.call('kms.onboard', { step_up_token: await stepUp(fx, 'onboard', 'acme'), tenant: 'acme', provider: 'gcp', kms_key_ref: KEY, config: { endpoint: fake.url } });
   clock.advance(60_000);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
   clock.advance(60_000);
-  await fx.call('evidence.settings', { tenant: 'acme', gcp_logging_endpoint: proxy.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', gcp_logging_endpoint: proxy.endpoint });
 });
 
 afterAll(async () => {
@@ -72,8 +74,8 @@ describe('GCP: engine calls against Cloud Audit Logs', () => {
   });
 
   it('a dropped entry is pending within the GCP delay setting, missing after it', async () => {
-    await fx.call('evidence.settings', { tenant: 'acme', gcp_delivery_delay_minutes: 5 });
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+    await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', gcp_delivery_delay_minutes: 5 });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
     const last = (await gcpCalls()).at(-1)!;
     expect(fake.dropEntry((e) => cidOf(e) === last.correlation_id)).toBe(1);
     clock.advance(60_000);

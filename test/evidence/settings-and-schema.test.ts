@@ -16,7 +16,7 @@ import { makeFixture, PASSPHRASE, tempDir } from '../support/engine-fixture';
 
 describe('evidence settings', () => {
   it.each([
-    ['aws_cloudtrail_endpoint', 'http://cloudtrail.example.com', /https/],
+    ['aws_cloudtrail_endpoint', 'ftp://cloudtrail.example.com', /https/],
     ['aws_cloudtrail_endpoint', 'https://user:pw@cloudtrail.example.com', /credentials/],
     ['gcp_logging_endpoint', 'not a url', /URL/],
     ['azure_logs_endpoint', 'https://api.loganalytics.io/v1?x=1', /query/],
@@ -28,23 +28,23 @@ describe('evidence settings', () => {
     const fx = makeFixture();
     await fx.call('auth.init', { passphrase: PASSPHRASE });
     await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-    await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: '00000000-0000-4000-8000-00000000b3b3' });
-    const err = await fx.fail('evidence.settings', { tenant: 'acme', [field]: value });
+    await fx.call('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: '00000000-0000-4000-8000-00000000b3b3' });
+    const err = await fx.fail('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme', [field]: value });
     expect(err).toMatchObject({ code: 'invalid_input', details: { field } });
     expect(err.message).toMatch(reason);
-    expect((await fx.call('evidence.settings', { tenant: 'acme' })).azure_workspace_id).toBe('00000000-0000-4000-8000-00000000b3b3');
+    expect((await fx.call('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme' })).azure_workspace_id).toBe('00000000-0000-4000-8000-00000000b3b3');
   });
 
   it('saves, clears with an empty string, and audits the field names only', async () => {
     const fx = makeFixture();
     await fx.call('auth.init', { passphrase: PASSPHRASE });
     await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-    const saved = await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: '00000000-0000-4000-8000-00000000B3B3', gcp_delivery_delay_minutes: 3 });
+    const saved = await fx.call('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: '00000000-0000-4000-8000-00000000B3B3', gcp_delivery_delay_minutes: 3 });
     expect(saved).toMatchObject({ azure_workspace_id: '00000000-0000-4000-8000-00000000b3b3', gcp_delivery_delay_minutes: 3, aws_delivery_delay_minutes: 15, azure_delivery_delay_minutes: 10 });
-    expect((await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: '' })).azure_workspace_id).toBeNull();
+    expect((await fx.call('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: '' })).azure_workspace_id).toBeNull();
     const audit = await fx.call('audit.list', { action: 'evidence.settings' });
-    expect(audit[0]!.payload).toEqual({ tenant: 'acme', fields: ['azure_workspace_id'] });
-    expect((await fx.fail('evidence.settings', { tenant: 'nobody' })).code).toBe('not_found');
+    expect(audit[0]!.payload).toEqual({ tenant: 'acme', fields: ['azure_workspace_id'], aws_cloudtrail_host: 'default', gcp_logging_host: 'default', azure_logs_host: 'default' });
+    expect((await fx.fail('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'nobody'), tenant: 'nobody' })).code).toBe('not_found');
     expect((await fx.fail('evidence.fetch', { tenant: 'acme' })).message).toMatch(/no cloud KMS key/);
     expect((await fx.fail('evidence.crosscheck', { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).details).toMatchObject({ field: 'to' });
     expect((await fx.fail('evidence.event', { id: 999 })).code).toBe('not_found');

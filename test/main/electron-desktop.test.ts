@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../core/api/contract';
+import { WINDOW_METHOD_NAMES } from '../../core/api/window-reach';
 import type { Desktop } from '../../main/electron/desktop';
 import { channelFor } from '../../main/electron/ipc-channel';
 import { contentSecurityPolicy } from '../../main/web-host/security-headers';
@@ -53,6 +54,7 @@ describe('the one window', () => {
     expect(options.show).toBe(false);
     expect(options.webPreferences).toEqual({
       preload: PRELOAD,
+      devTools: false,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -101,11 +103,19 @@ describe('the one window', () => {
   });
 });
 
-describe('IPC: registered by looping over the contract', () => {
-  it('one handler per contract method, on keywarden:<method>, and nothing else', () => {
-    expect(fake.state.ipcHandleCalls).toHaveLength(METHOD_NAMES.length);
-    expect([...fake.state.ipcHandleCalls].sort()).toEqual(METHOD_NAMES.map(channelFor).sort());
+describe('IPC: registered by looping over the contract\'s window subset', () => {
+  it('one handler per window method, on keywarden:<method>, and nothing else (no channel for record.get)', () => {
+    expect(fake.state.ipcHandleCalls).toHaveLength(WINDOW_METHOD_NAMES.length);
+    expect([...fake.state.ipcHandleCalls].sort()).toEqual(WINDOW_METHOD_NAMES.map(channelFor).sort());
     expect(fake.state.ipcHandleCalls.every((c) => c.startsWith('keywarden:'))).toBe(true);
+    expect(WINDOW_METHOD_NAMES.length).toBeLessThan(METHOD_NAMES.length);
+    expect(fake.state.ipcHandlers.has(channelFor('record.get'))).toBe(false);
+  });
+
+  it('the production window has devtools off and a menu without Toggle DevTools', () => {
+    expect((fake.state.windows[0]!.options.webPreferences as { devTools?: boolean }).devTools).toBe(false);
+    expect(JSON.stringify(fake.state.menus)).not.toMatch(/toggleDevTools/i);
+    expect(fake.state.menus).toHaveLength(1);
   });
 
   it('answers a call from the app frame through the real engine', async () => {

@@ -14,6 +14,7 @@ export interface FakeWindow {
 
 export function createElectronFake() {
   const state = {
+    menus: [] as unknown[],
     ipcHandlers: new Map<string, Listener>(),
     ipcHandleCalls: [] as string[],
     removedChannels: [] as string[],
@@ -82,6 +83,10 @@ export function createElectronFake() {
       }
     },
     powerMonitor: { isOnBatteryPower: () => false },
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => ({ template }),
+      setApplicationMenu: (menu: unknown) => void state.menus.push(menu),
+    },
     dialog: { showErrorBox: (title: string) => state.calls.push(`showErrorBox:${title}`) },
     ipcMain: {
       handle(channel: string, listener: Listener) {

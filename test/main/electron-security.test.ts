@@ -12,6 +12,10 @@ import { handleCall } from '../../main/electron/ipc';
 import { devServerOriginFrom, isTrustedRendererUrl, isTrustedSender } from '../../main/electron/trust';
 import { contentSecurityPolicy } from '../../main/web-host/security-headers';
 import { fakeWebContents } from './electron-fake';
+import { mainWindowOptions } from '../../main/electron/window-options';
+import { appMenuTemplate } from '../../main/electron/app-menu';
+import { DEV_BUILD } from '../../main/electron/build-flags';
+import { reportFolderFromSaveDialog } from '../../main/electron/report-save-dialog';
 
 const caller = { actor: 'tester@host', address: 'local' };
 const APP_FRAME = { url: 'app://keywarden/index.html', parent: null };
@@ -35,17 +39,32 @@ describe('trust: which renderer URLs are the app', () => {
     expect(isTrustedRendererUrl(url)).toBe(trusted);
   });
 
-  it('the dev server counts only when configured, unpackaged, plain http on loopback', () => {
-    expect(devServerOriginFrom('http://localhost:5173/', false)).toBe('http://localhost:5173');
-    expect(devServerOriginFrom('http://127.0.0.1:5173/index.html', false)).toBe('http://127.0.0.1:5173');
-    expect(devServerOriginFrom('http://localhost:5173/', true)).toBeUndefined();
-    expect(devServerOriginFrom('https://localhost:5173/', false)).toBeUndefined();
-    expect(devServerOriginFrom('http://192.168.1.5:5173/', false)).toBeUndefined();
-    expect(devServerOriginFrom('http://localhost.evil.example:5173/', false)).toBeUndefined();
-    expect(devServerOriginFrom(undefined, false)).toBeUndefined();
-    const dev = { devServerOrigin: 'http://localhost:5173' };
-    expect(isTrustedRendererUrl('http://localhost:5173/src/main.tsx', dev)).toBe(true);
-    expect(isTrustedRendererUrl('http://localhost:5174/', dev)).toBe(false);
+  it('the dev server counts only in a development build, unpackaged, plain http on loopback', () => {
+    const dev = { devBuild: true, isPackaged: false };
+    expect(devServerOriginFrom('http://localhost:5173/', dev)).toBe('http://localhost:5173');
+    expect(devServerOriginFrom('http://127.0.0.1:5173/index.html', dev)).toBe('http://127.0.0.1:5173');
+    expect(devServerOriginFrom('http://localhost:5173/', { devBuild: true, isPackaged: true })).toBeUndefined();
+    // A production build ignores ELECTRON_RENDERER_URL even unpackaged (npm start after a build).
+    expect(devServerOriginFrom('http://localhost:5173/', { devBuild: false, isPackaged: false })).toBeUndefined();
+    expect(DEV_BUILD).toBe(false);
+    expect(devServerOriginFrom('https://localhost:5173/', dev)).toBeUndefined();
+    expect(devServerOriginFrom('http://192.168.1.5:5173/', dev)).toBeUndefined();
+    expect(devServerOriginFrom('http://localhost.evil.example:5173/', dev)).toBeUndefined();
+    expect(devServerOriginFrom(undefined, dev)).toBeUndefined();
+    const trust = { devServerOrigin: 'http://localhost:5173' };
+    expect(isTrustedRendererUrl('http://localhost:5173/src/main.tsx', trust)).toBe(true);
+    expect(isTrustedRendererUrl('http://localhost:5174/', trust)).toBe(false);
+  });
+
+  it('devtools: off in a production window and absent from its menu; present only in a development build', () => {
+    expect(mainWindowOptions('/p.js').webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/p.js', { devTools: true }).webPreferences?.devTools).toBe(true);
+    const roles = (devBuild: boolean, platform: NodeJS.Platform) =>
+      JSON.stringify(appMenuTemplate(devBuild, platform)).match(/"role":"[a-zA-Z]+"/g) ?? [];
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      expect(roles(false, platform).join()).not.toMatch(/toggleDevTools|reload|forceReload/i);
+      expect(roles(true, platform)).toContain('"role":"toggleDevTools"');
+    }
   });
 
   it('only the top frame of an app page is a trusted sender', () => {
@@ -119,6 +138,35 @@ describe('CSP of the window', () => {
   });
 });
 
+describe('report.export from the window names no path', () => {
+  const exportInput = { from: '2026-01-01', to: '2026-01-31' };
+  const seen: unknown[] = [];
+  const handlers = { 'report.export': (input: unknown) => (seen.push(input), Promise.resolve({ ok: true })) } as unknown as Handlers;
+
+  it('an `out` sent by the window is refused before anything runs', async () => {
+    const out = await handleCall(handlers, 'report.export', APP_FRAME, { ...exportInput, out: '/home/victim/.ssh' }, { caller });
+    expect(out).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'out' } } });
+    expect(seen).toEqual([]);
+  });
+
+  it('the main process asks with the save dialog and passes the folder chosen; cancel cancels', async () => {
+    const asked: unknown[] = [];
+    let answer = { canceled: false, filePath: '/home/me/evidence-q1' };
+    const dialog = { showSaveDialog: (...args: unknown[]) => (asked.push(args.at(-1)), Promise.resolve(answer)) } as never;
+    const windowInput = reportFolderFromSaveDialog(dialog, () => undefined);
+    expect(await handleCall(handlers, 'report.export', APP_FRAME, exportInput, { caller, windowInput })).toMatchObject({ ok: true });
+    expect(seen.at(-1)).toMatchObject({ ...exportInput, out: '/home/me/evidence-q1' });
+    expect(asked).toHaveLength(1);
+    answer = { canceled: true, filePath: '' };
+    const before = seen.length;
+    expect(await handleCall(handlers, 'report.export', APP_FRAME, exportInput, { caller, windowInput })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/cancelled/) } });
+    expect(seen.length).toBe(before);
+    // Other methods never open a dialog.
+    await handleCall({ 'app.status': () => ({}) } as unknown as Handlers, 'app.status', APP_FRAME, {}, { caller, windowInput });
+    expect(asked).toHaveLength(2);
+  });
+});
+
 describe('errors crossing IPC', () => {
   const handlersThatThrow = (e: unknown) => ({ 'app.status': () => Promise.reject(e) }) as unknown as Handlers;
 
@@ -149,6 +197,11 @@ describe('errors crossing IPC', () => {
   it('a method outside the contract is not_found; a bad input is invalid_input naming the field', async () => {
     const none = {} as Handlers;
     expect(await handleCall(none, 'fs.readFile', APP_FRAME, {}, { caller })).toMatchObject({ ok: false, error: { code: 'not_found', status: 404 } });
+    // Outside the window's subset: no channel is registered, and the call path refuses it too.
+    const reached: string[] = [];
+    const spy = new Proxy({}, { get: (_t, name) => () => reached.push(String(name)) }) as Handlers;
+    expect(await handleCall(spy, 'record.get', APP_FRAME, { tenant: 'a', table: 'integration_configs', name: 'n' }, { caller })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(reached).toEqual([]);
     expect(await handleCall(none, 'tenant.create', APP_FRAME, { slug: 7 }, { caller })).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'slug' } } });
   });
 

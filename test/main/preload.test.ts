@@ -5,7 +5,8 @@
  * the one electron.vite.config.mts injects from the contract at build time.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { METHOD_NAMES } from '../../core/api/contract';
+import { contract, METHOD_NAMES } from '../../core/api/contract';
+import { WINDOW_METHOD_NAMES } from '../../core/api/window-reach';
 import { createBridge } from '../../preload/bridge';
 
 const electron = vi.hoisted(() => {
@@ -34,7 +35,7 @@ let api: Exposed;
 
 beforeAll(async () => {
   // What electron.vite.config.mts `define`s for the preload bundle.
-  (globalThis as unknown as { __KEYWARDEN_METHODS__: readonly string[] }).__KEYWARDEN_METHODS__ = METHOD_NAMES;
+  (globalThis as unknown as { __KEYWARDEN_METHODS__: readonly string[] }).__KEYWARDEN_METHODS__ = WINDOW_METHOD_NAMES;
   await import('../../preload/index');
   api = electron.exposed[0]!.api as Exposed;
 });
@@ -48,12 +49,20 @@ describe('preload', () => {
     expect(text).not.toMatch(/ipcRenderer|invoke|send|require|process/);
   });
 
-  it('every contract method goes to its own keywarden:<method> channel with the input as is', async () => {
-    for (const method of METHOD_NAMES) {
+  it('every window method goes to its own keywarden:<method> channel with the input as is', async () => {
+    for (const method of WINDOW_METHOD_NAMES) {
       expect(await api.call(method, { probe: method })).toEqual({ ok: true, value: 'pong' });
     }
-    expect(electron.invoked.map((i) => i.channel)).toEqual(METHOD_NAMES.map((m) => `keywarden:${m}`));
-    expect(electron.invoked.every((i, n) => (i.input as { probe: string }).probe === METHOD_NAMES[n])).toBe(true);
+    expect(electron.invoked.map((i) => i.channel)).toEqual(WINDOW_METHOD_NAMES.map((m) => `keywarden:${m}`));
+    expect(electron.invoked.every((i, n) => (i.input as { probe: string }).probe === WINDOW_METHOD_NAMES[n])).toBe(true);
+  });
+
+  it('a contract method the window does not use (record.get: plaintext out) never reaches IPC', async () => {
+    const before = electron.invoked.length;
+    const cliOnly = METHOD_NAMES.filter((m) => !(WINDOW_METHOD_NAMES as readonly string[]).includes(m));
+    expect(cliOnly).toEqual(expect.arrayContaining(['record.get', 'record.delete', 'session.issue', 'fault.set']));
+    for (const method of cliOnly) expect(await api.call(method, {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(electron.invoked.length).toBe(before);
   });
 
   it('a name outside the contract never reaches IPC', async () => {
@@ -71,9 +80,16 @@ describe('preload', () => {
     expect(out).toEqual({ ok: false, error: { code: 'internal', status: 500, message: 'the call could not be delivered to Keywarden' } });
   });
 
-  it('the method list the build injects is exactly the contract (the config reads it from core/api/contract.ts)', async () => {
-    const config = (await import('../../electron.vite.config.mjs' as string)) as { default: { preload: { define: Record<string, string> } } };
-    expect(JSON.parse(config.default.preload.define.__KEYWARDEN_METHODS__!)).toEqual(METHOD_NAMES);
+  it('the method list the build injects is the contract\'s window subset (flagged `window` in core/api/contract.ts)', async () => {
+    type Built = { preload: { define: Record<string, string> }; main: { define: Record<string, string> } };
+    const config = (await import('../../electron.vite.config.mjs' as string)) as { default: (env: { command: string; mode: string }) => Built };
+    const production = config.default({ command: 'build', mode: 'production' });
+    expect(JSON.parse(production.preload.define.__KEYWARDEN_METHODS__!)).toEqual(WINDOW_METHOD_NAMES);
+    expect(WINDOW_METHOD_NAMES).toEqual(METHOD_NAMES.filter((m) => contract[m].window));
+    expect(WINDOW_METHOD_NAMES).not.toContain('record.get');
+    // Devtools and the dev server exist only in a development build.
+    expect(JSON.parse(production.main.define.__KEYWARDEN_DEV__!)).toBe(false);
+    expect(JSON.parse(config.default({ command: 'serve', mode: 'development' }).main.define.__KEYWARDEN_DEV__!)).toBe(true);
   });
 
   it('the bridge object is frozen', () => {

@@ -132,6 +132,34 @@ describe('web host: the API', () => {
     expect(res.json().error?.code).toBe('invalid_input');
   });
 
+  it('refuses the token in the query string, even a correct one, and changes nothing', async () => {
+    const before = await tenants();
+    const res = await rawRequest({ port: host.port, method: 'POST', path: `/api/tenant.create?token=${host.token}`, headers: { 'content-type': 'application/json', 'x-keywarden-token': host.token }, body: JSON.stringify({ slug: 'via-query' }) });
+    expect(res.status).toBe(400);
+    expect(res.json().error?.message).toMatch(/header, never in the URL/);
+    const noHeader = await rawRequest({ port: host.port, method: 'POST', path: `/api/tenant.list?token=${host.token}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noHeader.status).toBe(400);
+    expect(await tenants()).toEqual(before);
+  });
+
+  it.each(['record.get', 'record.delete', 'session.issue', 'fault.set'])('serves only the window subset: %s is 404 even with the token', async (m) => {
+    const res = await apiCall(host.port, m, { tenant: 'acme', table: 'integration_configs', name: 'n' }, host.token);
+    expect(res.status).toBe(404);
+    expect(res.json().error?.code).toBe('not_found');
+  });
+
+  it('report.export from the window takes no path: `out` is refused, packages go under the data dir\'s reports/', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-export-outside-'));
+    const res = await apiCall(host.port, 'report.export', { from: '2026-01-01', to: '2026-01-02', out: outside }, host.token);
+    expect(res.status).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'invalid_input', details: { field: 'out' } });
+    expect(fs.readdirSync(outside)).toEqual([]);
+    const ok = await apiCall(host.port, 'report.export', { from: '2026-01-01', to: '2026-01-02' }, host.token);
+    expect(ok.status).toBe(200);
+    const written = (ok.json().value as { folder?: string; zip?: string; dir?: string }) ?? {};
+    expect(JSON.stringify(written)).toContain(path.join(dataDir, 'reports'));
+  });
+
   it('takes POST with application/json only', async () => {
     const get = await rawRequest({ port: host.port, path: '/api/tenant.list', headers: { 'x-keywarden-token': host.token } });
     expect(get.status).toBe(405);

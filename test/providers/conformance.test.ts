@@ -3,6 +3,7 @@
  * the real SDK against a wire-level fake: probe, wrap/unwrap, rotate, error mapping,
  * correlation ids carried into the provider's own log, nothing secret stored.
  */
+import { allowEndpoints } from '../support/allowed-endpoints';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,7 +22,10 @@ async function setUp(start: () => Promise<RunningTarget>): Promise<{ fx: Fixture
   const fx = makeFixture({ env: t.env, extraFactories: t.factories });
   await fx.call('auth.init', { passphrase: PASSPHRASE });
   await fx.call('tenant.create', { slug: 'acme', wrap: t.wrap ?? 'local' });
-  if (t.onboard) await fx.call('kms.onboard', { tenant: 'acme', ...t.onboard, config: t.onboard.config ?? {} });
+  // The operator lists the loopback fakes, as for any host outside the provider's own.
+  const urls = Object.values(t.onboard?.config ?? {}).filter((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v));
+  if (urls.length) allowEndpoints(fx.dataDir, ...urls);
+  if (t.onboard) await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', ...t.onboard, config: t.onboard.config ?? {} });
   return { fx, t };
 }
 
@@ -32,11 +36,11 @@ describe.each(TARGETS)('provider conformance: $name', ({ name, start }) => {
     expect(tenant.provider).toBe(name);
     expect(tenant.customer_controlled).toBe(!['local', 'global'].includes(name));
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'before', value: 'v-before' });
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'after', value: 'v-after' });
     fx.kw.ctx.cache.clear(); // force real unwraps through the provider
-    expect((await fx.call('record.get', { tenant: 'acme', table: 'integration_configs', name: 'before' })).value).toBe('v-before');
-    expect((await fx.call('record.get', { tenant: 'acme', table: 'integration_configs', name: 'after' })).value).toBe('v-after');
+    expect((await fx.call('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'before' })).value).toBe('v-before');
+    expect((await fx.call('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'after' })).value).toBe('v-after');
   });
 
   it('records every provider call with a correlation id the provider log carries back', async () => {
@@ -66,6 +70,7 @@ describe.each(TARGETS)('provider conformance: $name', ({ name, start }) => {
     const t = await start();
     running.push(t);
     const fx = makeFixture({ dataDir: fresh.dataDir, env: t.env, extraFactories: t.factories });
+    allowEndpoints(fx.dataDir, ...Object.values(t.onboard?.config ?? {}).filter((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v)));
     for (const [mode, reason] of [
       [{ kind: 'deny' }, 'access_denied'],
       [{ kind: 'key_disabled' }, 'key_disabled'],
@@ -73,11 +78,11 @@ describe.each(TARGETS)('provider conformance: $name', ({ name, start }) => {
       [{ kind: 'server_error' }, 'unreachable'],
     ] as const) {
       t.setFault!(mode);
-      const err = await fx.fail('kms.onboard', { tenant: 'acme', ...t.onboard!, config: t.onboard!.config ?? {} });
+      const err = await fx.fail('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', ...t.onboard!, config: t.onboard!.config ?? {} });
       expect(err, mode.kind).toMatchObject({ code: 'probe_failed', details: { reason, provider: name } });
     }
     t.setFault!({ kind: 'pass' });
-    await fx.call('kms.onboard', { tenant: 'acme', ...t.onboard!, config: t.onboard!.config ?? {} });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', ...t.onboard!, config: t.onboard!.config ?? {} });
     fx.kw.ctx.cache.clear();
     t.setFault!({ kind: 'deny' });
     const sealed = await fx.fail('record.put', { tenant: 'acme', table: 'integration_configs', name: 'n', value: 'v' });

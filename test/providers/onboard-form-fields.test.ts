@@ -67,8 +67,8 @@ describe('onboarding form fields ↔ provider configs', () => {
   });
 
   it('an endpoint the engine refuses is named by the field the form shows', () => {
-    const bad = toInput('aws', { ...FILLED.aws, 'config.endpoint': 'http://kms.us-east-1.amazonaws.com' });
-    expect(() => parseAwsConfig(bad)).toThrow(/config\.endpoint: plain http is allowed only to a loopback address/);
+    const bad = toInput('aws', { ...FILLED.aws, 'config.endpoint': 'ftp://kms.us-east-1.amazonaws.com' });
+    expect(() => parseAwsConfig(bad)).toThrow(/config\.endpoint: scheme 'ftp:' is not allowed/);
     expect(FIELDS.aws.some((f) => f.key === 'config.endpoint')).toBe(true);
   });
 });

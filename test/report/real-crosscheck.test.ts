@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { parseCsv } from '../../core/report/csv';
 import { verifyPackage } from '../../core/report/verify/verify-package';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from '../evidence/support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, stepUp, type EvidenceFixture } from '../evidence/support/evidence-fixture';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
@@ -27,7 +27,7 @@ beforeAll(async () => {
   key = aws.createKey({ alias: 'keywarden-report' });
   fx = await evidenceFixture({ clock, env: fakeAwsEnv(), readers: { sleep: async () => {} } });
   await acmeOnFakeAws(fx, aws, key);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(30_000);
   aws.cloudtrail.inject(key.arn);
   clock.advance(30 * 60_000);

@@ -51,13 +51,13 @@ describe('background rewrap runner', () => {
     expect(results.map((r) => [r.job.lease_id, r.outcome])).toEqual([[leaseId, 'done']]);
     expect(runner.passes).toBe(1);
 
-    const second = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    const second = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     runner.poke();
     await until(() => results.length === 2, 'the poked pass');
     expect(results[1]).toMatchObject({ outcome: 'done', job: { lease_id: second.rewrap_lease_id, processed: 30 } });
 
     await until(() => runner.passes === 2 && timer.pending === 1, 'the runner to idle');
-    const third = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    const third = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(results).toHaveLength(2); // no poke: it waits for the poll
     timer.release();

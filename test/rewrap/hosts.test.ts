@@ -44,7 +44,7 @@ describe('rewrap in the hosts', () => {
       const first = await eventually(status, (jobs) => jobs.some((j) => j.lease_id === leaseId && j.state === 'done'), 'the queued job');
       expect(first.find((j) => j.lease_id === leaseId)).toMatchObject({ processed: 200 });
 
-      const { token } = (await apiCall(host.port, 'auth.stepUp', { passphrase: PASS, purpose: 'rotate' }, host.token)).json().value as { token: string };
+      const { token } = (await apiCall(host.port, 'auth.stepUp', { passphrase: PASS, purpose: 'rotate', tenant: 'acme' }, host.token)).json().value as { token: string };
       const rotated = (await apiCall(host.port, 'keys.rotate', { tenant: 'acme', step_up_token: token }, host.token)).json().value as { rewrap_lease_id: number };
       await eventually(status, (jobs) => jobs.some((j) => j.lease_id === rotated.rewrap_lease_id && j.state === 'done'), "the rotation's job");
       expect(logged.filter((l) => l.includes('rewrap job'))).toEqual([

@@ -119,7 +119,7 @@ describe('rewrap and the KMS', () => {
   it('counts rows under a revoked version as failed (unreadable), and moves the rest', async () => {
     const { fx } = await rotatedFixture(10);
     // Version 1 (local) holds the seeded rows; version 2 is the rotation's target.
-    const revoked = await fx.call('keys.revoke', { tenant: 'acme', version: 1, confirm: 'acme', step_up_token: await fx.stepUp('revoke'), force: true });
+    const revoked = await fx.call('keys.revoke', { tenant: 'acme', version: 1, confirm: 'acme', step_up_token: await fx.stepUp('revoke', 'acme'), force: true });
     expect(revoked).toBeTruthy();
     await fx.call('record.put', { tenant: 'acme', table: 'secret_environment_configs', name: 'after', value: 'y' });
     const [run] = await fx.call('rewrap.run', { tenant: 'acme' });

@@ -27,10 +27,10 @@ export async function rotatedFixture(rows: number, opts: { memoryKms?: boolean; 
   const fx = await initializedFixture(opts.clock ? { clock: opts.clock } : {});
   if (opts.memoryKms) {
     // Onboarding moves the tenant to the customer KMS as version 2 (and queues its own job).
-    await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: MEM_KEY, config: {} });
+    await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: MEM_KEY, config: {} });
   }
   if (rows > 0) await fx.call('record.seedSample', { tenant: 'acme', rows, prefix: 'seed' });
-  const { rewrap_lease_id } = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+  const { rewrap_lease_id } = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
   return { fx, leaseId: rewrap_lease_id! };
 }
 

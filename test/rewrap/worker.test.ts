@@ -60,7 +60,7 @@ describe('rewrap worker', () => {
     await runRewrapJob(fx.kw.ctx, leaseId, { batchSize: 20, signal: stop.signal, onProgress: () => stop.abort() });
     expect(versionCounts(fx)).toEqual({ 'secret@v1': 20, 'secret@v2': 10, 'integration@v1': 20, 'integration@v2': 10 });
 
-    const second = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    const second = await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     const before = await fx.call('rewrap.status', { tenant: 'acme' });
     expect(before.find((j) => j.lease_id === leaseId)).toMatchObject({ target_version: 2, state: 'paused' });
 
@@ -83,7 +83,7 @@ describe('rewrap worker', () => {
       onProgress: async () => {
         if (rotated) return;
         rotated = true;
-        await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+        await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
       },
     });
     expect(older.outcome).toBe('superseded');
@@ -98,7 +98,7 @@ describe('rewrap worker', () => {
   it('superseding leaves finished jobs alone and is idempotent', async () => {
     const { fx, leaseId } = await rotatedFixture(10);
     await fx.call('rewrap.run', { lease_id: leaseId });
-    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+    await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
     expect(supersedeOlderJobs(fx.kw.ctx, fx.kw.ctx.store.tenantBySlug('acme')!.id)).toEqual([]);
     expect((await fx.call('rewrap.status', { tenant: 'acme' })).map((j) => j.state)).toEqual(['queued', 'done']);
   });

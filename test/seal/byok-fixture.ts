@@ -5,7 +5,7 @@ export const KEY_REF = 'mem:arn-aws-kms-eu-west-1-111122223333-key-drill';
 
 export async function byokFixture(records = 6): Promise<Fixture> {
   const fx = await initializedFixture();
-  await fx.call('kms.onboard', { tenant: 'acme', provider: 'aws', kms_key_ref: KEY_REF, config: {} });
+  await fx.call('kms.onboard', { step_up_token: await fx.stepUp('onboard', 'acme'), tenant: 'acme', provider: 'aws', kms_key_ref: KEY_REF, config: {} });
   for (let i = 0; i < records; i++) {
     await fx.call('record.put', { tenant: 'acme', table: i % 2 ? 'integration_configs' : 'secret_environment_configs', name: `rec-${i}`, value: `value ${i}` });
   }

@@ -41,7 +41,7 @@ describe('fault injection', () => {
   it('switches a tenant per tenant, shows it in app.status, audits it, survives a restart, and pass switches it off', async () => {
     const fx = await initializedFixture();
     await fx.call('tenant.create', { slug: 'other', wrap: 'local' });
-    const set = await fx.call('fault.set', { tenant: 'acme', mode: 'deny' });
+    const set = await fx.call('fault.set', { step_up_token: await fx.stepUp('fault', 'acme'), tenant: 'acme', mode: 'deny' });
     expect(set).toMatchObject({ tenant: 'acme', mode: 'deny', set_by: 'tester@test-host' });
     expect((await fx.call('app.status', {})).drill_faults).toEqual([set]);
     fx.kw.ctx.cache.clear();
@@ -51,7 +51,7 @@ describe('fault injection', () => {
     await fx.kw.close();
     const again = fx.reopen();
     expect(await again.call('fault.status', { tenant: 'acme' })).toEqual([set]);
-    expect(await again.call('fault.set', { tenant: 'acme', mode: 'pass' })).toMatchObject({ mode: 'pass', set_at: null });
+    expect(await again.call('fault.set', { step_up_token: await again.stepUp('fault', 'acme'), tenant: 'acme', mode: 'pass' })).toMatchObject({ mode: 'pass', set_at: null });
     expect((await again.call('app.status', {})).drill_faults).toEqual([]);
     expect((await auditActions(again, 'drill.fault.set')).map((e) => e.payload.mode)).toEqual(['pass', 'deny']);
   });
@@ -68,7 +68,7 @@ describe('fault injection', () => {
       [{ mode: 'meltdown' }, 'mode', /./],
     ];
     for (const [input, field, message] of cases) {
-      const err = await fx.fail('fault.set', { tenant: 'acme', ...input });
+      const err = await fx.fail('fault.set', { step_up_token: await fx.stepUp('fault', 'acme'), tenant: 'acme', ...input });
       expect(err).toMatchObject({ code: 'invalid_input', details: { field } });
       expect(err.message).toMatch(message);
     }

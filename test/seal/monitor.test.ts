@@ -21,12 +21,12 @@ describe('seal monitor on a virtual clock', () => {
   it('seals within one cache TTL of the kill even when no agent asks, because it re-verifies at cache expiry', async () => {
     const fx = await byokFixture(0);
     const start = fx.clock.now(); // the onboarding cached the key now
-    await fx.call('session.issue', { tenant: 'acme', agent: 'a' });
+    await fx.call('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme', agent: 'a' });
     fx.clock.advance(120_000);
     const kill = fx.clock.now();
     fx.kms.fail('access_denied');
     fx.clock.set(start + 240_000); // the agent renews on time, from the still-cached key
-    await fx.call('session.issue', { tenant: 'acme', agent: 'a' });
+    await fx.call('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme', agent: 'a' });
     // Its next renewal would be at +480 s, past kill + TTL (+420 s): the monitor must not wait for it.
     await driveMonitor(fx, start + 470_000);
     const sealedAt = Date.parse(tenantRow(fx).sealed_since!);
@@ -38,7 +38,7 @@ describe('seal monitor on a virtual clock', () => {
     const fx = await byokFixture(0);
     fx.kms.fail('unreachable');
     fx.clock.advance(300_001);
-    expect((await fx.fail('session.issue', { tenant: 'acme' })).code).toBe('tenant_sealed');
+    expect((await fx.fail('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' })).code).toBe('tenant_sealed');
     await driveMonitor(fx, fx.clock.now() + 95_000); // three failed polls
     expect(tenantRow(fx).sealed_since).not.toBeNull();
     const restore = fx.clock.now() + 17_000;
@@ -62,7 +62,7 @@ describe('seal monitor on a virtual clock', () => {
     const fx = await byokFixture(0);
     fx.kms.fail('access_denied');
     fx.clock.advance(300_001);
-    await fx.fail('session.issue', { tenant: 'acme' });
+    await fx.fail('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' });
     const sealedAt = fx.clock.now();
     const before = fx.kms.calls.unwrap;
     await driveMonitor(fx, sealedAt + 5 * 60_000);
@@ -85,7 +85,7 @@ describe('seal monitor on a virtual clock', () => {
     };
     const running = runMonitor(sealServices(fx.kw.ctx).monitor, fx.clock, { timer });
     expect(delays).toEqual([AUTO_UNSEAL_INTERVAL_MS]); // nothing watched: sleep one interval
-    await fx.call('session.issue', { tenant: 'acme' }); // now watched: its cached key expires 300 s after onboarding
+    await fx.call('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' }); // now watched: its cached key expires 300 s after onboarding
     fx.clock.advance(290_000);
     pending!();
     await new Promise((r) => setTimeout(r, 10));

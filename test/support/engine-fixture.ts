@@ -15,6 +15,7 @@ import { KeywardenError, type ErrorData } from '../../core/errors';
 import { openKeywarden, type Keywarden } from '../../core/keywarden';
 import { defaultProviderFactories } from '../../core/providers/registry';
 import type { ProviderFactory } from '../../core/providers/types';
+import type { StepUpPurpose } from '../../core/engine/step-up-windows';
 import { memoryKms, type MemoryKms } from './memory-kms';
 import { FAST_PASSPHRASE_POLICY } from './fast-passphrase';
 
@@ -44,7 +45,8 @@ export interface Fixture {
   call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
   /** Calls and expects failure; returns the error data. */
   fail<K extends MethodName>(method: K, input: unknown): Promise<ErrorData>;
-  stepUp(purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string>;
+  /** A step-up token for `purpose` on `tenant` (default `acme`), issued to CALLER. */
+  stepUp(purpose: StepUpPurpose, tenant?: string): Promise<string>;
   reopen(): Fixture;
 }
 
@@ -77,8 +79,8 @@ export function makeFixture(opts: { dataDir?: string; env?: Record<string, strin
       if (out.ok) throw new Error(`${method} unexpectedly succeeded: ${JSON.stringify(out.value)}`);
       return out.error;
     },
-    async stepUp(purpose) {
-      return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+    async stepUp(purpose, tenant = 'acme') {
+      return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant })).token;
     },
     reopen() {
       return makeFixture({ dataDir, env: opts.env, kms, clock });

@@ -41,7 +41,6 @@ const CLOUDS: Array<{ suffix: string; authority: string }> = [
   { suffix: '.vault.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
   { suffix: '.managedhsm.usgovcloudapi.net', authority: 'https://login.microsoftonline.us' },
 ];
-const KNOWN_AUTHORITIES = new Set(CLOUDS.map((c) => c.authority));
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -58,7 +57,7 @@ const schema = z.strictObject({
   azure_tenant_id: str('the Directory (tenant) ID').optional(),
   client_id: str('the Application (client) ID').optional(),
   client_secret_env_var: str('the NAME of an environment variable').optional(),
-  endpoint: str('a loopback URL for tests').optional(),
+  endpoint: str('the origin requests to the vault go to instead of vault_url (an allowed endpoint)').optional(),
   authority_host: str('an Entra authority host URL').optional(),
 });
 
@@ -114,12 +113,9 @@ function parseUrl(field: string, value: string): URL {
   return u;
 }
 
-/** Checks an origin: a Key Vault / Managed HSM host over https, or the loopback endpoint. */
+/** Checks an origin: a Key Vault / Managed HSM host over https, or the configured endpoint (checked by the engine's allow-list). */
 function checkVaultOrigin(field: string, u: URL, endpoint: string | undefined): boolean {
   if (endpoint !== undefined && u.origin === endpoint) return true;
-  if (isLoopbackHostname(u.hostname)) {
-    throw invalidInput(field, 'a loopback URL is accepted only together with config.endpoint (tests)');
-  }
   if (u.protocol !== 'https:') throw invalidInput(field, 'must use https');
   if (u.port) throw invalidInput(field, 'must not name a port');
   const cloud = CLOUDS.find((c) => u.hostname.endsWith(c.suffix));
@@ -187,7 +183,6 @@ export function parseAzureConfig(input: KmsConfigInput): { kms_key_ref: string; 
 
   if (c.endpoint !== undefined) {
     const u = parseUrl('config.endpoint', c.endpoint);
-    if (!isLoopbackHostname(u.hostname)) throw invalidInput('config.endpoint', 'must be a loopback URL (127.0.0.1 / localhost / ::1); it exists for tests');
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalidInput('config.endpoint', 'must be http or https');
     if (u.pathname !== '/') throw invalidInput('config.endpoint', 'must be an origin without a path');
     out.endpoint = u.origin;
@@ -220,9 +215,7 @@ export function parseAzureConfig(input: KmsConfigInput): { kms_key_ref: string; 
     const a = parseUrl('config.authority_host', c.authority_host);
     if (a.protocol !== 'https:') throw invalidInput('config.authority_host', 'must use https (MSAL refuses anything else)');
     if (a.pathname !== '/') throw invalidInput('config.authority_host', 'must be a host URL without a path (the tenant is added from azure_tenant_id)');
-    if (!KNOWN_AUTHORITIES.has(a.origin) && !(out.endpoint && isLoopbackHostname(a.hostname))) {
-      throw invalidInput('config.authority_host', `${a.origin} is not a Microsoft Entra authority (${[...KNOWN_AUTHORITIES].join(', ')})`);
-    }
+    // Which authorities may be used is the engine's endpoint policy (allowed-endpoints.ts).
     out.authority_host = a.origin;
   }
   return { kms_key_ref: keyRefString(ref), config: out };

@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { invalidInput } from '../../errors';
 import type { KmsConfigInput } from '../types';
-import { isLoopbackHostname } from './endpoint';
 
 export interface GcpConfig {
   /** Service account to impersonate (`<name>@<project>.iam.gserviceaccount.com`). */
@@ -113,11 +112,8 @@ function validateEndpoint(raw: string, ctx: z.RefinementCtx): void {
   if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not carry user info (credentials) in the URL' });
   if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
   if (url.pathname !== '/' && url.pathname !== '') ctx.addIssue({ code: 'custom', message: 'must not have a path (give scheme, host and optional port)' });
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHostname(url.hostname)) ctx.addIssue({ code: 'custom', message: 'plain http is allowed only for a loopback host; use https' });
-  } else if (url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: 'scheme must be https (or http for a loopback host)' });
-  }
+  // Which hosts (and whether plain http) is the engine's endpoint policy: allowed-endpoints.ts.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'scheme must be https' });
 }
 
 const configSchema = z.strictObject({

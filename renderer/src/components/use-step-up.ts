@@ -31,7 +31,8 @@ export function useStepUp(run: (passphrase: string) => Promise<unknown>, onDone:
     setPassphraseState(v);
     if (error) setError(null);
   };
-  const wrongPassphrase = error?.code === 'step_up_invalid';
+  // A throttled try is about the passphrase too: its message says how long to wait.
+  const wrongPassphrase = error?.code === 'step_up_invalid' || error?.code === 'step_up_throttled';
   const missing = error?.code === 'step_up_required' && !passphrase;
   return {
     passphrase,

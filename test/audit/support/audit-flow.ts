@@ -13,9 +13,9 @@ export async function auditedFlow(): Promise<Fixture> {
   const fx = await initializedFixture();
   const put = (name: string) => fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name, value: `value of ${name}` });
   for (const n of ['a', 'b', 'c']) await put(n);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
   for (const n of ['d', 'e', 'f']) await put(n);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await fx.stepUp('rotate', 'acme') });
   for (const n of ['g', 'h']) await put(n);
   return fx;
 }

@@ -3,6 +3,11 @@
  * browser's own resolver maps every name except 127.0.0.1 to nothing, so the window can
  * reach only the host under test (the Node-side loopback guard cannot see into chromium).
  */
+import { openKeywarden } from '../../../core/keywarden';
+import type { StepUpPurpose } from '../../../core/engine/step-up-windows';
+import type { MethodName } from '../../../core/api/contract';
+import { createHandlers } from '../../../core/api/handlers';
+import { dispatch, type Outcome } from '../../../core/api/dispatch';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,4 +89,30 @@ export async function callApi<T>(host: WebHost, method: string, input: unknown):
   const body = (await apiCall(host.port, method, input, host.token)).json() as { ok: boolean; value: T; error?: unknown };
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.value;
+}
+
+/** A step-up token the way the window gets one: `auth.stepUp` over the host's API (bound to this caller). */
+export async function stepUpToken(host: WebHost, passphrase: string, purpose: string, tenant: string): Promise<string> {
+  return (await callApi<{ token: string }>(host, 'auth.stepUp', { passphrase, purpose, tenant })).token;
+}
+
+/**
+ * A CLI-only method (fault.set, session.issue: not reachable from the window) run the
+ * way the CLI runs it: its own engine on the same data dir, with its own step-up.
+ */
+export async function cliCall(dataDir: string, method: MethodName, input: Record<string, unknown>, stepUp?: { passphrase: string; purpose: StepUpPurpose }): Promise<Outcome<unknown>> {
+  const kw = openKeywarden({ dataDir, env: {} });
+  try {
+    const handlers = createHandlers(kw);
+    const caller = { actor: 'e2e-cli', address: 'cli' };
+    let token: string | undefined;
+    if (stepUp) {
+      const t = await dispatch(handlers, 'auth.stepUp', { passphrase: stepUp.passphrase, purpose: stepUp.purpose, tenant: input.tenant }, caller);
+      if (!t.ok) throw new Error(`auth.stepUp: ${JSON.stringify(t.error)}`);
+      token = t.value.token;
+    }
+    return await dispatch(handlers, method, token ? { ...input, step_up_token: token } : input, caller);
+  } finally {
+    await kw.close();
+  }
 }

@@ -3,6 +3,8 @@
  * the fakes and the evidence readers' seams, driven through the same dispatch every host
  * uses (like test/support/engine-fixture.ts, plus the evidence options).
  */
+import { allowEndpoints } from '../../support/allowed-endpoints';
+import type { StepUpPurpose } from '../../../core/engine/step-up-windows';
 import type { MethodInput, MethodName, MethodResult } from '../../../core/api/contract';
 import { dispatch } from '../../../core/api/dispatch';
 import { createHandlers } from '../../../core/api/handlers';
@@ -22,6 +24,7 @@ import { FAST_PASSPHRASE_POLICY } from '../../support/fast-passphrase';
 export interface EvidenceFixture {
   kw: Keywarden;
   clock: ManualClock;
+  dataDir: string;
   call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
   fail(method: MethodName, input: unknown): Promise<ErrorData>;
   close(): Promise<void>;
@@ -48,6 +51,7 @@ export async function evidenceFixture(opts: {
   const handlers = createHandlers(kw);
   const fx: EvidenceFixture = {
     kw,
+    dataDir,
     clock: opts.clock,
     async call(method, input) {
       const out = await dispatch(handlers, method, input, CALLER);
@@ -68,8 +72,8 @@ export async function evidenceFixture(opts: {
   return fx;
 }
 
-export async function stepUp(fx: EvidenceFixture, purpose: 'rotate' | 'unseal' | 'revoke'): Promise<string> {
-  return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose })).token;
+export async function stepUp(fx: EvidenceFixture, purpose: StepUpPurpose, tenant = 'acme'): Promise<string> {
+  return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant })).token;
 }
 
 /**
@@ -78,12 +82,15 @@ export async function stepUp(fx: EvidenceFixture, purpose: 'rotate' | 'unseal' |
  */
 export async function acmeOnFakeAws(fx: EvidenceFixture, aws: AwsFake, key: FakeKeyInfo): Promise<void> {
   await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
+  // The operator's allow-list names the loopback fakes, as it would any host outside AWS's own.
+  allowEndpoints(fx.dataDir, aws.endpoint, aws.sts.endpoint, aws.cloudtrail.endpoint);
   await fx.call('kms.onboard', {
+    step_up_token: await stepUp(fx, 'onboard', 'acme'),
     tenant: 'acme',
     provider: 'aws',
     kms_key_ref: key.arn,
     config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
   });
   fx.clock.advance(60_000);
-  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
+  await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate', 'acme') });
 }

@@ -27,7 +27,7 @@ describe('aws config: accepted', () => {
   it('key ARN + region; the stored config is exactly what was validated', () => {
     expect(parse(KEY, base)).toEqual({ kms_key_ref: KEY, config: { region: 'eu-west-1' } });
   });
-  it('alias ARN, role + external id, profile, endpoints (https, or http to loopback)', () => {
+  it('alias ARN, role + external id, profile, endpoints (syntax here; which hosts is the engine allow-list)', () => {
     const config = {
       region: 'eu-west-1',
       role_arn: 'arn:aws:iam::111122223333:role/service/keywarden/KeywardenKMSAccess',
@@ -70,7 +70,8 @@ describe('aws config: refused, naming the field and the reason', () => {
     { name: 'role ARN with region', config: { ...base, role_arn: 'arn:aws:iam:eu-west-1:111122223333:role/R', external_id: 'abcd' }, field: 'config.role_arn', reason: /not an IAM role ARN/ },
     { name: 'role ARN other partition', config: { ...base, role_arn: 'arn:aws-cn:iam::111122223333:role/R', external_id: 'abcd' }, field: 'config.role_arn', reason: /partition 'aws-cn' does not match/ },
     { name: 'endpoint not a URL', config: { ...base, endpoint: 'kms.local' }, field: 'config.endpoint', reason: /is not a URL/ },
-    { name: 'endpoint plain http to a remote host', config: { ...base, endpoint: 'http://kms.eu-west-1.amazonaws.com' }, field: 'config.endpoint', reason: /plain http is allowed only to a loopback address/ },
+    // Which hosts (and plain http) is the engine's allow-list (test/core/allowed-endpoints.test.ts); the parser checks the shape.
+    { name: 'endpoint with another scheme', config: { ...base, endpoint: 'ftp://kms.eu-west-1.amazonaws.com' }, field: 'config.endpoint', reason: /scheme 'ftp:' is not allowed/ },
     { name: 'endpoint with userinfo', config: { ...base, endpoint: 'https://user:pw@kms.example.com' }, field: 'config.endpoint', reason: /must not carry credentials/ },
     { name: 'sts endpoint ftp', config: { ...base, sts_endpoint: 'ftp://127.0.0.1' }, field: 'config.sts_endpoint', reason: /scheme 'ftp:' is not allowed/ },
     { name: 'bad profile', config: { ...base, profile: 'my profile' }, field: 'config.profile', reason: /profile name/ },

@@ -55,7 +55,7 @@ describe('gcp config: refused, naming field and reason', () => {
     ['SA email not an iam.gserviceaccount.com account', { config: { impersonate_service_account: 'alice@gmail.com' } }, 'config.impersonate_service_account', /<name>@<project>\.iam\.gserviceaccount\.com/],
     ['SA email not a string', { config: { impersonate_service_account: ['x'] } }, 'config.impersonate_service_account', /must be a string/],
     ['endpoint not a URL', { config: { endpoint: 'cloudkms.googleapis.com' } }, 'config.endpoint', /absolute URL/],
-    ['plain http to a remote host', { config: { endpoint: 'http://cloudkms.googleapis.com' } }, 'config.endpoint', /loopback/],
+    ['another scheme', { config: { endpoint: 'ftp://cloudkms.googleapis.com' } }, 'config.endpoint', /scheme must be https/],
     ['endpoint with a path', { config: { endpoint: 'https://cloudkms.googleapis.com/v1' } }, 'config.endpoint', /path/],
     ['endpoint with user info', { config: { endpoint: 'https://u:p@cloudkms.googleapis.com' } }, 'config.endpoint', /user info/],
     ['endpoint scheme', { config: { endpoint: 'ftp://127.0.0.1' } }, 'config.endpoint', /scheme/],

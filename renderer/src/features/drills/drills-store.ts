@@ -90,7 +90,7 @@ export function createDrillsStore(client: KeywardenClient, hooks: { onChanged: (
         }
       },
       async unseal(tenant, passphrase) {
-        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'unseal' });
+        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'unseal', tenant });
         const result = await client.call('tenant.unseal', { tenant, step_up_token: token });
         hooks.onChanged();
         return result;

@@ -10,6 +10,7 @@ import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
+import { StepUpField } from '../../components/step-up-field';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { describeError, fieldErrors, type ShownError } from '../../lib/errors';
@@ -56,6 +57,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [draft, setDraft] = useState<Draft>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
+  // Changing where evidence is read from needs step-up (evidence_settings): a rogue log source could forge "matched".
+  const [passphrase, setPassphrase] = useState('');
   const tenant = tenants.find((t) => t.slug === slug) ?? tenants[0];
 
   useEffect(() => {
@@ -90,10 +93,16 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       if (now === toDraft(saved)[f.key]) continue;
       changes[f.key] = f.number ? Number(now) : now.trim();
     }
+    if (Object.keys(changes).length === 0) return onClose();
+    if (!passphrase) {
+      setError({ code: 'step_up_required', title: 'Step-up required', message: 'enter the operator passphrase to change these settings' });
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      const s = await client.call('evidence.settings', { tenant: tenant.slug, ...changes });
+      const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'evidence_settings', tenant: tenant.slug });
+      const s = await client.call('evidence.settings', { tenant: tenant.slug, ...changes, step_up_token: token });
       setSaved(s);
       setDraft(toDraft(s));
       onClose();
@@ -149,7 +158,18 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
               onChange={(v) => setDraft({ ...draft, [f.key]: v })}
             />
           ))}
-          {error && Object.keys(errors).length === 0 ? <ErrorNotice error={error} /> : null}
+          <StepUpField
+            value={passphrase}
+            onChange={(v) => {
+              setPassphrase(v);
+              if (error?.code.startsWith('step_up_')) setError(null);
+            }}
+            minutes={5}
+            action="saving these settings"
+            error={error?.code.startsWith('step_up_') ? `${error.title}: ${error.message}` : undefined}
+            disabled={busy}
+          />
+          {error && Object.keys(errors).length === 0 && !error.code.startsWith('step_up_') ? <ErrorNotice error={error} /> : null}
         </div>
       )}
     </Dialog>

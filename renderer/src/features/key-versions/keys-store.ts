@@ -101,7 +101,7 @@ export function createKeysStore(client: KeywardenClient, hooks: { onChanged: () 
       async rotate(passphrase) {
         const tenant = get().tenant;
         if (!tenant) throw new Error('no tenant selected');
-        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'rotate' });
+        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'rotate', tenant });
         const result = await client.call('keys.rotate', { tenant, step_up_token: token });
         set({
           notice: {
@@ -125,7 +125,7 @@ export function createKeysStore(client: KeywardenClient, hooks: { onChanged: () 
       async revoke({ version, confirm, force, passphrase }) {
         const tenant = get().tenant;
         if (!tenant) throw new Error('no tenant selected');
-        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'revoke' });
+        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'revoke', tenant });
         const result = await client.call('keys.revoke', { tenant, version, confirm, force, step_up_token: token });
         set({
           notice: {

@@ -52,7 +52,7 @@ export function RevokeDialog({ tenant, version, onClose }: { tenant: TenantView;
       setBusy(false);
     }
   };
-  const wrongPassphrase = error?.code === 'step_up_invalid';
+  const wrongPassphrase = error?.code === 'step_up_invalid' || error?.code === 'step_up_throttled';
   return (
     <Dialog
       title={`Revoke version ${version.version} of ${tenant.slug}`}

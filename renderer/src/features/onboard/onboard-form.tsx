@@ -3,6 +3,7 @@ import type { TenantView } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
+import { StepUpField } from '../../components/step-up-field';
 import { Field } from '../../components/field';
 import { fieldErrors } from '../../lib/errors';
 import { isFieldError, useOnboard } from './onboard-store';
@@ -20,6 +21,7 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
   const error = useOnboard((s) => s.error);
   const busy = useOnboard((s) => s.busy);
   const probe = useOnboard((s) => s.probe);
+  const passphrase = useOnboard((s) => s.passphrase);
   const fields = FIELDS[provider];
   const engineFieldErrors = fieldErrors(error, fields.map((f) => f.key));
   const blurb = PROVIDERS.find((p) => p.id === provider)?.blurb;
@@ -83,13 +85,21 @@ export function OnboardForm({ tenant }: { tenant: TenantView }) {
         principal={(provider === 'aws' ? values['config.role_arn'] : provider === 'gcp' ? values['config.impersonate_service_account'] : values['config.client_id']) ?? ''}
       />
       {probeFailure ? <ProbeFailurePanel failure={probeFailure} /> : null}
-      {error && !probeFailure && !isFieldError(provider, error) ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}
+      {error && !probeFailure && !isFieldError(provider, error) && !error.code.startsWith('step_up_') ? <ErrorNotice error={error} hint={hintFor(error.code, error.field)} /> : null}
       {error && isFieldError(provider, error) ? (
         <p className="onboard-field-summary" role="alert">
           {error.title} ({error.code}): fix the highlighted field.
         </p>
       ) : null}
       {probe ? <ProbeResultPanel probe={probe} /> : null}
+      <StepUpField
+        value={passphrase}
+        onChange={(v) => onboard.getState().setPassphrase(v)}
+        minutes={5}
+        action="saving this key (and verifying a custom endpoint)"
+        error={error && ['step_up_required', 'step_up_invalid', 'step_up_throttled'].includes(error.code) ? `${error.title}: ${error.message}` : undefined}
+        disabled={busy !== null}
+      />
       <div className="onboard-actions">
         <Button icon="check" busy={busy === 'verify'} disabled={busy === 'save'} onClick={() => void onboard.getState().verify()}>
           {busy === 'verify' ? 'Verifying…' : 'Verify'}

@@ -2,11 +2,14 @@
  * The onboard form: provider tabs, field values per provider, the probe's result and the
  * engine's field errors. "Verify" runs `kms.probe` (nothing saved); "Verify and save"
  * runs `kms.onboard` (the engine probes again first and writes nothing on failure).
+ * Saving needs step-up (onboard), and so does a probe that names an endpoint: each call
+ * buys its own single-use token with the passphrase typed in the form.
  */
 import { createStore, useStore } from 'zustand';
 import type { OnboardResult, ProbeResult } from '../../../../core/api/types';
 import type { KeywardenClient } from '../../../api/client';
 import { useServices } from '../../app/services-context';
+import { namesEndpoint } from '../../../../core/api/step-up-scope';
 import { describeError, type ShownError } from '../../lib/errors';
 import { FIELDS, missingFields, toInput, type FieldValues, type Provider } from './provider-fields';
 
@@ -18,6 +21,9 @@ export interface OnboardState {
   localErrors: Record<string, string>;
   error: ShownError | null;
   busy: 'verify' | 'save' | null;
+  /** The operator passphrase for step-up; kept only while the form is open. */
+  passphrase: string;
+  setPassphrase(value: string): void;
   probe: ProbeResult | null;
   saved: OnboardResult | null;
   /** The last save, kept after the form collapses so the tenant's detail can say what changed. */
@@ -45,12 +51,19 @@ export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: ()
       set({ busy: kind, error: null, localErrors: {}, probe: null, saved: null });
       try {
         const input = { tenant, ...toInput(provider, values[provider]) };
+        const needsStepUp = kind === 'save' || namesEndpoint(input.config as Record<string, unknown> | undefined);
+        const { passphrase } = get();
+        if (needsStepUp && !passphrase) {
+          set({ busy: null, error: { code: 'step_up_required', title: 'Step-up required', message: 'enter the operator passphrase: this key receives new master keys' } });
+          return;
+        }
+        const stepUp = async () => (needsStepUp ? { step_up_token: (await client.call('auth.stepUp', { passphrase, purpose: 'onboard', tenant })).token } : {});
         if (kind === 'verify') {
-          set({ probe: await client.call('kms.probe', input), busy: null });
+          set({ probe: await client.call('kms.probe', { ...input, ...(await stepUp()) }), busy: null });
         } else {
-          const saved = await client.call('kms.onboard', input);
+          const saved = await client.call('kms.onboard', { ...input, ...(await stepUp()) });
           // Saved: the form collapses to the tenant's new state.
-          set({ saved, probe: saved.probe, busy: null, tenant: null, lastSaved: { tenant, result: saved } });
+          set({ saved, probe: saved.probe, busy: null, tenant: null, lastSaved: { tenant, result: saved }, passphrase: '' });
           hooks.onSaved();
         }
       } catch (e) {
@@ -67,12 +80,17 @@ export function createOnboardStore(client: KeywardenClient, hooks: { onSaved: ()
       probe: null,
       saved: null,
       lastSaved: null,
+      passphrase: '',
+      setPassphrase(passphrase) {
+        const { error } = get();
+        set({ passphrase, error: error && ['step_up_required', 'step_up_invalid', 'step_up_throttled'].includes(error.code) ? null : error });
+      },
       open(tenant) {
         if (get().tenant !== tenant) set({ values: empty() });
         set({ tenant, error: null, localErrors: {}, probe: null, saved: null, busy: null, lastSaved: null });
       },
       close() {
-        set({ tenant: null, error: null, localErrors: {}, probe: null, saved: null });
+        set({ tenant: null, error: null, localErrors: {}, probe: null, saved: null, passphrase: '' });
       },
       setProvider(provider) {
         set({ provider, error: null, localErrors: {}, probe: null, saved: null });

@@ -40,7 +40,7 @@ export function createTenantsStore(client: KeywardenClient) {
       return tenant;
     },
     async offboard(slug, to, passphrase) {
-      const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'rotate' });
+      const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'offboard', tenant: slug });
       const result = await client.call('kms.offboard', { tenant: slug, to, step_up_token: token });
       await get().load();
       return result;
