@@ -47,8 +47,10 @@ export function concludeAws(s: AwsSnapshot, settings: ReviewSettings): Conclusio
   const isKeywarden = (p: string) => !!s.keywardenPrincipal && sameAwsPrincipal(p, s.keywardenPrincipal);
   const allowed = (p: string) => isKeywarden(p) || isAllowListed(p, settings.allow_list);
 
+  let statementCount: number | null = null;
   if (s.policyText !== undefined) {
     const parsed = parseKeyPolicy(s.policyText);
+    statementCount = parsed.statements.length;
     gaps.push(...parsed.gaps);
     for (const st of parsed.statements) concludeStatement(st);
   }
@@ -115,7 +117,7 @@ export function concludeAws(s: AwsSnapshot, settings: ReviewSettings): Conclusio
     rotation_enabled: s.rotation?.enabled ?? null,
     rotation_period_days: s.rotation?.periodDays ?? null,
     grants: s.grants?.length ?? null,
-    policy_statements: s.policyText === undefined ? null : principals.length > 0 ? new Set(principals.filter((p) => p.via === 'key_policy').map((p) => p.ref)).size : 0,
+    policy_statements: statementCount,
   };
   return { principals, findings: dedupe(findings), gaps, facts };
 }
