@@ -31,6 +31,14 @@ export interface AwsSnapshot {
 
 const MAX_ROTATION_DAYS = 365;
 
+/** True when the statement's only administrative action is CreateGrant under kms:GrantIsForAWSResource = true. */
+function grantsOnlyForAwsResources(st: AwsStatement): boolean {
+  if (capabilitiesOf(st.actions.filter((a) => a.toLowerCase() !== 'kms:creategrant')).includes('manage_policy')) return false;
+  const bool = st.condition?.Bool as Record<string, unknown> | undefined;
+  if (!bool || typeof bool !== 'object') return false;
+  return Object.entries(bool).some(([k, v]) => k.toLowerCase() === 'kms:grantisforawsresource' && (v === true || v === 'true'));
+}
+
 function grantCapabilities(ops: readonly string[]): PrincipalAccess['capability'][] {
   return capabilitiesOf(ops.map((o) => `kms:${o}`));
 }
@@ -46,6 +54,9 @@ export function concludeAws(s: AwsSnapshot, settings: ReviewSettings): Conclusio
   const isRoot = (p: string) => p === root || p === keyAccount;
   const isKeywarden = (p: string) => !!s.keywardenPrincipal && sameAwsPrincipal(p, s.keywardenPrincipal);
   const allowed = (p: string) => isKeywarden(p) || isAllowListed(p, settings.allow_list);
+  // CreateGrant limited to AWS services acting for the principal (the console's default
+  // key-user statement) delegates use, it does not administer the key.
+  const notAdministration = new Set<PrincipalAccess>();
 
   let statementCount: number | null = null;
   if (s.policyText !== undefined) {
@@ -59,8 +70,13 @@ export function concludeAws(s: AwsSnapshot, settings: ReviewSettings): Conclusio
     if (st.effect !== 'Allow') return;
     const caps = capabilitiesOf(st.actions);
     const fragment = JSON.stringify(st.raw);
+    const serviceGrantsOnly = grantsOnlyForAwsResources(st);
     for (const p of st.principals) {
-      for (const capability of caps) principals.push({ principal: p, capability, via: 'key_policy', ref: st.ref, actions: st.actions, conditional: st.condition !== null });
+      for (const capability of caps) {
+        const entry: PrincipalAccess = { principal: p, capability, via: 'key_policy', ref: st.ref, actions: st.actions, conditional: st.condition !== null };
+        principals.push(entry);
+        if (capability === 'manage_policy' && serviceGrantsOnly) notAdministration.add(entry);
+      }
       if (caps.length === 0) continue;
       if (p === '*' && !narrowsPrincipals(st.condition)) {
         findings.push(finding('public_principal', st.ref, `statement "${st.ref}" lets any AWS principal (${caps.join(', ')}) with no condition on the caller's account, organization or ARN`, fragment));
@@ -108,7 +124,7 @@ export function concludeAws(s: AwsSnapshot, settings: ReviewSettings): Conclusio
     }
   }
 
-  findings.push(...separationOfDuties(principals, (p) => p === '*' || isRoot(p) || p.startsWith('service:')));
+  findings.push(...separationOfDuties(principals.filter((p) => !notAdministration.has(p)), (p) => p === '*' || isRoot(p) || p.startsWith('service:')));
   const facts: Conclusions['facts'] = {
     key_state: m?.KeyState ?? null,
     origin: m?.Origin ?? null,

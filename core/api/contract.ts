@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPublicKeyView, ProofCheckView } from './audit-types';
+import { accessMethods } from './access-contract';
 import { evidenceMethods } from './evidence-contract';
 import { reportMethods } from './report-contract';
 import { sealMethods } from './seal-contract';
@@ -155,6 +156,7 @@ export const contract = {
   ...evidenceMethods,
   ...sealMethods,
   ...reportMethods,
+  ...accessMethods,
 } as const;
 
 export type Contract = typeof contract;

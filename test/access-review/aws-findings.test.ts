@@ -204,3 +204,14 @@ describe('AWS bad input: a partial review with the reason', () => {
     expect(c.findings.map((f) => f.id)).toEqual(['public_principal:Solo']);
   });
 });
+
+describe('AWS separation of duties and the console key-user statement', () => {
+  it('CreateGrant only for AWS resources does not make a key user an administrator; plain CreateGrant does', () => {
+    const user = `arn:aws:iam::${ACCT}:role/App`;
+    const use = stmt({ Sid: 'Use', Principal: { AWS: user }, Action: ['kms:Encrypt', 'kms:Decrypt'] });
+    const attach = (condition?: unknown) => stmt({ Sid: 'Attach', Principal: { AWS: user }, Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'], ...(condition ? { Condition: condition } : {}) });
+    expect(rulesOf(base({ policyText: policy(ROOT_ADMIN, use, attach({ Bool: { 'kms:GrantIsForAWSResource': 'true' } })) }))).toEqual([]);
+    expect(rulesOf(base({ policyText: policy(ROOT_ADMIN, use, attach()) }))).toEqual(['no_separation_of_duties']);
+    expect(rulesOf(base({ policyText: policy(ROOT_ADMIN, use, attach({ Bool: { 'kms:GrantIsForAWSResource': 'false' } })) }))).toEqual(['no_separation_of_duties']);
+  });
+});

@@ -4,6 +4,7 @@ import { migration003 } from './003-seal-drills';
 import { migration005 } from './005-evidence';
 import { migration006 } from './006-evidence-results-checks';
 import { migration007 } from './007-evidence-verdicts';
+import { migration015 } from './015-access-review';
 
 export interface Migration {
   version: number;
@@ -12,5 +13,5 @@ export interface Migration {
 }
 
 /** In order; each runs in its own transaction and sets PRAGMA user_version. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005, migration006, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration005, migration006, migration007, migration015];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

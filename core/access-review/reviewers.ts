@@ -1,0 +1,43 @@
+/**
+ * One reviewer per provider: builds the provider's read-only reader from the tenant's
+ * stored config (the same validation and credential resolution as its KMS provider), runs
+ * the reads, and concludes. Injectable, so tests and hosts can swap one.
+ */
+import type { ProviderDeps } from '../providers/types';
+import type { AwsConfig } from '../providers/aws/config';
+import { AwsKeyReviewReader } from '../providers/aws/key-review';
+import { concludeAws } from './aws-conclude';
+import { readAws } from './aws-review';
+import type { Conclusions } from './conclusions';
+import type { ReviewReads } from './reads';
+import type { ReviewSettings } from './types';
+
+export interface ReviewOutcome {
+  conclusions: Conclusions;
+  raw: Record<string, unknown>;
+  keywardenPrincipal: string | null;
+}
+
+export interface KeyReviewer {
+  principal(): string | undefined;
+  run(reads: ReviewReads, settings: ReviewSettings): Promise<ReviewOutcome>;
+  close(): void;
+}
+
+export type ReviewerFactory = (ref: { kms_key_ref: string; config: Record<string, unknown> }, deps: ProviderDeps) => KeyReviewer;
+
+export const awsReviewer: ReviewerFactory = (ref, deps) => {
+  const reader = new AwsKeyReviewReader({ kms_key_ref: ref.kms_key_ref, config: ref.config as unknown as AwsConfig }, deps);
+  return {
+    principal: () => reader.principal(),
+    async run(reads, settings) {
+      const { snapshot, raw } = await readAws(reader, reads);
+      return { conclusions: concludeAws(snapshot, settings), raw, keywardenPrincipal: snapshot.keywardenPrincipal ?? null };
+    },
+    close: () => reader.close(),
+  };
+};
+
+export function defaultReviewers(): Map<string, ReviewerFactory> {
+  return new Map<string, ReviewerFactory>([['aws', awsReviewer]]);
+}
