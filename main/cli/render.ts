@@ -2,6 +2,7 @@
 import type { CheckpointView, LogPublicKeyView } from '../../core/api/audit-types';
 import type { AuditEntryView, KeyVersionView, RewrapJobView, RewrapRunView, TenantView } from '../../core/api/types';
 import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
+import { renderAccess } from './access-commands';
 import { renderEvidence } from './render-evidence';
 import { renderReport } from './report-commands';
 import { renderSeal } from './seal-render';
@@ -14,6 +15,8 @@ function table(rows: string[][]): string {
 export function renderHuman(method: string, value: unknown): string {
   const report = renderReport(method, value);
   if (report !== undefined) return report;
+  const access = renderAccess(method, value);
+  if (access !== undefined) return access;
   const evidence = renderEvidence(method, value);
   if (evidence !== undefined) return evidence;
   const seal = renderSeal(method, value);

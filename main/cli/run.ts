@@ -17,6 +17,7 @@ import { readPassphrase } from './passphrase-prompt';
 import { renderHuman } from './render';
 import { followRewrapProgress } from './rewrap-progress';
 import { followDrillProgress } from './drill-progress';
+import { followAccessProgress } from './access-commands';
 import { runServe } from '../web-host/serve-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
@@ -123,7 +124,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
     }
-    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
+    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr) : method === 'report.export' ? followReportProgress(io.stderr) : method === 'drill.run' ? followDrillProgress(io.stderr) : method === 'access.review' ? followAccessProgress(io.stderr) : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
     io.stdout(json ? JSON.stringify(outcome.value) + '\n' : renderHuman(method, outcome.value) + '\n');
