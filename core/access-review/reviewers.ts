@@ -6,6 +6,11 @@
 import type { ProviderDeps } from '../providers/types';
 import type { AwsConfig } from '../providers/aws/config';
 import { AwsKeyReviewReader } from '../providers/aws/key-review';
+import { applicationDefaultCredentials, DEFAULT_IAM_CREDENTIALS_ENDPOINT, type GcpAuthOptions } from '../providers/gcp/auth';
+import type { GcpConfig } from '../providers/gcp/config';
+import { GcpKeyReviewReader } from '../providers/gcp/key-review';
+import { concludeGcp } from './gcp-conclude';
+import { readGcp } from './gcp-review';
 import { concludeAws } from './aws-conclude';
 import { readAws } from './aws-review';
 import type { Conclusions } from './conclusions';
@@ -38,6 +43,24 @@ export const awsReviewer: ReviewerFactory = (ref, deps) => {
   };
 };
 
+/** The GCP reviewer with an identity source of its own (tests use an access-token source). */
+export function createGcpReviewer(auth: GcpAuthOptions = { sourceCredentials: applicationDefaultCredentials, iamCredentialsEndpoint: DEFAULT_IAM_CREDENTIALS_ENDPOINT }): ReviewerFactory {
+  return (ref, deps) => {
+    const reader = new GcpKeyReviewReader({ kms_key_ref: ref.kms_key_ref, config: ref.config as unknown as GcpConfig }, deps, auth);
+    return {
+      principal: () => reader.principal(),
+      async run(reads, settings) {
+        const { snapshot, raw } = await readGcp(reader, reads);
+        return { conclusions: concludeGcp(snapshot, settings), raw, keywardenPrincipal: snapshot.keywardenPrincipal ?? null };
+      },
+      close: () => void reader.close(),
+    };
+  };
+}
+
 export function defaultReviewers(): Map<string, ReviewerFactory> {
-  return new Map<string, ReviewerFactory>([['aws', awsReviewer]]);
+  return new Map<string, ReviewerFactory>([
+    ['aws', awsReviewer],
+    ['gcp', createGcpReviewer()],
+  ]);
 }
