@@ -3,6 +3,7 @@ import { AuditScreen } from '../audit-trail/audit-screen';
 import { DrillsScreen } from '../drills/drills-screen';
 import { FaultBanner } from '../drills/fault-banner';
 import { EvidenceScreen } from '../evidence/evidence-screen';
+import { KeyAccessScreen } from '../key-access/key-access-screen';
 import { SettingsScreen } from '../coming-soon/settings-screen';
 import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
 import { ReportsScreen } from '../reports/reports-screen';
@@ -21,6 +22,7 @@ export function Shell() {
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}
         {screen === 'evidence' ? <EvidenceScreen /> : null}
+        {screen === 'access' ? <KeyAccessScreen /> : null}
         {screen === 'drills' ? <DrillsScreen /> : null}
         {screen === 'reports' ? <ReportsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
