@@ -4,7 +4,7 @@
  * since the last review, listed first. A finding the organisation accepts is marked so
  * with a reason (audited).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AccessReviewView, FindingView } from '../../../../core/api/access-types';
 import { useServices } from '../../app/services-context';
 import { Badge, type Tone } from '../../components/badge';
@@ -14,6 +14,7 @@ import { ErrorNotice } from '../../components/error-notice';
 import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatUtcShort, providerLabel } from '../../lib/format';
+import { keyAccessStoreFor, useKeyAccess } from './key-access-store';
 import './key-access.css';
 
 const SEVERITY_TONE: Record<string, Tone> = { critical: 'red', high: 'red', medium: 'amber', low: 'blue', info: 'grey' };
@@ -21,40 +22,16 @@ const CAPABILITY_LABEL: Record<string, string> = { use: 'Use the key', manage_po
 
 export function KeyAccessScreen() {
   const { client } = useServices();
-  const [reviews, setReviews] = useState<AccessReviewView[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(async () => {
-    try {
-      // Each reviewed tenant's latest review, newest tenants first (history is newest first).
-      const history = await client.call('access.history', { limit: 1000 });
-      const tenants = [...new Set(history.map((h) => h.tenant))];
-      const out: AccessReviewView[] = [];
-      for (const t of tenants) out.push(await client.call('access.show', { tenant: t }));
-      setReviews(out);
-    } catch (e) {
-      setError(e);
-      setReviews([]);
-    }
-  }, [client]);
+  const store = keyAccessStoreFor(client);
+  const reviews = useKeyAccess(store, (s) => s.reviews);
+  const busy = useKeyAccess(store, (s) => s.busy);
+  const error = useKeyAccess(store, (s) => s.error);
+  const review = () => store.getState().review();
+  const load = () => store.getState().load();
 
   useEffect(() => {
-    void load();
-  }, [load]);
-
-  const review = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.call('access.review', {});
-      await load();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    void store.getState().load();
+  }, [store]);
 
   return (
     <div className="screen ka-screen">
@@ -67,7 +44,7 @@ export function KeyAccessScreen() {
           </Button>
         }
       />
-      {error ? <ErrorNotice error={error} onDismiss={() => setError(null)} /> : null}
+      {error ? <ErrorNotice error={error} onDismiss={() => store.getState().dismissError()} /> : null}
       {reviews === null ? (
         <Loading>Loading the last reviews…</Loading>
       ) : reviews.length === 0 ? (
@@ -165,7 +142,7 @@ function FindingRow({ tenant, finding: f, onChanged }: { tenant: string; finding
   const accept = async () => {
     setError(null);
     try {
-      await client.call('access.accept', { tenant, finding_id: f.id, reason });
+      await keyAccessStoreFor(client).getState().accept(tenant, f.id, reason);
       setAccepting(false);
       await onChanged();
     } catch (e) {
