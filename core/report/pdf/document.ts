@@ -4,6 +4,7 @@
  * Built from the same model as the JSON and CSV.
  */
 import type { ReportModel } from '../model';
+import { accessReviewSection } from './access-section';
 import { assuranceNumbers } from './numbering';
 import { auditSection, crossCheckSection, mappingSection, sealSection } from './assurance-sections';
 import { callout, count, mono, sectionHead, table, tiles, type Node } from './blocks';
@@ -129,6 +130,7 @@ export function buildDocument(m: ReportModel, ctx: PdfContext): object {
     [n.revocations, 'Revocations'],
     [n.seal, 'Seal, unseal and kill-switch drills'],
     [n.cross_check, 'Evidence cross-check'],
+    [n.access_review, 'Key access review'],
     [n.audit, 'Audit-log verification and KMS activity'],
     [n.mapping, 'Mapping to SOC 2 criteria'],
     [n.verify, 'How to verify this package'],
@@ -151,8 +153,9 @@ export function buildDocument(m: ReportModel, ctx: PdfContext): object {
       ...revocationsSection(m, n.revocations),
       ...sealSection(m, n.seal),
       ...crossCheckSection(m, n.cross_check),
+      ...accessReviewSection(m, n.access_review),
       ...auditSection(m, n.audit, ctx.fingerprint),
-      ...mappingSection(m, n.mapping, { scope: 1, inventory: n.inventory, lifecycle: n.lifecycle, revocations: n.revocations, seal: n.seal, cross_check: n.cross_check, audit: n.audit }),
+      ...mappingSection(m, n.mapping, { scope: 1, inventory: n.inventory, lifecycle: n.lifecycle, revocations: n.revocations, seal: n.seal, cross_check: n.cross_check, access_review: n.access_review, audit: n.audit }),
       ...howToVerify(n.verify, ctx),
     ],
   };
