@@ -7,6 +7,7 @@
  */
 import { isAllowListed } from './allow-list';
 import { finding, separationOfDuties, type Conclusions } from './conclusions';
+import { AZURE_ROTATION_CHECKS } from './rules';
 import type { Capability, PrincipalAccess, ReviewGap, ReviewSettings } from './types';
 
 export interface AzureRoleAssignment {
@@ -103,8 +104,8 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
   if (s.rotationPolicy) {
     const rotate = (s.rotationPolicy.lifetimeActions ?? []).find((a) => a.action?.type?.toLowerCase() === 'rotate');
     const after = rotate?.trigger?.timeAfterCreate ? isoDurationDays(rotate.trigger.timeAfterCreate) : undefined;
-    if (!rotate) findings.push(finding('rotation_off', 'key', 'the rotation policy has no Rotate action', JSON.stringify(s.rotationPolicy)));
-    else if (after !== undefined && after > MAX_ROTATION_DAYS) findings.push(finding('rotation_off', 'key', `the key rotates ${after} days after creation, longer than ${MAX_ROTATION_DAYS}`, JSON.stringify(rotate)));
+    if (!rotate) findings.push(finding('rotation_off', 'key', 'the rotation policy has no Rotate action', JSON.stringify(s.rotationPolicy), AZURE_ROTATION_CHECKS));
+    else if (after !== undefined && after > MAX_ROTATION_DAYS) findings.push(finding('rotation_off', 'key', `the key rotates ${after} days after creation, longer than ${MAX_ROTATION_DAYS}`, JSON.stringify(rotate), AZURE_ROTATION_CHECKS));
   }
   findings.push(...separationOfDuties(principals, () => false));
   const facts: Conclusions['facts'] = {

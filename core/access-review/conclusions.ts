@@ -1,6 +1,6 @@
 /** What every provider's conclusions produce, and the helpers they share. */
 import { RULES, type RuleId } from './rules';
-import type { Finding, PrincipalAccess, ReviewGap } from './types';
+import type { Finding, PrincipalAccess, PublicCheck, ReviewGap } from './types';
 
 export interface Conclusions {
   principals: PrincipalAccess[];
@@ -11,7 +11,8 @@ export interface Conclusions {
 
 const MAX_FRAGMENT = 4096;
 
-export function finding(rule: RuleId, subject: string, reason: string, fragment: string): Finding {
+/** `checks` narrows the rule's public checks to the provider's own (rotation: CIS AWS vs CIS GCP). */
+export function finding(rule: RuleId, subject: string, reason: string, fragment: string, checks?: PublicCheck): Finding {
   const spec = RULES[rule];
   return {
     id: `${rule}:${subject}`,
@@ -19,7 +20,7 @@ export function finding(rule: RuleId, subject: string, reason: string, fragment:
     severity: spec.severity,
     reason,
     fragment: fragment.length > MAX_FRAGMENT ? `${fragment.slice(0, MAX_FRAGMENT)}…` : fragment,
-    checks: { ...spec.checks },
+    checks: { ...(checks ?? spec.checks) },
   };
 }
 

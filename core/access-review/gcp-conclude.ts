@@ -4,6 +4,7 @@
  */
 import { isAllowListed } from './allow-list';
 import { finding, separationOfDuties, type Conclusions } from './conclusions';
+import { GCP_ROTATION_CHECKS } from './rules';
 import type { Capability, PrincipalAccess, ReviewGap, ReviewSettings } from './types';
 
 export interface GcpSnapshot {
@@ -73,8 +74,8 @@ export function concludeGcp(s: GcpSnapshot, settings: ReviewSettings): Conclusio
   const k = s.key;
   if (k) {
     if ((k.purpose ?? 'ENCRYPT_DECRYPT') === 'ENCRYPT_DECRYPT') {
-      if (k.rotationPeriodSeconds === undefined) findings.push(finding('rotation_off', 'key', 'automatic rotation is not set (no rotationPeriod)', JSON.stringify({ rotationPeriod: null })));
-      else if (k.rotationPeriodSeconds > MAX_ROTATION_SECONDS) findings.push(finding('rotation_off', 'key', `automatic rotation every ${Math.round(k.rotationPeriodSeconds / 86_400)} days, longer than 90 (CIS GCP 1.10)`, JSON.stringify({ rotationPeriod: `${k.rotationPeriodSeconds}s` })));
+      if (k.rotationPeriodSeconds === undefined) findings.push(finding('rotation_off', 'key', 'automatic rotation is not set (no rotationPeriod)', JSON.stringify({ rotationPeriod: null }), GCP_ROTATION_CHECKS));
+      else if (k.rotationPeriodSeconds > MAX_ROTATION_SECONDS) findings.push(finding('rotation_off', 'key', `automatic rotation every ${Math.round(k.rotationPeriodSeconds / 86_400)} days, longer than 90 (CIS GCP 1.10)`, JSON.stringify({ rotationPeriod: `${k.rotationPeriodSeconds}s` }), GCP_ROTATION_CHECKS));
     }
     if (k.primaryState === 'DISABLED') findings.push(finding('key_disabled', 'key', 'the primary version is DISABLED: the tenant cannot unwrap its master keys', JSON.stringify({ primary: { state: k.primaryState } })));
     if (settings.require_hsm && k.protectionLevel === 'SOFTWARE') findings.push(finding('hsm_missing', 'key', 'the tenant requires HSM protection, but the key is protected in SOFTWARE', JSON.stringify({ protectionLevel: k.protectionLevel })));

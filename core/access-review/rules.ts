@@ -35,7 +35,7 @@ export const RULES = {
   rotation_off: {
     severity: 'medium',
     title: 'Automatic key rotation is off or longer than required',
-    checks: { security_hub: 'KMS.4', prowler: 'kms_cmk_rotation_enabled', cis: 'CIS AWS Foundations 3.6 / CIS GCP 1.10' },
+    checks: { security_hub: 'KMS.4', prowler: 'kms_cmk_rotation_enabled', cis: 'CIS AWS Foundations 3.6' },
   },
   pending_deletion: {
     severity: 'critical',
@@ -68,5 +68,9 @@ export const RULES = {
     checks: { other: 'Keywarden: the tenant seals while its key is disabled' },
   },
 } as const satisfies Record<string, RuleSpec>;
+
+/** Provider-specific checks where a rule's public check differs by cloud. */
+export const GCP_ROTATION_CHECKS: PublicCheck = { prowler: 'kms_key_rotation_enabled', cis: 'CIS GCP 1.10' };
+export const AZURE_ROTATION_CHECKS: PublicCheck = { other: 'Azure Policy: Keys should have a rotation policy ensuring that their rotation is scheduled within the specified number of days after creation' };
 
 export type RuleId = keyof typeof RULES;

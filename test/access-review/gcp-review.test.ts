@@ -111,5 +111,6 @@ describe('GCP findings: raising input and the closest that does not', () => {
     expect(c.findings).toEqual([]);
     expect(c.gaps).toEqual([expect.objectContaining({ kind: 'unknown_role' })]);
     expect(concludeGcp(base({ keyBindings: [bind('roles/cloudkms.cryptoKeyDecrypter', ['allUsers'])] }), DEFAULT_SETTINGS).findings[0]!.checks).toMatchObject({ cis: 'CIS GCP 1.9' });
+    expect(concludeGcp(base({ key: { purpose: 'ENCRYPT_DECRYPT' } }), DEFAULT_SETTINGS).findings[0]!.checks).toEqual({ prowler: 'kms_key_rotation_enabled', cis: 'CIS GCP 1.10' });
   });
 });
