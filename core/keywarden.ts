@@ -9,6 +9,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from './clock';
 import type { Caller } from './engine/audit-trail';
 import { AuditTrail } from './engine/audit-trail';
+import { AccessReviewService } from './access-review/service';
 import { AuditLedger } from './audit/audit-ledger';
 import type { ParallelVerifyOptions } from './audit/parallel-verify';
 import { sourceWorkerEntry, type WorkerEntry } from './workers/launch';
@@ -75,6 +76,8 @@ export class Keywarden {
   readonly auditLog: AuditLedger;
   /** The evidence cross-check: provider audit logs read and matched against kms_calls. */
   readonly evidence: EvidenceService;
+  /** The key access review: who else can use each customer key, and its posture (issue 17). */
+  readonly access: AccessReviewService;
   private readonly store: KeyringStore;
 
   constructor(options: KeywardenOptions) {
@@ -84,13 +87,14 @@ export class Keywarden {
     const db = openDatabase(path.join(this.dataDir, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.store = new SqliteStore(db);
     const factories = new Map((options.providerFactories ?? defaultProviderFactories()).map((f) => [f.name as string, f]));
-    const gateway = new KmsGateway(this.store, clock, {
+    const providerDeps = {
       clock,
       env: options.env ?? process.env,
       timeoutMs: options.providerTimeoutMs ?? 10_000,
       dataDir: this.dataDir,
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
-    }, factories);
+    };
+    const gateway = new KmsGateway(this.store, clock, providerDeps, factories);
     const audit = new AuditTrail(this.store, clock);
     const worker = options.worker === undefined ? sourceWorkerEntry() : options.worker;
     const threads = { worker, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
@@ -115,6 +119,7 @@ export class Keywarden {
         ...(options.crosscheckOffThreadMinRows !== undefined ? { minRows: options.crosscheckOffThreadMinRows } : {}),
       },
     });
+    this.access = new AccessReviewService({ db, keyring: this.store, clock, audit, providerDeps });
   }
 
   async close(): Promise<void> {

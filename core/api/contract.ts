@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { method, type MethodSpec } from './method-spec';
 export type { MethodSpec } from './method-spec';
 import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPublicKeyView, ProofCheckView } from './audit-types';
+import { accessMethods } from './access-contract';
 import { evidenceMethods } from './evidence-contract';
 import { overviewMethods } from './overview-contract';
 import { reportMethods } from './report-contract';
@@ -154,6 +155,7 @@ export const contract = {
   ...sealMethods,
   ...reportMethods,
   ...overviewMethods,
+  ...accessMethods,
 } as const;
 
 export type Contract = typeof contract;

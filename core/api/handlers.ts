@@ -16,6 +16,7 @@ import { pauseJob, resumeJob } from '../rewrap/control';
 import { rewrapProgressEvents, runRewraps } from '../rewrap/runner';
 import { rewrapJobView } from '../rewrap/view';
 import { requireTenant } from '../engine/tenant-lookup';
+import { accessHandlers } from '../access-review/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
 import { faultStatus } from '../seal/faults';
 import { sealHandlers } from '../seal/handlers';
@@ -126,6 +127,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     ...sealHandlers(kw),
     ...reportHandlers(kw),
     ...overviewHandlers(kw),
+    ...accessHandlers(kw),
   };
 }
 

@@ -40,6 +40,9 @@ export const ACTION_CATALOGUE: Readonly<Record<string, ActionSpec>> = {
   'report.exported': { critical: true, summary: 'SOC 2 evidence package exported (period, file digests)' },
   'evidence.crosscheck': { critical: false, summary: "KMS calls cross-checked against the provider's own audit log" },
   'evidence.settings': { critical: false, summary: 'evidence cross-check settings changed' },
+  'access.reviewed': { critical: false, summary: 'key access review stored: key suffix, status, finding and drift counts, missing permissions' },
+  'access.finding.accepted': { critical: true, summary: 'access review finding accepted by the organisation: finding id, rule, severity, reason' },
+  'access.settings.changed': { critical: false, summary: 'access review settings changed: allow-list size, HSM requirement' },
 };
 
 /** Families whose every action is critical, whatever its suffix (drills, report exports). */

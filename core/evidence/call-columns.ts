@@ -7,6 +7,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { Interner, opCode } from './matcher';
+import { REVIEW_OPERATIONS } from '../access-review/operations';
 import { appOperation, type EvidenceOperation } from './types';
 
 export interface CallPeriod {
@@ -70,7 +71,7 @@ export const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS I
 export const opCaseSql = (column: string, pairs: [string, EvidenceOperation][]): string =>
   `CASE ${column} ${pairs.map(([name, op]) => `WHEN '${name}' THEN ${opCode(op)}`).join(' ')} ELSE ${opCode('use')} END`;
 /** kms_calls.operation in the comparison's vocabulary, as a code. */
-const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe'].map((o) => [o, appOperation(o)]));
+const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe', ...REVIEW_OPERATIONS].map((o) => [o, appOperation(o)]));
 
 type CallRow = [number, number, number, number, string | null, string, string | null, string | null];
 

@@ -89,6 +89,7 @@ export function appOperation(op: string): EvidenceOperation {
   if (op === 'wrap' || op === 'probe_wrap') return 'wrap';
   if (op === 'unwrap' || op === 'probe_unwrap') return 'unwrap';
   if (op === 'describe') return 'describe';
+  if (op.startsWith('review_')) return op === 'review_describe' ? 'describe' : 'read'; // the key access review's reads (issue 17)
   return 'use';
 }
 

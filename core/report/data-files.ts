@@ -38,6 +38,8 @@ export function smallTables(m: ReportModel): CsvTable[] {
     { name: 'seal_episodes', columns: ['tenant', 'sealed_at', 'sealed_seq', 'reason', 'permanent', 'unsealed_at', 'unsealed_seq', 'sealed_seconds'], rows: m.seal.episodes as unknown as Record<string, CsvValue>[] },
     { name: 'drills', columns: ['id', 'tenant', 'mode', 'fault', 'state', 'started_at', 'time_to_seal_s', 'bound_s', 'within_bound', 'sessions_refused', 'time_to_unseal_s', 'records_checked', 'records_failed', 'audit_seq'], rows: drills as unknown as Record<string, CsvValue>[] },
     { name: 'cross_check_exceptions', columns: ['class', 'at', 'tenant', 'provider', 'operation', 'principal', 'key_ref_suffix', 'reference', 'run_id', 'reason', 'explanation'], rows: cc as unknown as Record<string, CsvValue>[] },
+    { name: 'access_principals', columns: ['tenant', 'provider', 'key_ref_suffix', 'principal', 'capability', 'via', 'ref', 'conditional', 'inherited'], rows: (m.access_review.available ? m.access_review.principals : []) as unknown as Record<string, CsvValue>[] },
+    { name: 'access_findings', columns: ['tenant', 'provider', 'key_ref_suffix', 'review_id', 'reviewed_at', 'finding_id', 'severity', 'reason', 'checks', 'accepted', 'accepted_reason', 'accepted_by', 'fragment'], rows: (m.access_review.available ? m.access_review.findings : []) as unknown as Record<string, CsvValue>[] },
     { name: 'kms_calls_by_day', columns: ['day', 'ok', 'failed', 'simulated'], rows: m.activity.kms_by_day as unknown as Record<string, CsvValue>[] },
     { name: 'soc2_mapping', columns: ['section', 'title', 'criteria', 'evidence'], rows: m.soc2_mapping.map((r) => ({ ...r, criteria: r.criteria.join(' ') })) },
   ];

@@ -3,6 +3,7 @@
  * tables that are streamed page by page. The PDF, the JSON and the CSV are all written
  * from this one model, so they cannot disagree.
  */
+import { gatherAccessReview, type AccessReviewSection } from './sources/access-review';
 import { type ActivitySummary, summarizeActivity } from './sources/activity';
 import { gatherCrossCheck, type CrossCheckSection } from './sources/cross-check';
 import { gatherDrills, type DrillSection } from './sources/drills';
@@ -44,6 +45,7 @@ export interface ReportModel {
   seal: SealSection;
   drills: DrillSection;
   cross_check: CrossCheckSection;
+  access_review: AccessReviewSection;
   audit_verification: AuditVerificationSection;
   soc2_mapping: readonly MappingRow[];
 }
@@ -59,6 +61,7 @@ export function gatherSections(src: ReportSource): GatheredSections {
     seal: gatherSeal(src),
     drills: gatherDrills(src),
     cross_check: gatherCrossCheck(src),
+    access_review: gatherAccessReview(src),
     soc2_mapping: SOC2_MAPPING,
   };
 }

@@ -9,6 +9,7 @@ import { namesEndpoint } from '../../core/api/step-up-scope';
 import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
+import { ACCESS_COMMANDS } from './access-commands';
 import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { REPORT_COMMANDS } from './report-commands';
@@ -124,6 +125,7 @@ export const COMMANDS: CommandSpec[] = [
   ...SEAL_COMMANDS,
   ...EVIDENCE_COMMANDS,
   ...REPORT_COMMANDS,
+  ...ACCESS_COMMANDS,
 ];
 
 export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {

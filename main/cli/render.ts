@@ -6,6 +6,7 @@
 import type { OverviewView } from '../../core/api/overview-types';
 import type { AppStatus, RewrapJobView, RewrapRunView } from '../../core/api/types';
 import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
+import { renderAccess } from './access-commands';
 import { renderEvidence } from './render-evidence';
 import { renderGeneric } from './render-generic';
 import { renderKeyring } from './render-keyring';
@@ -18,6 +19,8 @@ import type { TimeOptions } from './time-format';
 export function renderHuman(method: string, value: unknown, time: TimeOptions = { utc: false }): string {
   const report = renderReport(method, value);
   if (report !== undefined) return report;
+  const access = renderAccess(method, value);
+  if (access !== undefined) return access;
   const evidence = renderEvidence(method, value);
   if (evidence !== undefined) return evidence;
   const seal = renderSeal(method, value, time);

@@ -18,6 +18,7 @@ import { readPassphrase } from './passphrase-prompt';
 import { renderHuman } from './render';
 import { followRewrapProgress } from './rewrap-progress';
 import { followDrillProgress } from './drill-progress';
+import { followAccessProgress } from './access-commands';
 import { runServe } from '../web-host/serve-command';
 import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
@@ -137,7 +138,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       input = { ...(input as object), step_up_token: token.value.token };
     }
     const tty = io.stderrIsTTY === true;
-    const stopProgress = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : method === 'drill.run' ? followDrillProgress(io.stderr) : undefined;
+    const stopProgress =
+      method === 'rewrap.run'
+        ? followRewrapProgress(io.stderr, Date.now, tty)
+        : method === 'report.export'
+          ? followReportProgress(io.stderr, Date.now, tty)
+          : method === 'drill.run'
+            ? followDrillProgress(io.stderr)
+            : method === 'access.review'
+              ? followAccessProgress(io.stderr)
+              : undefined;
     const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;

@@ -4,6 +4,7 @@
  * Built from the same model as the JSON and CSV.
  */
 import type { ReportModel } from '../model';
+import { accessReviewSection } from './access-section';
 import { assuranceNumbers } from './numbering';
 import { auditSection, crossCheckSection, mappingSection, sealSection } from './assurance-sections';
 import { breakable, callout, count, mono, simulatedText, sectionHead, table, tiles, when, type Node } from './blocks';
@@ -183,8 +184,9 @@ export function buildDocument(m: ReportModel, ctx: PdfContext): object {
       ...revocationsSection(m, n.revocations),
       ...sealSection(m, n.seal),
       ...crossCheckSection(m, n.cross_check),
+      ...accessReviewSection(m, n.access_review),
       ...auditSection(m, n.audit, ctx.fingerprint),
-      ...mappingSection(m, n.mapping, { scope: 1, inventory: n.inventory, lifecycle: n.lifecycle, revocations: n.revocations, seal: n.seal, cross_check: n.cross_check, audit: n.audit }),
+      ...mappingSection(m, n.mapping, { scope: 1, inventory: n.inventory, lifecycle: n.lifecycle, revocations: n.revocations, seal: n.seal, cross_check: n.cross_check, access_review: n.access_review, audit: n.audit }),
       ...howToVerify(n.verify, ctx),
       ...signOff(n.sign_off, m, ctx),
     ],

@@ -16,7 +16,8 @@ import { PASS, type FaultMode } from '../fault-mode';
 import { cloudTrailHandler, type CloudTrailFakeState } from './cloudtrail';
 import { startLoopbackServer, type LoopbackServer } from './http';
 import { Identities, type FakeRole, type FakeUser } from './identities';
-import { kmsHandler, type KmsFakeState } from './kms';
+import { kmsHandler, reviewDataOf, type KmsFakeState } from './kms';
+import { newGrantId, type FakeGrant, type KeyReviewData } from './kms-review';
 import { KeyStore, type FakeKeyInfo, type KeyState } from './kms-keys';
 import { stsHandler } from './sts';
 import { Trail, type CloudTrailRecord, type CorruptKind, type TrailReadFault } from './trail';
@@ -24,6 +25,8 @@ import { Trail, type CloudTrailRecord, type CorruptKind, type TrailReadFault } f
 export type { CloudTrailRecord, CorruptKind, TrailReadFault } from './trail';
 export type { FakeKeyInfo, KeyState } from './kms-keys';
 export type { FakeRole, FakeUser, UserIdentity } from './identities';
+export type { FakeGrant, KeyReviewData } from './kms-review';
+export { crossAccountKeyPolicy, defaultKeyPolicy } from './kms-review';
 
 export const FAKE_REGION = 'us-east-1';
 export const FAKE_ACCOUNT_ID = '111122223333';
@@ -110,6 +113,10 @@ export interface AwsFake {
   disableKey(keyRef: string): void;
   enableKey(keyRef: string): void;
   scheduleKeyDeletion(keyRef: string, days?: number): void;
+  /** The key's policy, grants, rotation and tags as the review reads see them (mutable). */
+  review(keyRef: string): KeyReviewData;
+  /** Adds a grant (id generated unless given) and returns it. */
+  addGrant(keyRef: string, grant: Partial<FakeGrant> & Pick<FakeGrant, 'GranteePrincipal' | 'Operations'>): FakeGrant;
   /** The CloudTrail records, oldest first, delivered or not (KMS and STS; filter by source). */
   events(filter?: { eventSource?: string; eventName?: string }): CloudTrailRecord[];
   close(): Promise<void>;
@@ -196,6 +203,12 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
       const k = mustResolve(ref);
       k.state = 'PendingDeletion';
       k.deletionDateMs = clock.now() + days * 86_400_000;
+    },
+    review: (ref) => reviewDataOf(kmsState, mustResolve(ref)),
+    addGrant(ref, grant) {
+      const g: FakeGrant = { GrantId: newGrantId(), IssuingAccount: `arn:aws:iam::${accountId}:root`, CreationDate: Math.floor(clock.now() / 1000), ...grant };
+      reviewDataOf(kmsState, mustResolve(ref)).grants.push(g);
+      return g;
     },
     events: (filter) => trail.events(filter),
     async close() {

@@ -10,6 +10,7 @@ import type { FaultMode } from '../fault-mode';
 import { jsonAnswer, jsonError, type FakeRequest, type FakeResponse, type Handler, type LoopbackServer } from './http';
 import { jsonAuthCode, type Identities, type UserIdentity } from './identities';
 import type { FakeKey, KeyStore, Resolved } from './kms-keys';
+import { newReviewData, REVIEW_OPERATIONS, reviewOperations, type KeyReviewData } from './kms-review';
 import type { Trail } from './trail';
 
 export interface KmsFakeState {
@@ -22,6 +23,8 @@ export interface KmsFakeState {
   /** Quirk: answer successful calls with an empty `{}` 200 (a broken proxy / endpoint). */
   answerEmpty: boolean;
   now: () => number;
+  /** Policy, grants, rotation and tags per key ARN for the review reads (created on first use). */
+  review?: Map<string, KeyReviewData>;
 }
 
 type Body = Record<string, unknown>;
@@ -33,7 +36,7 @@ interface Call {
   state: FakeKey['state'];
 }
 
-const READ_ONLY = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey']);
+const READ_ONLY = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey', ...REVIEW_OPERATIONS]);
 /** Operations whose successful records name the key material used (AWS KMS developer guide, ct-encrypt / ct-decrypt). */
 const USES_KEY_MATERIAL = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey']);
 
@@ -90,8 +93,17 @@ function metadata(k: FakeKey, state: FakeKey['state']): Body {
   };
 }
 
+/** The key's review data, created with the default key policy on first use. */
+export function reviewDataOf(s: KmsFakeState, key: FakeKey): KeyReviewData {
+  const map = (s.review ??= new Map());
+  let d = map.get(key.arn);
+  if (!d) map.set(key.arn, (d = newReviewData(s.keys.accountId, s.keys.partition)));
+  return d;
+}
+
 function operations(s: KmsFakeState): Record<string, (c: Call) => OpResult> {
   return {
+    ...reviewOperations((k) => reviewDataOf(s, k), s.now),
     Encrypt(c) {
       const bad = usable(c);
       if (bad) return bad;

@@ -12,6 +12,7 @@ import type { FaultMode } from '../fault-mode';
 import { AuditLogStore, kmsAuditEntry, kmsPermission, ListError, type KmsAuditMethod, type LogEntry } from './audit-log';
 import { handleDecrypt, handleEncrypt, handleGetCryptoKey, type IntegrityFault } from './kms-handlers';
 import { KmsFailure, KmsKeyStore, type VersionState } from './kms-store';
+import { attributesOf, newGcpReviewState, reviewRoute, withReviewAttributes, type GcpReviewState, type IamBinding, type KeyReviewAttributes } from './review-routes';
 
 export const DEFAULT_GCP_TOKEN = 'fake-adc-token';
 export const DEFAULT_GCP_PRINCIPAL = 'keywarden-operator@keywarden-test.iam.gserviceaccount.com';
@@ -66,6 +67,12 @@ export interface GcpFake {
   injectEntry(entry: LogEntry): void;
   dropEntry(match: string | ((e: LogEntry) => boolean)): number;
   requests(): RecordedRequest[];
+  /** IAM bindings of a CryptoKey or KeyRing as getIamPolicy answers them (replaces them). */
+  setIamPolicy(resource: string, bindings: IamBinding[]): void;
+  /** The key's rotation, protection level, destroy duration and import-only flag (mutable). */
+  reviewAttributes(keyPath: string): KeyReviewAttributes;
+  /** The review reads' state: deny a permission with `review.denied.add('cloudkms.cryptoKeys.getIamPolicy')`. */
+  readonly review: GcpReviewState;
   closeListener(): Promise<void>;
   reopenListener(): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +132,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   let tokenInfoFault: FaultMode = { kind: 'pass' };
   let seq = 0;
   const recorded: RecordedRequest[] = [];
+  const review = newGcpReviewState();
   for (const k of opts.keys ?? []) store.create(k);
 
   const authenticate = (req: http.IncomingMessage): Caller | undefined => {
@@ -176,7 +184,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     const o = { enumsAsInt: (url.searchParams.get('$alt') ?? '').includes('enum-encoding=int'), integrity };
     try {
       const answer = method === 'Encrypt' ? handleEncrypt(store, key, body, o)
-        : method === 'Decrypt' ? handleDecrypt(store, key, body, o) : handleGetCryptoKey(key, o);
+        : method === 'Decrypt' ? handleDecrypt(store, key, body, o) : withReviewAttributes(handleGetCryptoKey(key, o), review, keyPath, o.enumsAsInt);
       audit(null, true);
       send(res, 200, answer);
     } catch (e) {
@@ -242,6 +250,18 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     }
   }
 
+  async function reviewRequest(req: http.IncomingMessage, res: http.ServerResponse, path: string, url: URL) {
+    const fault = globalFault;
+    if (fault.kind === 'refuse') return void req.socket.destroy();
+    const caller = authenticate(req);
+    recorded.push({ method: req.method ?? '', path, userAgent: `${req.headers['user-agent'] ?? ''},gzip(gfe)`, ...(caller ? { principal: caller.principal } : {}) });
+    if (!caller) return sendFailure(res, unauthenticated);
+    if (fault.kind === 'deny') return sendFailure(res, new KmsFailure(403, 'PERMISSION_DENIED', 7, `Permission denied on resource '${path}' (or it may not exist).`));
+    const answer = reviewRoute(req.method ?? 'GET', path, url, store, review);
+    if (!answer) return sendFailure(res, new KmsFailure(404, 'NOT_FOUND', 5, `No route for ${req.method} ${path}.`));
+    send(res, 200, answer);
+  }
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -251,6 +271,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
       : iam ? iamRoute(req, res, iam[1]!)
       : req.method === 'POST' && path === '/v2/entries:list' ? listRoute(req, res)
       : path === '/tokeninfo' ? tokenInfoRoute(req, res, url)
+      : path.endsWith(':getIamPolicy') || path.endsWith('/cryptoKeyVersions') ? reviewRequest(req, res, path, url)
       : Promise.resolve(sendFailure(res, new KmsFailure(404, 'NOT_FOUND', 5, `No route for ${req.method} ${path}.`)));
     run.catch((e: unknown) => {
       if (e instanceof KmsFailure) sendFailure(res, e);
@@ -299,6 +320,9 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     injectEntry: (entry) => void log.append(entry),
     dropEntry: (match) => log.drop(match),
     requests: () => recorded.map((r) => ({ ...r })),
+    setIamPolicy: (resource, bindings) => void review.policies.set(resource, bindings),
+    reviewAttributes: (keyPath) => attributesOf(review, keyPath),
+    review,
     closeListener,
     reopenListener: () => new Promise<void>((resolve, reject) => {
       if (listening) return resolve();

@@ -9,6 +9,7 @@ const SCREEN_LABEL: Record<ScreenId, string> = {
   keys: 'Key versions',
   audit: 'Audit trail',
   evidence: 'Evidence',
+  access: 'Key access',
   drills: 'Drills',
   reports: 'Reports',
   settings: 'Settings',

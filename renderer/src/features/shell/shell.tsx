@@ -3,6 +3,7 @@ import { AuditScreen } from '../audit-trail/audit-screen';
 import { DrillsScreen } from '../drills/drills-screen';
 import { FaultBanner } from '../drills/fault-banner';
 import { EvidenceScreen } from '../evidence/evidence-screen';
+import { KeyAccessScreen } from '../key-access/key-access-screen';
 import { SettingsScreen } from '../coming-soon/settings-screen';
 import { KeyVersionsScreen } from '../key-versions/key-versions-screen';
 import { OverviewScreen } from '../overview/overview-screen';
@@ -25,6 +26,7 @@ export function Shell() {
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}
         {screen === 'evidence' ? <EvidenceScreen /> : null}
+        {screen === 'access' ? <KeyAccessScreen /> : null}
         {screen === 'drills' ? <DrillsScreen /> : null}
         {screen === 'reports' ? <ReportsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}

@@ -26,6 +26,7 @@ const GROUPS: { label: string; items: NavItem[] }[] = [
     label: 'Assurance',
     items: [
       { id: 'evidence', label: 'Evidence', icon: 'evidence' },
+      { id: 'access', label: 'Key access', icon: 'lock' },
       { id: 'drills', label: 'Drills', icon: 'drills' },
       { id: 'reports', label: 'Reports', icon: 'reports' },
     ],
