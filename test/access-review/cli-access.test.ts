@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { tempDir } from '../support/engine-fixture';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const PASS = 'correct horse battery staple';
 let aws: AwsFake;
@@ -33,6 +34,7 @@ describe('access review from the CLI', () => {
     const d = ['--data-dir', dir];
     expect((await kw(['init', ...d])).code).toBe(0);
     expect((await kw(['tenant', 'create', '--slug', 'acme', ...d])).code).toBe(0);
+    allowEndpoints(dir, aws.endpoint);
     const cfg = path.join(dir, 'aws.json');
     fs.writeFileSync(cfg, JSON.stringify({ provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } }));
     expect((await kw(['onboard', '--tenant', 'acme', '--file', cfg, ...d])).code).toBe(0);

@@ -61,7 +61,7 @@ describe('continuous checks', () => {
     await scheduler.tick();
     fx.kms.fail('access_denied');
     fx.clock.advance(300_001);
-    expect((await fx.fail('session.issue', { tenant: 'acme' })).code).toBe('tenant_sealed');
+    expect((await fx.fail('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' })).code).toBe('tenant_sealed');
     const sealed = await scheduler.tick();
     expect(sealed.map((a) => [a.kind, a.tenant, a.screen])).toEqual([['sealed', 'acme', 'tenants']]);
     expect(await scheduler.tick()).toEqual([]);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const PASS = 'correct horse battery staple';
 const previousTz = process.env.TZ;
@@ -24,6 +25,7 @@ beforeAll(async () => {
   aws = await startAwsFake();
   const key = aws.createKey({ alias: 'keywarden-human' });
   awsConfig = path.join(dir, 'aws.json');
+  allowEndpoints(path.join(dir, 'data'), aws.endpoint, aws.sts.endpoint);
   fs.writeFileSync(awsConfig, JSON.stringify({ provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint } }));
 });
 afterAll(async () => {

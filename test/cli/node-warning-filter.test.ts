@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSdkNodeVersionWarning } from '../../main/node-warnings';
 import { runCli } from '../../main/cli/run';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const run = promisify(execFile);
 /** A clean environment: nothing of the test runner's own leaks into the child. */
@@ -68,6 +69,7 @@ describe('the AWS SDK Node version notice', () => {
     const io = { stdout: () => {}, stderr: () => {}, env };
     expect(await runCli(['init', '--data-dir', path.join(dir, 'data')], io)).toBe(0);
     expect(await runCli(['tenant', 'create', '--slug', 'acme', '--data-dir', path.join(dir, 'data')], io)).toBe(0);
+    allowEndpoints(path.join(dir, 'data'), aws.endpoint, aws.sts.endpoint);
     const { stdout, stderr } = await run(process.execPath, [tsx, path.join(root, 'main/cli/index.ts'), 'probe', '--tenant', 'acme', '--file', config, '--data-dir', path.join(dir, 'data')], { cwd: root, env: { ...baseEnv, ...env } });
     expect(stdout).toMatch(/^probe passed on AWS KMS/);
     expect(stderr).toBe('');

@@ -62,7 +62,7 @@ describe('a record is bound to its name', () => {
     await fx.call('record.put', { tenant: 'acme', table: 'secret_environment_configs', name: 'dev/db-password', value: 'dev secret' });
     swapNames(fx, 'secret_environment_configs', 'prod/db-password', 'dev/db-password');
     for (const name of ['prod/db-password', 'dev/db-password']) {
-      const err = await fx.fail('record.get', { tenant: 'acme', table: 'secret_environment_configs', name });
+      const err = await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'secret_environment_configs', name });
       expect(err).toMatchObject({ code: 'decrypt_failed', status: 422, details: { name, table: 'secret_environment_configs' } });
       expect(err.message).toBe(`record "${name}" does not decrypt: its ciphertext was altered, or moved from another row, name or tenant`);
       expect(JSON.stringify(err)).not.toMatch(/prod secret|dev secret/);
@@ -76,7 +76,7 @@ describe('a record is bound to its name', () => {
     const fx = await initializedFixture();
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'stripe', value: 'sk' });
     rawDb(fx).prepare("UPDATE integration_configs SET name = 'paypal' WHERE name = 'stripe'").run();
-    expect(await fx.fail('record.get', { tenant: 'acme', table: 'integration_configs', name: 'paypal' })).toMatchObject({ code: 'decrypt_failed' });
+    expect(await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'paypal' })).toMatchObject({ code: 'decrypt_failed' });
   });
 
   it('new and rewritten records are on binding 2', async () => {
@@ -107,14 +107,14 @@ describe('records sealed before the name binding (binding 1)', () => {
 
     // Once upgraded, a rename is caught.
     rawDb(fx).prepare("UPDATE integration_configs SET name = 'old-z' WHERE name = 'old-a'").run();
-    expect(await fx.fail('record.get', { tenant: 'acme', table: 'integration_configs', name: 'old-z' })).toMatchObject({ code: 'decrypt_failed' });
+    expect(await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'old-z' })).toMatchObject({ code: 'decrypt_failed' });
   });
 
   it('a binding-2 row relabelled as binding 1 does not open (no downgrade)', async () => {
     const fx = await initializedFixture();
     await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'x', value: 'v' });
     rawDb(fx).prepare("UPDATE integration_configs SET binding_version = 1 WHERE name = 'x'").run();
-    expect(await fx.fail('record.get', { tenant: 'acme', table: 'integration_configs', name: 'x' })).toMatchObject({ code: 'decrypt_failed' });
+    expect(await fx.fail('record.get', { step_up_token: await fx.stepUp('record_read', 'acme'), tenant: 'acme', table: 'integration_configs', name: 'x' })).toMatchObject({ code: 'decrypt_failed' });
   });
 
   it('a rewrap keeps a legacy row readable (it moves only the DEK)', async () => {

@@ -92,7 +92,7 @@ describe('step-up upgrades a weaker stored hash on the next successful unlock', 
     const fx = await initializedFixture();
     const weak = legacyHash(PASSPHRASE, 2 ** 4);
     fx.kw.ctx.store.setMeta('operator_passphrase_hash', weak);
-    expect(await fx.fail('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' })).toMatchObject({ code: 'database_tampered' });
+    expect(await fx.fail('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'acme' })).toMatchObject({ code: 'database_tampered' });
     expect(fx.kw.ctx.store.getMeta('operator_passphrase_hash')).toBe(weak);
   });
 });

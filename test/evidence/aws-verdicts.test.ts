@@ -13,7 +13,7 @@ import type { EvidenceResultView } from '../../core/api/evidence-types';
 import { ManualClock } from '../../core/clock';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import type { CloudTrailRecord } from '../fakes/aws/trail';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const MIN = 60_000;
@@ -27,7 +27,7 @@ const whole = () => ({ from: new Date(T0 - 3_600_000).toISOString(), to: new Dat
 
 /** One probe: the engine wraps then unwraps 32 bytes under the customer's key. */
 async function probe(tenant = 'acme') {
-  await fx.call('kms.probe', { tenant, provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID } });
+  await fx.call('kms.probe', { step_up_token: await stepUp(fx, 'onboard', tenant), tenant, provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID } });
   const calls = await fx.call('kms.calls', { tenant, limit: 5000 });
   return calls.filter((c) => c.provider === 'aws').slice(-2);
 }
@@ -51,7 +51,7 @@ beforeAll(async () => {
   key = aws.createKey({ alias: 'keywarden-verdicts' });
   fx = await evidenceFixture({ clock, env: fakeAwsEnv(), readers: { sleep: async () => {} } });
   await acmeOnFakeAws(fx, aws, key);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(MIN);
 });
 
@@ -155,7 +155,7 @@ describe('AWS verdicts against records the real world delivers', () => {
       kms_key_ref: key.arn,
       config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
     });
-    await fx.call('evidence.settings', { tenant: 'beta', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+    await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'beta'), tenant: 'beta', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
     await probe('acme');
     clock.advance(16 * MIN);
     await fx.call('evidence.fetch', { tenant: 'acme', from: new Date(T0 - 3_600_000).toISOString() });

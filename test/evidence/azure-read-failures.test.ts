@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { createAzureProviderFactory } from '../../core/providers/azure';
 import { SECRET_VAR, setupAzure, type AzureSetup } from '../fakes/azure/harness';
-import { evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 
 // The fake stamps rows with the wall clock: the engine's manual clock starts there.
 const clock = new ManualClock(Date.now());
@@ -40,7 +40,7 @@ beforeAll(async () => {
     config: { vault_url: az.fake.vaultUrl, azure_tenant_id: az.fake.tenantId, client_id: az.clientId, client_secret_env_var: SECRET_VAR, endpoint: az.fake.vaultUrl, authority_host: az.fake.authorityHost },
   });
   tick();
-  await fx.call('evidence.settings', { tenant: 'acme', azure_workspace_id: az.fake.workspaceId, azure_logs_endpoint: az.fake.logsEndpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: az.fake.workspaceId, azure_logs_endpoint: az.fake.logsEndpoint });
   expect((await fx.call('evidence.fetch', { tenant: 'acme' })).sources[0]).toMatchObject({ state: 'done', error_kind: null });
 });
 

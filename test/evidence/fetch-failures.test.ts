@@ -16,8 +16,9 @@ import { ReaderError } from '../../core/evidence/readers/types';
 import { runCli } from '../../main/cli/run';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { tempDir } from '../support/engine-fixture';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 import { startFlakyProxy, type FlakyProxy } from './support/flaky-proxy';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const clock = new ManualClock(T0);
@@ -51,7 +52,7 @@ beforeAll(async () => {
   });
   await acmeOnFakeAws(fx, aws, key);
   clock.advance(60_000);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: proxy.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: proxy.endpoint });
   const first = await fx.call('evidence.fetch', { tenant: 'acme' });
   expect(first.sources[0]).toMatchObject({ state: 'done', error: null, error_kind: null });
 });
@@ -207,6 +208,7 @@ describe('evidence fetch from the CLI', () => {
     const d = ['--data-dir', dir];
     expect((await kw(['init', ...d])).code).toBe(0);
     expect((await kw(['tenant', 'create', '--slug', 'acme', ...d])).code).toBe(0);
+    allowEndpoints(dir, aws.endpoint, aws.cloudtrail.endpoint);
     const cfg = path.join(dir, 'aws.json');
     fs.writeFileSync(cfg, JSON.stringify({ provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } }));
     expect((await kw(['onboard', '--tenant', 'acme', '--file', cfg, ...d])).code).toBe(0);

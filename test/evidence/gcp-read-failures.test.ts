@@ -32,11 +32,11 @@ beforeAll(async () => {
     readers: { gcpSourceCredentials: creds, ratePerSecond: { gcp: 50 }, pageSize: { gcp: 2 }, sleep: async (ms) => void sleeps.push(ms) },
   });
   await fx.call('tenant.create', { slug: 'acme', wrap: 'local' });
-  await fx.call('kms.onboard', { tenant: 'acme', provider: 'gcp', kms_key_ref: KEY, config: { endpoint: fake.url } });
+  await fx.call('kms.onboard', { step_up_token: await stepUp(fx, 'onboard', 'acme'), tenant: 'acme', provider: 'gcp', kms_key_ref: KEY, config: { endpoint: fake.url } });
   clock.advance(60_000);
   await fx.call('keys.rotate', { tenant: 'acme', step_up_token: await stepUp(fx, 'rotate') });
   clock.advance(60_000);
-  await fx.call('evidence.settings', { tenant: 'acme', gcp_logging_endpoint: fake.url });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', gcp_logging_endpoint: fake.url });
   expect((await fx.call('evidence.fetch', { tenant: 'acme' })).sources[0]).toMatchObject({ state: 'done', error_kind: null });
 });
 

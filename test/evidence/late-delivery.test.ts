@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { DEEP_REREAD_BACK_MS, MAX_INCREMENTAL_WINDOW_MS, provenDelayMs, readStart, rereadWindowMs } from '../../core/evidence/reread-window';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
@@ -27,7 +27,7 @@ beforeAll(async () => {
   key = aws.createKey({ alias: 'late-delivery' });
   fx = await evidenceFixture({ clock, env: fakeAwsEnv(), readers: { ratePerSecond: { aws: 50 }, sleep: async () => undefined } });
   await acmeOnFakeAws(fx, aws, key);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(MIN);
   expect((await fetch()).sources[0]!.state).toBe('done');
 });

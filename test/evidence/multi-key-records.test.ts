@@ -11,7 +11,7 @@ import { AwsCloudTrailReader } from '../../core/evidence/readers/aws-cloudtrail'
 import { Pacer } from '../../core/evidence/readers/pacer';
 import type { ReaderPage } from '../../core/evidence/readers/types';
 import { FAKE_ACCESS_KEY_ID, FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, FAKE_SECRET_ACCESS_KEY, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const clock = new ManualClock(T0);
@@ -51,7 +51,7 @@ beforeAll(async () => {
     kms_key_ref: keyB.arn,
     config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
   });
-  for (const tenant of ['acme', 'beta']) await fx.call('evidence.settings', { tenant, aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+  for (const tenant of ['acme', 'beta']) await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', tenant), tenant, aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(60_000);
 });
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
-import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from './support/evidence-fixture';
+import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture, stepUp } from './support/evidence-fixture';
 
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const clock = new ManualClock(T0);
@@ -25,7 +25,7 @@ beforeAll(async () => {
   key = aws.createKey({ alias: 'unreadable' });
   fx = await evidenceFixture({ clock, env: fakeAwsEnv(), readers: { ratePerSecond: { aws: 50 }, sleep: async () => undefined } });
   await acmeOnFakeAws(fx, aws, key);
-  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+  await fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
   clock.advance(60_000);
 });
 

@@ -50,7 +50,7 @@ describe('overview.get', () => {
     await fx.call('tenant.create', { slug: 'beta', wrap: 'local' });
     fx.kms.fail('access_denied');
     fx.clock.advance(300_001);
-    expect((await fx.fail('session.issue', { tenant: 'acme' })).code).toBe('tenant_sealed');
+    expect((await fx.fail('session.issue', { step_up_token: await fx.stepUp('session', 'acme'), tenant: 'acme' })).code).toBe('tenant_sealed');
     let o = await fx.call('overview.get', {});
     expect(o.problems[0]).toMatchObject({ severity: 'critical', area: 'tenants', tenant: 'acme', screen: 'tenants', command: 'keywarden unseal --tenant acme' });
     expect(o.problems[0]!.title).toMatch(/^Tenant acme is sealed: its master key could not be unwrapped/);

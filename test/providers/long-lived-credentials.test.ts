@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { PASS as NO_FAULT } from '../fakes/fault-mode';
 import { FAKE_ACCESS_KEY_ID, FAKE_USER_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
+import { allowEndpoints } from '../support/allowed-endpoints';
 
 const PASS = 'correct horse battery staple';
 let aws: AwsFake;
@@ -47,6 +48,7 @@ describe('AKIA keys from the environment: onboarded, flagged, and every call nam
   it('onboarding succeeds and its result flags the long-lived key, with the principal from GetCallerIdentity', async () => {
     expect((await kw(['init', ...d])).code).toBe(0);
     expect((await kw(['tenant', 'create', '--slug', 'acme', ...d])).code).toBe(0);
+    allowEndpoints(dir, aws.endpoint, aws.sts.endpoint);
     const r = await kw(['onboard', '--tenant', 'acme', '--file', configFile('env.json', {}), ...d]);
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({

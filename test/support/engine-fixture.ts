@@ -18,6 +18,7 @@ import type { ProviderFactory } from '../../core/providers/types';
 import type { StepUpPurpose } from '../../core/engine/step-up-windows';
 import { memoryKms, type MemoryKms } from './memory-kms';
 import { FAST_PASSPHRASE_POLICY } from './fast-passphrase';
+import { asOperator } from './operator';
 
 export const PASSPHRASE = 'correct horse battery staple';
 export const CALLER = { actor: 'tester@test-host', address: 'test' };
@@ -70,7 +71,11 @@ export function makeFixture(opts: { dataDir?: string; env?: Record<string, strin
     dataDir,
     handlers,
     async call(method, input) {
-      const out = await dispatch(handlers, method, input, CALLER);
+      const asked = await asOperator(dataDir, method, input, async (purpose, tenant) => {
+        const t = await dispatch(handlers, 'auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant }, CALLER);
+        return t.ok ? (t.value as { token: string }).token : null;
+      });
+      const out = await dispatch(handlers, method, asked, CALLER);
       if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
       return out.value as never;
     },

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { CALLER, PASSPHRASE } from '../../support/engine-fixture';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, type AwsFake, type FakeKeyInfo } from '../../fakes/aws';
 import { FAST_PASSPHRASE_POLICY } from '../../support/fast-passphrase';
+import { asOperator } from '../../support/operator';
 
 export interface EvidenceFixture {
   kw: Keywarden;
@@ -54,7 +55,11 @@ export async function evidenceFixture(opts: {
     dataDir,
     clock: opts.clock,
     async call(method, input) {
-      const out = await dispatch(handlers, method, input, CALLER);
+      const asked = await asOperator(dataDir, method, input, async (purpose, tenant) => {
+        const t = await dispatch(handlers, 'auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant }, CALLER);
+        return t.ok ? (t.value as { token: string }).token : null;
+      });
+      const out = await dispatch(handlers, method, asked, CALLER);
       if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
       return out.value as never;
     },
@@ -68,9 +73,16 @@ export async function evidenceFixture(opts: {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  /**
+   * These suites test evidence, not step-up or the allow-list (test/core has those): the
+   * operator is present. A loopback fake named in a config or a log setting is listed in
+   * the data dir's allow-list file, as an operator would, and a call that needs a step-up
+   * gets a token for its purpose and tenant when the test gave none.
+   */
   await fx.call('auth.init', { passphrase: PASSPHRASE });
   return fx;
 }
+
 
 export async function stepUp(fx: EvidenceFixture, purpose: StepUpPurpose, tenant = 'acme'): Promise<string> {
   return (await fx.call('auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant })).token;
