@@ -7,21 +7,14 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 let browser: Browser;
 let s: Session;
 
 /** Calls the engine through the host's own API, as the window does. */
 async function call(method: string, input: unknown): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${s.host.port}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-keywarden-token': s.host.token },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
+  return callApi<never>(s.host, method, input);
 }
 
 beforeAll(async () => {

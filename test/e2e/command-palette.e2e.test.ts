@@ -6,16 +6,13 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 let browser: Browser;
 let s: Session;
 
 async function ok(method: string, input: unknown): Promise<unknown> {
-  const out = (await apiCall(s.host.port, method, input, s.host.token)).json();
-  if (!out.ok) throw new Error(`${method}: ${JSON.stringify(out.error)}`);
-  return out.value;
+  return callApi<never>(s.host, method, input);
 }
 
 beforeAll(async () => {

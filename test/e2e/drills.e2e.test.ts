@@ -10,22 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../core/api/handlers';
 import { openKeywarden } from '../../core/keywarden';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
-import { apiCall } from '../main/http-request';
-import { cliCall, launchBrowser, openSession, stepUpToken, type Session } from './support/browser';
+import { callApi, cliCall, launchBrowser, openSession, stepUpToken, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
 let aws: AwsFake;
 let s: Session;
 
-async function api<T>(method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; status: number } }> {
-  return (await apiCall(s.host.port, method, input, s.host.token)).json() as never;
-}
-
 async function ok<T>(method: string, input: unknown): Promise<T> {
-  const out = await api<T>(method, input);
-  if (!out.ok) throw new Error(`${method}: ${JSON.stringify(out.error)}`);
-  return out.value;
+  return callApi<T>(s.host, method, input);
 }
 
 /** Refused calls (502/503 on purpose) show up as failed resources in the console. */

@@ -60,7 +60,7 @@ beforeAll(async () => {
   await api('tenant.create', { slug: 'acme-payments-eu-west-production', wrap: 'local' });
   await api('tenant.create', { slug: 'globex', wrap: 'local' });
   await api('record.seedSample', { tenant: 'globex', rows: 120 });
-  const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate' });
+  const { token } = await api<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'rotate', tenant: 'globex' });
   await api('keys.rotate', { tenant: 'globex', step_up_token: token });
   await api('drill.run', { tenant: 'globex', scenario: 'deny', agents: 5 });
 });

@@ -7,21 +7,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../core/api/handlers';
 import { openKeywarden } from '../../core/keywarden';
-import { apiCall } from '../main/http-request';
-import { launchBrowser, openSession, type Session } from './support/browser';
+import { callApi, cliCall, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let browser: Browser;
 let s: Session;
 
-async function api<T>(method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; status: number } }> {
-  return (await apiCall(s.host.port, method, input, s.host.token)).json() as never;
-}
-
 async function ok<T>(method: string, input: unknown): Promise<T> {
-  const out = await api<T>(method, input);
-  if (!out.ok) throw new Error(`${method}: ${JSON.stringify(out.error)}`);
-  return out.value;
+  return callApi<T>(s.host, method, input);
 }
 
 beforeAll(async () => {
@@ -45,7 +38,8 @@ describe('the Overview', () => {
     await createHandlers(other)['tenant.create']({ slug: 'payments', wrap: 'local' }, { actor: 'e2e', address: 'test' });
     await other.close();
     await ok('fault.set', { tenant: 'payments', mode: 'deny' });
-    expect(await api('session.issue', { tenant: 'payments', agent: 'billing-agent' })).toMatchObject({ ok: false, error: { code: 'tenant_sealed' } });
+    // An agent asks for a session the CLI's way (session.issue is not the window's): the tenant seals.
+    expect(await cliCall(s.dataDir, 'session.issue', { tenant: 'payments', agent: 'billing-agent' }, { passphrase: PASSPHRASE, purpose: 'session' })).toMatchObject({ ok: false, error: { code: 'tenant_sealed' } });
     s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !/status of 503/.test(p)));
 
     const { page } = s;
@@ -80,7 +74,7 @@ describe('the Overview', () => {
   it('clears the sealed problem once the tenant is unsealed', async () => {
     const { page } = s;
     await ok('fault.set', { tenant: 'payments', mode: 'pass' });
-    const { token } = await ok<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'unseal' });
+    const { token } = await ok<{ token: string }>('auth.stepUp', { passphrase: PASSPHRASE, purpose: 'unseal', tenant: 'payments' });
     await ok('tenant.unseal', { tenant: 'payments', step_up_token: token });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Overview/ }).click();
     const tenantsCard = page.getByRole('region', { name: 'Tenants' });

@@ -19,6 +19,7 @@ export const OPERATOR_STEP_UP: Partial<Record<MethodName, StepUpPurpose>> = {
   'record.get': 'record_read',
   'record.delete': 'record_delete',
   'session.issue': 'session',
+  'fault.set': 'fault',
 };
 
 /** `input` as the operator would send it; `issue` asks for a step-up token (the test's passphrase). */

@@ -15,6 +15,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiCall } from '../../main/http-request';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../../main/web-host/server';
 import { FAST_PASSPHRASE_POLICY } from '../../support/fast-passphrase';
+import { isWindowMethod } from '../../../core/api/window-reach';
+import { asOperator, OPERATOR_STEP_UP } from '../../support/operator';
 
 export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts/screenshots');
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -57,6 +59,7 @@ export async function openSession(browser: Browser, options: { env?: NodeJS.Proc
   const staticDir = path.resolve(__dirname, '../../../out/renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
   const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}), ...(options.checks !== undefined ? { checks: options.checks } : {}) });
+  dataDirOf.set(host, dataDir);
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -85,7 +88,33 @@ export async function openSession(browser: Browser, options: { env?: NodeJS.Proc
 }
 
 /** Sets up state through the host's API (what the window would do), failing loudly on a refusal. */
+/** Each session's data dir, for setup calls made as the operator (see callApi). */
+const dataDirOf = new WeakMap<WebHost, string>();
+
+/** The passphrase every browser suite sets with auth.init. */
+export const E2E_PASSPHRASE = 'correct horse battery staple 42';
+
+/**
+ * A setup call made as the operator would (the suites test the window, not step-up or
+ * the allow-list): a loopback fake in the input is listed in the data dir's allow-list,
+ * a call that needs a step-up gets a token, and a CLI-only method runs the CLI's way.
+ */
 export async function callApi<T>(host: WebHost, method: string, input: unknown): Promise<T> {
+  const dataDir = dataDirOf.get(host);
+  if (dataDir) {
+    const issue = async (purpose: StepUpPurpose, tenant: string) => {
+      const t = (await apiCall(host.port, 'auth.stepUp', { passphrase: E2E_PASSPHRASE, purpose, tenant }, host.token)).json() as { ok: boolean; value?: { token: string } };
+      return t.ok && t.value ? t.value.token : null;
+    };
+    if (!isWindowMethod(method)) {
+      const prepared = (await asOperator(dataDir, method as MethodName, input, async () => null)) as Record<string, unknown>;
+      const purpose = OPERATOR_STEP_UP[method as MethodName];
+      const out = await cliCall(dataDir, method as MethodName, prepared, purpose ? { passphrase: E2E_PASSPHRASE, purpose } : undefined);
+      if (!out.ok) throw new Error(`${method}: ${JSON.stringify(out.error)}`);
+      return out.value as T;
+    }
+    input = await asOperator(dataDir, method as MethodName, input, issue);
+  }
   const body = (await apiCall(host.port, method, input, host.token)).json() as { ok: boolean; value: T; error?: unknown };
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.value;
@@ -101,7 +130,7 @@ export async function stepUpToken(host: WebHost, passphrase: string, purpose: st
  * way the CLI runs it: its own engine on the same data dir, with its own step-up.
  */
 export async function cliCall(dataDir: string, method: MethodName, input: Record<string, unknown>, stepUp?: { passphrase: string; purpose: StepUpPurpose }): Promise<Outcome<unknown>> {
-  const kw = openKeywarden({ dataDir, env: {} });
+  const kw = openKeywarden({ dataDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   try {
     const handlers = createHandlers(kw);
     const caller = { actor: 'e2e-cli', address: 'cli' };
