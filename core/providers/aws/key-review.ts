@@ -22,7 +22,7 @@ import type { ProviderDeps } from '../types';
 import { parseAwsConfig, type AwsConfig } from './config';
 import { resolveCredentials, type CredentialSetup } from './credentials';
 import { classifyAwsError, malformedResponse } from './errors';
-import { correlationToken } from './provider';
+import { withCorrelation } from './provider';
 
 export interface AwsGrantView {
   GrantId: string;
@@ -52,28 +52,6 @@ export interface AwsKeyMetadataView {
 export interface Page<T> {
   items: T[];
   next?: string;
-}
-
-interface StackHolder {
-  middlewareStack: {
-    addRelativeTo(
-      mw: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>,
-      opts: { relation: 'after'; toMiddleware: string; name: string; override: boolean },
-    ): void;
-  };
-}
-
-function tagged<C>(command: C, correlationId: string): C {
-  const token = correlationToken(correlationId);
-  (command as unknown as StackHolder).middlewareStack.addRelativeTo(
-    (next) => async (args) => {
-      const headers = (args.request as { headers?: Record<string, string> } | undefined)?.headers;
-      if (headers) headers['user-agent'] = headers['user-agent'] ? `${headers['user-agent']} ${token}` : token;
-      return next(args);
-    },
-    { relation: 'after', toMiddleware: 'getUserAgentMiddleware', name: 'keywardenReviewCorrelationId', override: true },
-  );
-  return command;
 }
 
 const iso = (d: unknown): string | undefined => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : undefined);
@@ -183,7 +161,7 @@ export class AwsKeyReviewReader {
       }, this.timeoutMs);
     });
     try {
-      const command = tagged(build(), cid);
+      const command = withCorrelation(build(), cid);
       const sent = (this.client.send as (c: unknown, o: unknown) => Promise<O>)(command, { abortSignal: controller.signal, requestTimeout: this.timeoutMs });
       return await Promise.race([sent, timeout]);
     } catch (e) {

@@ -61,7 +61,7 @@ interface StackHolder {
 }
 
 /** Appends the correlation token to this command's User-Agent, after the SDK sets it. */
-function withCorrelation<C>(command: C, correlationId: string): C {
+export function withCorrelation<C>(command: C, correlationId: string): C {
   const token = correlationToken(correlationId);
   (command as unknown as StackHolder).middlewareStack.addRelativeTo(
     (next) => async (args) => {
