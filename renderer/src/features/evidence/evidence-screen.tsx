@@ -15,6 +15,7 @@ import { Loading } from '../../components/spinner';
 import { formatCount, formatUtcShort, providerLabel } from '../../lib/format';
 import { CoveragePanel } from './coverage-panel';
 import { EventDetail } from './event-detail';
+import type { EvidenceClassName } from '../../../../core/api/evidence-types';
 import { CLASS_META, CLASS_ORDER } from './evidence-classes';
 import { PERIODS, useEvidence, type Period } from './evidence-store';
 import { ResultsFilter, ResultsTable } from './results-table';
@@ -52,8 +53,18 @@ export function EvidenceScreen() {
         </div>
       ) : (
         <>
-          <Alarm count={run.counts.provider_only} />
-          <ForeignIds count={run.counts.foreign_correlation} />
+          <Alarm
+            count={run.counts.provider_only}
+            cls="provider_only"
+            title={`${run.counts.provider_only} use${run.counts.provider_only === 1 ? '' : 's'} of a customer key the engine did not make`}
+            text="The provider’s own log shows key use that no Keywarden call accounts for. Review who made it and whether their access should exist."
+          />
+          <Alarm
+            count={run.counts.foreign_correlation}
+            cls="foreign_correlation"
+            title={`${run.counts.foreign_correlation} record${run.counts.foreign_correlation === 1 ? '' : 's'} carrying a Keywarden id this installation never used`}
+            text="Another installation is using this customer key, or someone replayed an id. Find out which before trusting the key’s log."
+          />
           <div className="ev-run-line muted">
             Cross-check #{run.run_id} of {formatUtcShort(run.from)} → {formatUtcShort(run.to)}, run {formatUtcShort(run.at)}
           </div>
@@ -149,38 +160,18 @@ function FetchProgress() {
   );
 }
 
-function Alarm({ count }: { count: number }) {
+/** An alarm over the counts: what the class means and a button that filters the table to it. */
+function Alarm({ count, cls, title, text }: { count: number; cls: EvidenceClassName; title: string; text: string }) {
   const { evidence } = useServices();
   const filter = useEvidence((s) => s.filter);
   if (count === 0) return null;
   return (
     <div className="notice notice-error ev-alarm" role="alert">
       <div className="notice-body">
-        <div className="notice-title">
-          {count} use{count === 1 ? '' : 's'} of a customer key the engine did not make
-        </div>
-        <div className="notice-text">The provider’s own log shows key use that no Keywarden call accounts for. Review who made it and whether their access should exist.</div>
+        <div className="notice-title">{title}</div>
+        <div className="notice-text">{text}</div>
       </div>
-      <Button size="sm" variant="danger" onClick={() => void evidence.getState().load({ ...filter, cls: 'provider_only' })}>
-        Show them
-      </Button>
-    </div>
-  );
-}
-
-function ForeignIds({ count }: { count: number }) {
-  const { evidence } = useServices();
-  const filter = useEvidence((s) => s.filter);
-  if (count === 0) return null;
-  return (
-    <div className="notice notice-error ev-alarm" role="alert">
-      <div className="notice-body">
-        <div className="notice-title">
-          {count} record{count === 1 ? '' : 's'} carrying a Keywarden id this installation never used
-        </div>
-        <div className="notice-text">Another installation is using this customer key, or someone replayed an id. Find out which before trusting the key’s log.</div>
-      </div>
-      <Button size="sm" variant="danger" onClick={() => void evidence.getState().load({ ...filter, cls: 'foreign_correlation' })}>
+      <Button size="sm" variant="danger" onClick={() => void evidence.getState().load({ ...filter, cls })}>
         Show them
       </Button>
     </div>
