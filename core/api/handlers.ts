@@ -30,6 +30,7 @@ import { KeywardenError } from '../errors';
 import { PRODUCT_VERSION, type Keywarden } from '../keywarden';
 import { SCHEMA_VERSION } from '../store/database';
 import type { MethodName, MethodResult, ParsedInput } from './contract';
+import type { ProgressSink } from '../progress/operation-progress';
 
 export type Handler<K extends MethodName> = (input: ParsedInput<K>, caller: Caller) => Promise<MethodResult<K>> | MethodResult<K>;
 export type Handlers = { [K in MethodName]: Handler<K> };
@@ -39,7 +40,12 @@ function actionPrefix(action: string | undefined): string | undefined {
   return action.endsWith('*') ? action.slice(0, -1) : action;
 }
 
-export function createHandlers(kw: Keywarden): Handlers {
+export interface HandlerHooks {
+  /** Told the progress of long operations (seed-sample, drill.run, evidence.fetch): the CLI draws it. */
+  onProgress?: ProgressSink;
+}
+
+export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handlers {
   const ctx = kw.ctx;
   const tenantIdOf = (slug: string | undefined) => (slug ? requireTenant(ctx.store, slug).id : undefined);
   return {
@@ -104,7 +110,7 @@ export function createHandlers(kw: Keywarden): Handlers {
       ctx.stepUp.require(step_up_token, 'record_delete', input.tenant, caller);
       return deleteRecord(ctx, caller, input);
     },
-    'record.seedSample': (input, caller) => seedSample(ctx, caller, input),
+    'record.seedSample': (input, caller) => seedSample(ctx, caller, input, hooks.onProgress),
     'audit.list': (input) =>
       ctx.store
         .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
@@ -123,8 +129,8 @@ export function createHandlers(kw: Keywarden): Handlers {
     },
     'rewrap.pause': ({ lease_id }, caller) => rewrapJobView(pauseJob(ctx, caller, lease_id), ctx.clock.now()),
     'rewrap.resume': ({ lease_id }, caller) => rewrapJobView(resumeJob(ctx, caller, lease_id), ctx.clock.now()),
-    ...evidenceHandlers(kw),
-    ...sealHandlers(kw),
+    ...evidenceHandlers(kw, hooks.onProgress),
+    ...sealHandlers(kw, hooks.onProgress),
     ...reportHandlers(kw),
     ...overviewHandlers(kw),
     ...accessHandlers(kw),

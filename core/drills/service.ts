@@ -18,6 +18,7 @@ import { realSleep, runRealDrill, type RealParams } from './real';
 import { emitDrillProgress } from './progress';
 import { DrillRecorder } from './recorder';
 import { runSimulatedDrill, type SimulatedParams } from './simulate';
+import { safeSink, type ProgressSink } from '../progress/operation-progress';
 
 export interface DrillRunInput {
   tenant: string;
@@ -124,7 +125,8 @@ export class DrillService {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  async run(input: DrillRunInput, caller: Caller): Promise<DrillView> {
+  /** `onProgress` hears the drill's clock against its duration (virtual seconds when simulated). */
+  async run(input: DrillRunInput, caller: Caller, onProgress?: ProgressSink): Promise<DrillView> {
     const ctx = this.kw.ctx;
     const tenant = requireTenant(ctx.store, input.tenant);
     if (!Number.isInteger(input.agents) || input.agents < 1 || input.agents > MAX_AGENTS) throw invalidInput('agents', `must be a whole number from 1 to ${MAX_AGENTS}`);
@@ -151,6 +153,9 @@ export class DrillService {
       input.real ? Math.max(BUCKET_MS, (params as RealParams).poll_interval_s * 1000) : BUCKET_MS,
       input.real ? (e) => live(e.kind, e.detail, e.t_s) : undefined,
     );
+    const report = safeSink(onProgress);
+    const advanced = (elapsedS: number, detail: string) =>
+      report({ operation: input.real ? 'drill (real)' : 'drill (simulated)', done: Math.min(params.duration_s, Math.max(0, Math.round(elapsedS))), total: params.duration_s, unit: input.real ? 's' : 'virtual s', detail });
     const agentPrefix = `drill-${id.slice(0, 8)}`;
     let lastBeat = performance.now();
     const beat = () => {
@@ -170,16 +175,19 @@ export class DrillService {
             onProgress: (status) => {
               this.store.progress(id, { timeline: recorder.timeline, series: recorder.series(ctx.clock.now()), heartbeat_at: isoAt(ctx.clock) });
               live('poll', status, recorder.seconds(ctx.clock.now()));
+              advanced(recorder.seconds(ctx.clock.now()), status);
             },
           });
           endMs = ctx.clock.now();
           outcome = { state: r.cancelled ? 'cancelled' : 'done', result: r.result, error: null };
         } else {
-          const result = await runSimulatedDrill(this.kw, params as SimulatedParams, recorder, agentPrefix, id, () => {
+          const result = await runSimulatedDrill(this.kw, params as SimulatedParams, recorder, agentPrefix, id, (elapsedS) => {
             beat();
+            advanced(elapsedS, recorder.timeline.at(-1)?.kind ?? 'start');
             return this.store.cancelRequested(id);
           });
           endMs = startMs + result.duration_s * 1000;
+          advanced(result.duration_s, recorder.timeline.at(-1)?.kind ?? 'done');
           outcome = { state: 'done', result, error: null };
         }
       } catch (e) {

@@ -30,7 +30,8 @@ export interface SimulatedParams {
 /** A hard stop for a scenario that stops moving forward (a bug, never a normal end). */
 const MAX_STEPS = 2_000_000;
 
-export async function runSimulatedDrill(kw: Keywarden, params: SimulatedParams, recorder: DrillRecorder, agentPrefix: string, drillId: string, checkpoint: () => boolean = () => false) {
+/** `checkpoint` is called at every step with the virtual seconds since the start; true cancels. */
+export async function runSimulatedDrill(kw: Keywarden, params: SimulatedParams, recorder: DrillRecorder, agentPrefix: string, drillId: string, checkpoint: (elapsedS: number) => boolean = () => false) {
   const wallStart = performance.now();
   const real = requireTenant(kw.ctx.store, params.tenant);
   const start = recorder.startMs;
@@ -89,7 +90,7 @@ export async function runSimulatedDrill(kw: Keywarden, params: SimulatedParams, 
 
     let steps = 0;
     for (;;) {
-      if (checkpoint()) throw new KeywardenError('conflict', 'the drill was cancelled');
+      if (checkpoint((clock.now() - start) / 1000)) throw new KeywardenError('conflict', 'the drill was cancelled');
       if (++steps > MAX_STEPS) throw new KeywardenError('internal', 'the simulated drill stopped making progress');
       const candidates = [fleet.nextDueAt(), services.monitor.nextDueAt() ?? Infinity, end];
       if (obs.killAt === null) candidates.push(killAt);

@@ -12,6 +12,7 @@ import type { EngineContext } from './context';
 import { activeKey } from './master-keys';
 import { sealRecord } from './records';
 import { requireTenant } from './tenant-lookup';
+import { safeSink, type ProgressSink } from '../progress/operation-progress';
 
 export const MAX_SEED_ROWS = 2_000_000;
 
@@ -24,7 +25,7 @@ function sampleValue(table: RecordTable, i: number): Buffer {
   return Buffer.from(JSON.stringify(doc), 'utf8');
 }
 
-export async function seedSample(ctx: EngineContext, caller: Caller, input: { tenant: string; rows: number; prefix?: string }): Promise<{ seeded: number; key_version: number; by_table: Record<RecordTable, number> }> {
+export async function seedSample(ctx: EngineContext, caller: Caller, input: { tenant: string; rows: number; prefix?: string }, onProgress?: ProgressSink): Promise<{ seeded: number; key_version: number; by_table: Record<RecordTable, number> }> {
   if (!Number.isInteger(input.rows) || input.rows < 1 || input.rows > MAX_SEED_ROWS) {
     throw invalidInput('rows', `must be a whole number from 1 to ${MAX_SEED_ROWS}`);
   }
@@ -34,6 +35,7 @@ export async function seedSample(ctx: EngineContext, caller: Caller, input: { te
   const byTable: Record<RecordTable, number> = { secret_environment_configs: 0, integration_configs: 0 };
   const now = isoAt(ctx.clock);
   const BATCH = 1000;
+  const report = safeSink(onProgress);
   for (let start = 0; start < input.rows; start += BATCH) {
     ctx.store.transaction(() => {
       for (let i = start; i < Math.min(input.rows, start + BATCH); i++) {
@@ -44,6 +46,7 @@ export async function seedSample(ctx: EngineContext, caller: Caller, input: { te
         byTable[table]++;
       }
     });
+    report({ operation: 'seed-sample', done: Math.min(input.rows, start + BATCH), total: input.rows, unit: 'rows' });
   }
   ctx.audit.append(caller, 'records.seeded', tenant.id, { tenant: tenant.slug, rows: input.rows, key_version: version.version, name_prefix: prefix });
   return { seeded: input.rows, key_version: version.version, by_table: byTable };

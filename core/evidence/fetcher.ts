@@ -17,12 +17,15 @@ import { provenDelayMs, readStart } from './reread-window';
 import { deliveryDelayMs, type EvidenceSettings } from './settings';
 import type { SourceSpec } from './sources';
 import type { EvidenceStore } from './store';
+import { safeSink, type ProgressSink } from '../progress/operation-progress';
 
 export interface FetchRequest {
   sources: SourceSpec[];
   settingsOf: (tenantId: string) => EvidenceSettings;
   /** Read from here instead of each source's cursor. */
   fromMs?: number | undefined;
+  /** Told after every page and every source read (counts only). */
+  onProgress?: ProgressSink | undefined;
 }
 
 export class EvidenceFetcher {
@@ -69,6 +72,11 @@ export class EvidenceFetcher {
         error_kind: null,
       })),
     };
+    const report = safeSink(req.onProgress);
+    const tell = (i: number, finished: number) => {
+      const p = this.view.sources[i]!;
+      report({ operation: 'evidence fetch', done: finished, total: req.sources.length, unit: 'sources', detail: `${p.tenant} ${p.provider}: ${p.state}, ${p.pages} page(s), ${p.events} record(s)` });
+    };
     try {
       for (let i = 0; i < req.sources.length; i++) {
         const p = this.view.sources[i]!;
@@ -76,7 +84,8 @@ export class EvidenceFetcher {
           p.state = 'cancelled';
           continue;
         }
-        await this.fetchSource(req.sources[i]!, p, req, controller.signal);
+        await this.fetchSource(req.sources[i]!, p, req, controller.signal, () => tell(i, i));
+        tell(i, i + 1);
       }
     } finally {
       this.view.running = false;
@@ -86,7 +95,7 @@ export class EvidenceFetcher {
     return this.progress();
   }
 
-  private async fetchSource(spec: SourceSpec, p: EvidenceSourceProgress, req: FetchRequest, signal: AbortSignal): Promise<void> {
+  private async fetchSource(spec: SourceSpec, p: EvidenceSourceProgress, req: FetchRequest, signal: AbortSignal, onPage: () => void): Promise<void> {
     const row = this.store.ensureSource(spec);
     const settings = req.settingsOf(spec.tenant_id);
     const nowMs = this.clock.now();
@@ -117,6 +126,7 @@ export class EvidenceFetcher {
         p.events += page.events.length;
         p.unreadable += page.unreadable.length;
         p.other_keys += page.otherKeys.length;
+        onPage();
       }
       const readUntil = new Date(nowMs).toISOString();
       this.store.finishSource(spec.source_id, {

@@ -2,14 +2,15 @@
 import type { Handlers } from '../api/handlers';
 import type { Keywarden } from '../keywarden';
 import { guardedSettings } from './guarded-settings';
+import type { ProgressSink } from '../progress/operation-progress';
 
 type EvidenceMethod = Extract<keyof Handlers, `evidence.${string}`>;
 
-export function evidenceHandlers(kw: Keywarden): Pick<Handlers, EvidenceMethod> {
+export function evidenceHandlers(kw: Keywarden, onProgress?: ProgressSink): Pick<Handlers, EvidenceMethod> {
   const ev = kw.evidence;
   return {
     'evidence.settings': ({ step_up_token, ...input }, caller) => guardedSettings(kw, input, step_up_token, caller),
-    'evidence.fetch': (input) => ev.fetch(input),
+    'evidence.fetch': (input) => ev.fetch(input, onProgress),
     'evidence.progress': () => ev.progress(),
     'evidence.cancel': () => ev.cancel(),
     'evidence.crosscheck': (input, caller) => ev.crosscheck(input, caller),

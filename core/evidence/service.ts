@@ -13,6 +13,7 @@ import type { KeyringStore } from '../store/keyring-store';
 import { runCrosscheck, type CrosscheckInput, type CrosscheckOutcome } from './crosscheck';
 import { crosscheckOffThread } from './crosscheck-thread';
 import { EvidenceFetcher } from './fetcher';
+import type { ProgressSink } from '../progress/operation-progress';
 import type { ReaderOptions } from './readers/build';
 import type { Pacer } from './readers/pacer';
 import { readResults, runView, verdictOfRecord } from './results';
@@ -72,7 +73,7 @@ export class EvidenceService {
     return { tenant: tenant.slug, ...this.settingsOf(tenant.id), updated_at: stored?.updated_at ?? null };
   }
 
-  async fetch(input: { tenant?: string | undefined; from?: string | undefined }): Promise<EvidenceFetchView> {
+  async fetch(input: { tenant?: string | undefined; from?: string | undefined }, onProgress?: ProgressSink): Promise<EvidenceFetchView> {
     const tenants = input.tenant ? [requireTenant(this.deps.keyring, input.tenant)] : this.deps.keyring.listTenants();
     const sources = tenants.flatMap((t) => sourcesFor(this.deps.db, t));
     if (input.tenant && sources.length === 0) {
@@ -80,7 +81,7 @@ export class EvidenceService {
     }
     const fromMs = input.from ? Date.parse(input.from) : undefined;
     if (fromMs !== undefined && fromMs >= this.deps.clock.now()) throw invalidInput('from', 'must be in the past');
-    return this.fetcher.fetch({ sources, settingsOf: this.settingsOf, fromMs });
+    return this.fetcher.fetch({ sources, settingsOf: this.settingsOf, fromMs, onProgress });
   }
 
   progress(): EvidenceFetchView {

@@ -8,10 +8,11 @@ import { faultStatus, setFault } from './faults';
 import { checkSession, issueSession, listSessions } from './sessions';
 import { unsealTenant } from './unseal';
 import { isDrillSandbox } from './drill-sandbox';
+import type { ProgressSink } from '../progress/operation-progress';
 
 type SealMethod = Extract<keyof Handlers, `session.${string}` | `fault.${string}` | `drill.${string}` | 'tenant.unseal'>;
 
-export function sealHandlers(kw: Keywarden): Pick<Handlers, SealMethod> {
+export function sealHandlers(kw: Keywarden, onProgress?: ProgressSink): Pick<Handlers, SealMethod> {
   const ctx = kw.ctx;
   const seal = sealServices(ctx);
   const drills = drillService(kw);
@@ -31,7 +32,7 @@ export function sealHandlers(kw: Keywarden): Pick<Handlers, SealMethod> {
       return setFault(ctx, seal.faults, caller, input);
     },
     'fault.status': ({ tenant }) => faultStatus(ctx, seal.faults, tenant),
-    'drill.run': (input, caller) => drills.run(input, caller),
+    'drill.run': (input, caller) => drills.run(input, caller, onProgress),
     'drill.list': (input) => drills.list(input),
     'drill.show': ({ id }) => drills.show(id),
     'drill.cancel': ({ id }) => drills.cancel(id),

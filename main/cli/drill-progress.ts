@@ -9,6 +9,10 @@ export function formatDrillProgress(p: DrillProgress): string {
   return `drill ${p.drill_id.slice(0, 8)} +${p.t_s} s  ${p.kind === 'poll' ? 'poll' : p.kind.toUpperCase()}  ${p.detail}`;
 }
 
-export function followDrillProgress(write: (line: string) => void): () => void {
-  return onDrillProgress((p) => write(formatDrillProgress(p) + '\n'));
+/** `polls: false` leaves the per-poll status out (the CLI's progress bar already shows it). */
+export function followDrillProgress(write: (line: string) => void, options: { polls?: boolean } = {}): () => void {
+  return onDrillProgress((p) => {
+    if (p.kind === 'poll' && options.polls === false) return;
+    write(formatDrillProgress(p) + '\n');
+  });
 }

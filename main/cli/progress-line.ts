@@ -12,6 +12,8 @@ export interface ProgressOutput {
 export interface ProgressLine {
   /** fraction in 0..1, or null when unknown. */
   update(text: string, fraction: number | null): void;
+  /** A line worth keeping (a drill's timeline event): printed above the bar on a terminal. */
+  note(text: string): void;
   /** Ends the redrawn line (a newline on a terminal; nothing otherwise). */
   end(): void;
 }
@@ -27,12 +29,18 @@ export function progressBar(fraction: number | null): string {
 
 export function progressLine(out: ProgressOutput): ProgressLine {
   let drawn = false;
+  let bar = '';
   return {
     update(text, fraction) {
       if (!out.tty) return out.write(`${text}\n`);
       // \r back to the start, ESC[2K clears the old line: no leftovers from a longer one.
-      out.write(`\r\x1b[2K${progressBar(fraction)}  ${text}`);
+      bar = `${progressBar(fraction)}  ${text}`;
+      out.write(`\r\x1b[2K${bar}`);
       drawn = true;
+    },
+    note(text) {
+      if (!out.tty || !drawn) return out.write(`${text}\n`);
+      out.write(`\r\x1b[2K${text}\n${bar}`);
     },
     end() {
       if (drawn) out.write('\n');

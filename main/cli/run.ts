@@ -18,6 +18,7 @@ import { readPassphrase } from './passphrase-prompt';
 import { renderHuman } from './render';
 import { followRewrapProgress } from './rewrap-progress';
 import { followDrillProgress } from './drill-progress';
+import { followOperationProgress, type OperationProgressView } from './operation-progress';
 import { followAccessProgress } from './access-commands';
 import { runServe } from '../web-host/serve-command';
 import { runWatch } from './watch-command';
@@ -120,7 +121,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
     }
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env, ...(io.passphrasePolicy ? { passphrasePolicy: io.passphrasePolicy } : {}) });
-    const handlers = createHandlers(kw);
+    // The engine reports seed-sample's, drill run's and evidence fetch's progress through this callback.
+    let operation: OperationProgressView | undefined;
+    const handlers = createHandlers(kw, { onProgress: (p) => operation?.sink(p) });
     const caller = { actor: localActor(), address: 'cli' };
     if (passphraseField) {
       const first = await readPassphrase('New operator passphrase: ', io.env);
@@ -138,17 +141,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       input = { ...(input as object), step_up_token: token.value.token };
     }
     const tty = io.stderrIsTTY === true;
+    if (method === 'record.seedSample' || method === 'drill.run' || method === 'evidence.fetch') operation = followOperationProgress(io.stderr, tty);
     const stopProgress =
       method === 'rewrap.run'
         ? followRewrapProgress(io.stderr, Date.now, tty)
         : method === 'report.export'
           ? followReportProgress(io.stderr, Date.now, tty)
           : method === 'drill.run'
-            ? followDrillProgress(io.stderr)
+            ? followDrillProgress((l) => operation!.note(l.replace(/\n$/, '')), { polls: false })
             : method === 'access.review'
               ? followAccessProgress(io.stderr)
               : undefined;
-    const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
+    const outcome = await dispatch(handlers, method, input, caller).finally(() => {
+      stopProgress?.();
+      operation?.stop();
+    });
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;
     if (enrich) {
