@@ -8,7 +8,7 @@ import type { CheckAlertView } from '../core/api/checks-types';
 import { CheckScheduler, type SchedulerOptions } from '../core/checks/scheduler';
 import type { Keywarden } from '../core/keywarden';
 
-export type HostChecksOptions = Omit<SchedulerOptions, 'onAlert' | 'log'>;
+export type HostChecksOptions = Omit<SchedulerOptions, 'onAlert' | 'log' | 'host'>;
 
 export interface HostChecks {
   scheduler: CheckScheduler;
@@ -18,6 +18,7 @@ export interface HostChecks {
 export function startHostChecks(kw: Keywarden, host: string, log: (line: string) => void, notify: (alert: CheckAlertView) => void = () => {}, options: HostChecksOptions = {}): HostChecks {
   const scheduler = new CheckScheduler(kw, {
     ...options,
+    host,
     log,
     onAlert: (a) => {
       log(`[${host}] alert: ${a.title}`);

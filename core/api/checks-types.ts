@@ -17,7 +17,11 @@ export interface CheckAlertView {
 export interface CheckView {
   name: 'audit_verify' | 'evidence_crosscheck' | 'drill_cadence' | 'rotation_age';
   label: string;
+  /** What the running host uses (or a host started now would). */
   interval_s: number;
+  /** host: the running host's own override (watch flags); setting: the user's (checks.settings); default: the check's own. */
+  interval_source: 'default' | 'setting' | 'host';
+  default_interval_s: number;
   last_run: { started_at: string; finished_at: string; outcome: 'ok' | 'problem' | 'error'; summary: string } | null;
   /** When it is due next (now or in the past: at the host's next tick). */
   next_run_at: string;
@@ -29,4 +33,6 @@ export interface ChecksStatusView {
   alerts: CheckAlertView[];
   unseen: number;
   pause_on_battery: boolean;
+  /** The host running the checks now (its heartbeat is fresh), or null when none does. */
+  host: { name: string; pid: number; started_at: string; heartbeat_at: string; tick_s: number } | null;
 }

@@ -8,6 +8,13 @@ import { method } from './method-spec';
 import type { ChecksStatusView } from './checks-types';
 import type { OverviewPolicy, OverviewView } from './overview-types';
 
+/** A check's interval in seconds: 60 s to 30 days, or 0 to go back to the check's default. */
+const intervalS = z
+  .number()
+  .int('must be a whole number of seconds')
+  .refine((v) => v === 0 || (v >= 60 && v <= 30 * 86_400), 'must be 0 (back to the default) or from 60 seconds to 2592000 (30 days)')
+  .optional();
+
 const days = z.number().int('must be a whole number of days').min(1, 'must be 1 day or more').max(3650, 'must be 3650 days or less');
 
 export const overviewMethods = {
@@ -25,8 +32,16 @@ export const overviewMethods = {
     summary: 'The continuous checks (audit verify daily, evidence fetch + cross-check hourly, drill cadence, rotation age): last run, next run, and the alerts they raised.', window: true
   }),
   'checks.settings': method<ChecksStatusView>()({
-    input: z.object({ pause_on_battery: z.boolean().optional() }).strict(),
-    summary: 'Whether the checks pause while the machine is on battery power.', window: true
+    input: z
+      .object({
+        pause_on_battery: z.boolean().optional(),
+        audit_verify_interval_s: intervalS,
+        evidence_crosscheck_interval_s: intervalS,
+        drill_cadence_interval_s: intervalS,
+        rotation_age_interval_s: intervalS,
+      })
+      .strict(),
+    summary: "Whether the checks pause on battery power, and how often each runs (seconds; 0: its default). A host's own override (keywarden watch flags) still wins while it runs.", window: true
   }),
   'checks.ack': method<ChecksStatusView>()({
     input: z.object({ ids: z.array(z.number().int().min(1)).max(1000).optional() }).strict(),

@@ -12,7 +12,9 @@ import { dbOf } from '../seal/db';
 import { lastCheckRun, recordCheckRun, type CheckName } from '../overview/check-runs';
 import { listAlerts, raiseAlert, unseenAlerts } from './alerts';
 import { CHECKS, sealAlerts, type CheckDefinition } from './definitions';
-import { readChecksSettings } from './settings';
+import { readChecksSettings, type ChecksSettings } from './settings';
+import { effectiveInterval, type EffectiveInterval, type IntervalsS } from './intervals';
+import { clearHostRecord, liveHostRecord, writeHostRecord, type ChecksHostRecord } from './host-record';
 
 export interface CheckTimer {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -34,8 +36,10 @@ export interface SchedulerOptions {
   tickMs?: number;
   /** Delay before the first tick; default one tick. */
   firstTickMs?: number;
-  /** Overrides of each check's interval (tests, a busy service). */
+  /** Overrides of each check's interval in ms (`keywarden watch` flags, tests); they win over the user's setting. */
   intervals?: Partial<Record<CheckName, number>>;
+  /** The host's name in its record (desktop, web-host, watch): what Settings says runs the checks. */
+  host?: string;
   timer?: CheckTimer;
   onAlert?: (alert: CheckAlertView) => void;
   onRun?: (name: CheckName, outcome: string, summary: string) => void;
@@ -44,29 +48,50 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
-export function intervalOf(check: CheckDefinition, options: Pick<SchedulerOptions, 'intervals'> = {}): number {
-  return options.intervals?.[check.name] ?? check.intervalMs;
+/** The host's overrides in seconds, as the host record and effectiveInterval take them. */
+function overridesS(options: Pick<SchedulerOptions, 'intervals'>): IntervalsS {
+  return Object.fromEntries(Object.entries(options.intervals ?? {}).map(([k, ms]) => [k, ms / 1000])) as IntervalsS;
+}
+
+/** This check's interval in the host that runs it: its override, else the user's setting, else the default. */
+export function intervalOf(check: CheckDefinition, settings: ChecksSettings, host: IntervalsS | undefined): EffectiveInterval {
+  return effectiveInterval(check.name, check.intervalMs, settings.intervals_s, host);
 }
 
 /** When a check is due: its last run's end plus its interval; never run: now. */
-export function nextRunAt(kw: Keywarden, check: CheckDefinition, options: Pick<SchedulerOptions, 'intervals'> = {}): number {
+export function nextRunAt(kw: Keywarden, check: CheckDefinition, intervalMs: number): number {
   const last = lastCheckRun(dbOf(kw.ctx), check.name);
-  return last ? Date.parse(last.finished_at) + intervalOf(check, options) : kw.ctx.clock.now();
+  return last ? Date.parse(last.finished_at) + intervalMs : kw.ctx.clock.now();
 }
 
-export function checksStatus(kw: Keywarden, options: Pick<SchedulerOptions, 'intervals'> = {}): ChecksStatusView {
+/**
+ * What Settings and `status` show. The intervals are those of the host running the checks
+ * now (its record), or, when none runs, what a host started now would use.
+ */
+export function checksStatus(kw: Keywarden): ChecksStatusView {
   const db = dbOf(kw.ctx);
+  const settings = readChecksSettings(db);
+  const host = liveHostRecord(db, kw.ctx.clock.now());
   const checks: CheckView[] = CHECKS.map((c) => {
     const last = lastCheckRun(db, c.name);
+    const interval = intervalOf(c, settings, host?.intervals_s);
     return {
       name: c.name,
       label: c.label,
-      interval_s: Math.round(intervalOf(c, options) / 1000),
+      interval_s: Math.round(interval.ms / 1000),
+      interval_source: interval.source,
+      default_interval_s: Math.round(c.intervalMs / 1000),
       last_run: last ? { started_at: last.started_at, finished_at: last.finished_at, outcome: last.outcome, summary: last.summary } : null,
-      next_run_at: new Date(nextRunAt(kw, c, options)).toISOString(),
+      next_run_at: new Date(nextRunAt(kw, c, interval.ms)).toISOString(),
     };
   });
-  return { checks, alerts: listAlerts(db), unseen: unseenAlerts(db), pause_on_battery: readChecksSettings(db).pause_on_battery };
+  return {
+    checks,
+    alerts: listAlerts(db),
+    unseen: unseenAlerts(db),
+    pause_on_battery: settings.pause_on_battery,
+    host: host ? { name: host.host, pid: host.pid, started_at: host.started_at, heartbeat_at: host.heartbeat_at, tick_s: host.tick_s } : null,
+  };
 }
 
 export class CheckScheduler {
@@ -75,6 +100,8 @@ export class CheckScheduler {
   private running: Promise<void> = Promise.resolve();
   private readonly timer: CheckTimer;
   private readonly tickMs: number;
+  /** This host's record while started (see host-record.ts). */
+  private record: ChecksHostRecord | undefined;
 
   constructor(
     private readonly kw: Keywarden,
@@ -94,12 +121,15 @@ export class CheckScheduler {
 
   /** Runs every due check once (and the seal watch); returns the alerts raised. */
   async tick(): Promise<CheckAlertView[]> {
-    const raised = this.raise(sealAlerts(this.kw));
     const db = dbOf(this.kw.ctx);
-    if (readChecksSettings(db).pause_on_battery && this.options.onBattery?.()) return raised;
+    if (this.record) writeHostRecord(db, (this.record = { ...this.record, heartbeat_at: new Date(this.kw.ctx.clock.now()).toISOString() }));
+    const raised = this.raise(sealAlerts(this.kw));
+    // Read every tick: a changed setting applies without restarting the host.
+    const settings = readChecksSettings(db);
+    if (settings.pause_on_battery && this.options.onBattery?.()) return raised;
     for (const check of CHECKS) {
       if (this.stopped) break;
-      if (nextRunAt(this.kw, check, this.options) > this.kw.ctx.clock.now()) continue;
+      if (nextRunAt(this.kw, check, intervalOf(check, settings, overridesS(this.options)).ms) > this.kw.ctx.clock.now()) continue;
       const started = new Date(this.kw.ctx.clock.now()).toISOString();
       try {
         const out = await check.run(this.kw);
@@ -119,6 +149,9 @@ export class CheckScheduler {
   }
 
   start(): this {
+    const at = new Date(this.kw.ctx.clock.now()).toISOString();
+    this.record = { host: this.options.host ?? 'host', pid: process.pid, started_at: at, heartbeat_at: at, tick_s: this.tickMs / 1000, intervals_s: overridesS(this.options) };
+    writeHostRecord(dbOf(this.kw.ctx), this.record);
     const loop = () => {
       if (this.stopped) return;
       this.running = this.tick()
@@ -137,5 +170,7 @@ export class CheckScheduler {
     this.stopped = true;
     this.timer.clearTimeout(this.handle);
     await this.running;
+    if (this.record) clearHostRecord(dbOf(this.kw.ctx), this.record);
+    this.record = undefined;
   }
 }

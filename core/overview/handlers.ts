@@ -9,6 +9,8 @@ import type { OverviewPolicy, OverviewView } from '../api/overview-types';
 import { markAlertsSeen } from '../checks/alerts';
 import { checksStatus } from '../checks/scheduler';
 import { writeChecksSettings } from '../checks/settings';
+import { INTERVAL_FIELDS } from '../checks/intervals';
+import { CHECK_NAMES, type CheckName } from './check-runs';
 
 export function buildOverview(kw: Keywarden): OverviewView {
   const db = dbOf(kw.ctx);
@@ -22,8 +24,13 @@ export function overviewHandlers(kw: Keywarden) {
     'overview.policy': () => readPolicy(db()),
     'overview.setPolicy': (input: Partial<OverviewPolicy>) => writePolicy(db(), input, isoAt(kw.ctx.clock)),
     'checks.status': () => checksStatus(kw),
-    'checks.settings': (input: { pause_on_battery?: boolean | undefined }) => {
-      writeChecksSettings(db(), { ...(input.pause_on_battery !== undefined ? { pause_on_battery: input.pause_on_battery } : {}) }, isoAt(kw.ctx.clock));
+    'checks.settings': (input: { pause_on_battery?: boolean | undefined } & Partial<Record<(typeof INTERVAL_FIELDS)[CheckName], number | undefined>>) => {
+      const intervals: Partial<Record<CheckName, number | null>> = {};
+      for (const name of CHECK_NAMES) {
+        const seconds = input[INTERVAL_FIELDS[name]];
+        if (seconds !== undefined) intervals[name] = seconds === 0 ? null : seconds;
+      }
+      writeChecksSettings(db(), { ...(input.pause_on_battery !== undefined ? { pause_on_battery: input.pause_on_battery } : {}), intervals_s: intervals }, isoAt(kw.ctx.clock));
       return checksStatus(kw);
     },
     'checks.ack': (input: { ids?: number[] | undefined }) => {

@@ -78,8 +78,13 @@ export const COMMANDS: CommandSpec[] = [
     extraFlags: { tenant: 'string' },
     route: (f) => (f.tenant ? 'tenant.show' : 'app.status'),
     // The installation's fields stay as they were; the overview rides along under `overview`.
-    enrich: async (method, value, call) => (method === 'app.status' ? { ...(value as object), overview: await call('overview.get', {}) } : value),
+    enrich: async (method, value, call) => (method === 'app.status' ? { ...(value as object), overview: await call('overview.get', {}), checks: await call('checks.status', {}) } : value),
     help: 'Is custody in order: problems first with the command that fixes each, then every area (the Overview screen); with --tenant, one tenant.',
+  },
+  {
+    words: ['checks'],
+    method: 'checks.settings',
+    help: 'The continuous checks: how often each runs (and who set it), last and next run, unseen alerts; set an interval in seconds (0: the default): [--audit-verify-interval-s N] [--evidence-crosscheck-interval-s N] [--drill-cadence-interval-s N] [--rotation-age-interval-s N] [--pause-on-battery].',
   },
   { words: ['policy'], method: 'overview.setPolicy', help: 'Show or set the policy status judges against: [--rotation-max-age-days N] [--drill-cadence-days N].' },
   { words: ['tenant', 'create'], method: 'tenant.create', help: 'Create a tenant: --slug S [--wrap local|global].' },

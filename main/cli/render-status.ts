@@ -26,7 +26,24 @@ function areaLines(o: OverviewView, t: TimeOptions): string[][] {
   ];
 }
 
-export function renderStatus(value: AppStatus & { overview?: OverviewView }, t: TimeOptions): string {
+/** "daily", "hourly", "every 6 h", "every 15 min", "every 90 s". */
+export function every(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? 'daily' : `every ${seconds / 86_400} days`;
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'hourly' : `every ${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `every ${seconds / 60} min`;
+  return `every ${seconds} s`;
+}
+
+const SOURCE_WORDS = { default: 'default', setting: 'your setting', host: 'set by the running host' } as const;
+
+/** Who runs the checks now, in one line. */
+function hostLine(v: ChecksStatusView, t: TimeOptions): string {
+  return v.host
+    ? `run by ${v.host.name} (pid ${v.host.pid}) since ${formatTime(v.host.started_at, t)}, looking every ${v.host.tick_s} s`
+    : 'no host runs them now (the desktop app, keywarden serve or keywarden watch do while they run)';
+}
+
+export function renderStatus(value: AppStatus & { overview?: OverviewView; checks?: ChecksStatusView }, t: TimeOptions): string {
   const lines = [
     `Keywarden ${value.version}: ${value.initialized ? 'initialized' : 'NOT initialized (run keywarden init)'}, ${count(value.tenants, 'tenant')}, ${count(value.audit_entries, 'audit entry', 'audit entries')}`,
     `data: ${value.data_dir} (schema ${value.schema_version})`,
@@ -45,16 +62,22 @@ export function renderStatus(value: AppStatus & { overview?: OverviewView }, t: 
   }
   lines.push('');
   for (const [area, state, headline, evidence] of areaLines(o, t)) lines.push(`${area!.padEnd(13)} ${state!.padEnd(16)} ${headline}`, `${' '.repeat(31)}${evidence}`);
+  const c = value.checks;
+  if (c) {
+    lines.push('', `Continuous checks: ${hostLine(c, t)}`);
+    for (const check of c.checks) lines.push(`  ${check.label.padEnd(54)} ${`${every(check.interval_s)} (${SOURCE_WORDS[check.interval_source]})`.padEnd(34)} next ${formatTime(check.next_run_at, t)}`);
+  }
   return lines.join('\n');
 }
 
 /** `call checks.status` (and checks.settings / checks.ack): each check's last and next run, then unseen alerts. */
 export function renderChecks(v: ChecksStatusView, t: TimeOptions): string {
-  const rows = v.checks.map((c) => [c.label, c.last_run ? `${formatTime(c.last_run.finished_at, t)} ${c.last_run.outcome}: ${c.last_run.summary}` : 'never', formatTime(c.next_run_at, t)]);
+  const rows = v.checks.map((c) => [c.label, `${every(c.interval_s)} (${SOURCE_WORDS[c.interval_source]})`, c.last_run ? `${formatTime(c.last_run.finished_at, t)} ${c.last_run.outcome}: ${c.last_run.summary}` : 'never', formatTime(c.next_run_at, t)]);
   const unseen = v.alerts.filter((a) => !a.seen);
   return [
-    table([['CHECK', 'LAST RUN', 'NEXT RUN'], ...rows]),
+    table([['CHECK', 'HOW OFTEN', 'LAST RUN', 'NEXT RUN'], ...rows]),
     '',
+    `checks: ${hostLine(v, t)}`,
     unseen.length === 0 ? 'no unseen alerts' : `${count(unseen.length, 'unseen alert')}:`,
     ...unseen.map((a) => `  ${formatTime(a.at, t)}  ${a.title}: ${a.body}`),
     `pause on battery: ${v.pause_on_battery ? 'yes' : 'no'}`,

@@ -12,8 +12,22 @@ import { openKeywarden, type Keywarden } from '../../core/keywarden';
 import { resolveDataDir } from '../data-dir';
 import { untilSignalled } from '../web-host/serve-command';
 import { formatTime } from './time-format';
+import { flagName } from './flags';
+import { INTERVAL_FIELDS, parseIntervalS } from '../../core/checks/intervals';
+import { CHECK_NAMES, type CheckName } from '../../core/overview/check-runs';
 
-export const WATCH_HELP = 'Run the continuous checks (audit verify daily, evidence fetch + cross-check hourly, drill cadence, rotation age) and print their runs and alerts: [--once] [--tick-seconds N].';
+export const WATCH_HELP =
+  'Run the continuous checks (audit verify daily, evidence fetch + cross-check hourly, drill cadence, rotation age) and print their runs and alerts: [--once] [--tick-seconds N] [--audit-verify-interval-s N] [--evidence-crosscheck-interval-s N] [--drill-cadence-interval-s N] [--rotation-age-interval-s N] (override the setting while this watch runs; Settings and status show them).';
+
+/** `--audit-verify-interval-s N` and friends: this watch's own intervals, in ms. */
+function intervalFlags(values: Record<string, unknown>): Partial<Record<CheckName, number>> {
+  const out: Partial<Record<CheckName, number>> = {};
+  for (const name of CHECK_NAMES) {
+    const raw = values[flagName(INTERVAL_FIELDS[name])];
+    if (raw !== undefined) out[name] = parseIntervalS(INTERVAL_FIELDS[name], raw) * 1000;
+  }
+  return out;
+}
 
 export interface WatchIo {
   stdout: (text: string) => void;
@@ -36,7 +50,15 @@ export async function runWatch(args: string[], io: WatchIo, stop: () => Promise<
     try {
       ({ values } = parseArgs({
         args,
-        options: { once: { type: 'boolean' }, 'tick-seconds': { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' }, utc: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          once: { type: 'boolean' },
+          'tick-seconds': { type: 'string' },
+          ...Object.fromEntries(Object.values(INTERVAL_FIELDS).map((f) => [flagName(f), { type: 'string' as const }])),
+          'data-dir': { type: 'string' },
+          json: { type: 'boolean' },
+          utc: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
         allowPositionals: false,
         strict: true,
       }));
@@ -47,7 +69,8 @@ export async function runWatch(args: string[], io: WatchIo, stop: () => Promise<
       io.stdout(`keywarden watch: ${WATCH_HELP}\n`);
       return 0;
     }
-    const tickMs = tickSeconds(values['tick-seconds']) * 1000;
+    const tickMs = tickSeconds(values['tick-seconds'] as string | undefined) * 1000;
+    const intervals = intervalFlags(values);
     const time = { utc: Boolean(values.utc) };
     kw = openKeywarden({ dataDir: resolveDataDir(values['data-dir'], io.env), env: io.env });
     const now = () => new Date(kw!.ctx.clock.now()).toISOString();
@@ -57,10 +80,10 @@ export async function runWatch(args: string[], io: WatchIo, stop: () => Promise<
       io.stdout(json ? JSON.stringify({ type: 'alert', ...a }) + '\n' : `${formatTime(a.at, time)}  ALERT  ${a.title}: ${a.body} (see ${a.screen}${a.tenant ? `, tenant ${a.tenant}` : ''})\n`);
     const log = (line: string) => io.stderr(line + '\n');
     if (values.once) {
-      await new CheckScheduler(kw, { onRun, onAlert, log }).tick();
+      await new CheckScheduler(kw, { intervals, host: 'watch', onRun, onAlert, log }).tick();
       return 0;
     }
-    const scheduler = new CheckScheduler(kw, { tickMs, firstTickMs: 0, timer: timers(true), onRun, onAlert, log }).start();
+    const scheduler = new CheckScheduler(kw, { tickMs, intervals, host: 'watch', firstTickMs: 0, timer: timers(true), onRun, onAlert, log }).start();
     if (!json) io.stderr(`keywarden watch: checking every ${tickMs / 1000} s; Ctrl+C to stop\n`);
     await stop();
     await scheduler.stop();

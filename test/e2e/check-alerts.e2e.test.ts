@@ -72,6 +72,10 @@ describe('alerts from the continuous checks', () => {
       await expect.poll(() => panel.locator(`tr[data-check="${name}"]`).textContent()).not.toContain('never');
     }
     expect(await panel.locator('tr[data-check="evidence_crosscheck"]').textContent()).toMatch(/problem/);
+    // The host's own interval (1 s here), not the hourly default, and who runs the checks.
+    expect(await panel.locator('tr[data-check="evidence_crosscheck"] [data-testid="check-interval"]').textContent()).toBe('every 1 sset by the running host (default hourly)');
+    expect(await panel.locator('tr[data-check="audit_verify"] [data-testid="check-interval"]').textContent()).toBe('dailydefault');
+    expect(await panel.getByTestId('checks-host').textContent()).toMatch(/^Running in the web host \(pid \d+\) since .*, looking for due checks every 0\.3 s\.$/);
     await s.shot('settings-checks');
     expect(s.problems).toEqual([]);
   });

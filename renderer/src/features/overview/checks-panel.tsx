@@ -5,13 +5,28 @@ import { Badge } from '../../components/badge';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatUtc } from '../../lib/format';
 import { useChecks } from './checks-store';
+import type { CheckView, ChecksStatusView } from '../../../../core/api/checks-types';
 
 const OUTCOME_TONE = { ok: 'green', problem: 'amber', error: 'red' } as const;
 
 function every(seconds: number): string {
   if (seconds % 86_400 === 0) return seconds === 86_400 ? 'daily' : `every ${seconds / 86_400} days`;
   if (seconds % 3600 === 0) return seconds === 3600 ? 'hourly' : `every ${seconds / 3600} h`;
-  return `every ${Math.round(seconds / 60)} min`;
+  if (seconds % 60 === 0) return `every ${seconds / 60} min`;
+  return `every ${seconds} s`;
+}
+
+/** Where the interval comes from, so a changed one is never mistaken for the default. */
+function source(c: CheckView): string {
+  if (c.interval_source === 'host') return `set by the running host (default ${every(c.default_interval_s)})`;
+  if (c.interval_source === 'setting') return `your setting (default ${every(c.default_interval_s)})`;
+  return 'default';
+}
+
+function hostText(host: ChecksStatusView['host']): string {
+  if (!host) return 'No host runs the checks right now.';
+  const name = host.name === 'watch' ? 'keywarden watch' : host.name === 'web-host' ? 'the web host' : host.name === 'desktop' ? 'the desktop app' : host.name;
+  return `Running in ${name} (pid ${host.pid}) since ${formatUtc(host.started_at)}, looking for due checks every ${host.tick_s} s.`;
 }
 
 export function ChecksPanel() {
@@ -26,6 +41,7 @@ export function ChecksPanel() {
           <div className="card-title">Continuous checks</div>
           <div className="card-subtitle">
             Run by {client.transport === 'ipc' ? 'the desktop app' : 'the web host'} (and by <code>keywarden watch</code>) while it runs; new problems raise an alert.
+            {status ? <div data-testid="checks-host">{hostText(status.host)}</div> : null}
           </div>
         </div>
       </div>
@@ -46,7 +62,10 @@ export function ChecksPanel() {
                 {status.checks.map((c) => (
                   <tr key={c.name} data-check={c.name}>
                     <td>{c.label}</td>
-                    <td>{every(c.interval_s)}</td>
+                    <td data-testid="check-interval">
+                      {every(c.interval_s)}
+                      <div className="checks-summary">{source(c)}</div>
+                    </td>
                     <td>
                       {c.last_run ? (
                         <>
