@@ -10,6 +10,7 @@ import { useTenants } from '../tenants/tenants-store';
 import { RotateDialog } from '../key-versions/rotate-dialog';
 import { useNav } from '../../app/services-context';
 import { PALETTE_ACTIONS, filterActions } from './palette-actions';
+import { focusMain } from '../shell/skip-link';
 import './command-palette.css';
 
 export const PALETTE_OPEN_EVENT = 'keywarden:open-palette';
@@ -53,13 +54,36 @@ export function CommandPalette() {
             if (action.run(services) === 'rotate-dialog') {
               void services.tenants.getState().load();
               setRotating(true);
-            } else returnFocus.current?.focus();
+            } else void placeFocus(action.focus, returnFocus.current);
           }}
         />
       ) : null}
-      {rotating ? <RotateFromPalette onClose={() => setRotating(false)} /> : null}
+      {rotating ? (
+        <RotateFromPalette
+          onClose={() => {
+            setRotating(false);
+            void placeFocus(undefined, returnFocus.current);
+          }}
+        />
+      ) : null}
     </>
   );
+}
+
+/**
+ * After an action, focus goes to the form it leads to (once its screen has rendered), else
+ * back where it was, else (that element left with the old screen) to the new screen's content.
+ */
+async function placeFocus(selector: string | undefined, previous: HTMLElement | null): Promise<void> {
+  // One turn first: the screen change renders after the action returns.
+  await new Promise((r) => setTimeout(r, 0));
+  for (let i = 0; selector && i < 40; i++) {
+    const target = document.querySelector<HTMLElement>(selector);
+    if (target) return target.focus();
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  if (previous?.isConnected) previous.focus();
+  else focusMain();
 }
 
 /** The rotate dialog for the tenant the Key versions screen shows (the selected one, else the first). */

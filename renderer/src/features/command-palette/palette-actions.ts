@@ -14,6 +14,8 @@ export interface PaletteAction {
   hint: string;
   /** Returns what the palette should open next, if anything (the rotate dialog). */
   run(services: Services): 'rotate-dialog' | void;
+  /** Where keyboard focus goes once the screen shows (a CSS selector): the form the action leads to. */
+  focus?: string;
 }
 
 const go = (screen: ScreenId, label: string, keywords: string): PaletteAction => ({
@@ -71,6 +73,7 @@ export const PALETTE_ACTIONS: PaletteAction[] = [
     keywords: 'report soc2 export pdf zip auditor',
     hint: 'Choose the period on Reports',
     run: (s) => s.nav.getState().go('reports'),
+    focus: '#report-from',
   },
   {
     id: 'drill',
@@ -78,6 +81,7 @@ export const PALETTE_ACTIONS: PaletteAction[] = [
     keywords: 'drill kill switch seal simulate',
     hint: 'Choose the tenant and scenario on Drills',
     run: (s) => s.nav.getState().go('drills'),
+    focus: '[data-palette-target="drill"]',
   },
   go('overview', 'Overview', 'home status summary problems'),
   go('tenants', 'Tenants', 'tenant onboard kms'),

@@ -29,7 +29,19 @@ export function DrillList({ drills, shown }: { drills: DrillSummary[]; shown: st
         </thead>
         <tbody>
           {drills.map((d) => (
-            <tr key={d.id} className={d.id === shown ? 'row-selected' : undefined} aria-selected={d.id === shown} tabIndex={0} onClick={() => void store.getState().show(d.id)}>
+            <tr
+              key={d.id}
+              className={d.id === shown ? 'row-selected' : undefined}
+              aria-selected={d.id === shown}
+              tabIndex={0}
+              onClick={() => void store.getState().show(d.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  void store.getState().show(d.id);
+                }
+              }}
+            >
               <td className="nowrap">{formatUtcShort(d.started_at)}</td>
               <td className="mono">{d.tenant}</td>
               <td>

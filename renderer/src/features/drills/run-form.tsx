@@ -44,7 +44,7 @@ export function RunForm({ tenants }: { tenants: TenantView[] }) {
       >
         <label className="field">
           <span className="field-label">Tenant</span>
-          <select className="select mono" value={tenant.slug} onChange={(e) => nav.getState().selectTenant(e.target.value)} disabled={running}>
+          <select className="select mono" data-palette-target="drill" value={tenant.slug} onChange={(e) => nav.getState().selectTenant(e.target.value)} disabled={running}>
             {tenants.map((t) => (
               <option key={t.id} value={t.slug} disabled={t.sealed_since !== null}>
                 {t.slug}

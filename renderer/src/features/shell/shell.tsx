@@ -12,14 +12,16 @@ import { TenantsScreen } from '../tenants/tenants-screen';
 import { CommandPalette } from '../command-palette/command-palette';
 import { CheckNotice } from '../overview/check-notice';
 import { Sidebar } from './sidebar';
+import { SkipLink } from './skip-link';
 import './shell.css';
 
 export function Shell() {
   const screen = useNav((s) => s.screen);
   return (
     <div className="shell">
+      <SkipLink />
       <Sidebar />
-      <main className="content" id="main">
+      <main className="content" id="main" tabIndex={-1}>
         <FaultBanner />
         {screen === 'overview' ? <OverviewScreen /> : null}
         {screen === 'tenants' ? <TenantsScreen /> : null}
