@@ -4,6 +4,8 @@ import { PageHeader } from '../../components/page-header';
 import { formatCount } from '../../lib/format';
 import { ChecksPanel } from '../overview/checks-panel';
 import '../overview/overview.css';
+// The grid's gaps: coming-soon.tsx, which used to pull this in, is no longer rendered.
+import './coming-soon.css';
 
 /** Settings: the installation facts known today, and what the screen will hold. */
 export function SettingsScreen() {

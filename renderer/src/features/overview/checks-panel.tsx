@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
 import { ErrorNotice } from '../../components/error-notice';
-import { formatUtc } from '../../lib/format';
+import { formatUtc, formatUtcShort } from '../../lib/format';
 import { useChecks } from './checks-store';
 import type { CheckView, ChecksStatusView } from '../../../../core/api/checks-types';
 
@@ -54,8 +54,8 @@ export function ChecksPanel() {
                 <tr>
                   <th scope="col">Check</th>
                   <th scope="col">How often</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">Next run</th>
+                  <th scope="col">Last run (UTC)</th>
+                  <th scope="col">Next run (UTC)</th>
                 </tr>
               </thead>
               <tbody>
@@ -69,14 +69,21 @@ export function ChecksPanel() {
                     <td>
                       {c.last_run ? (
                         <>
-                          <Badge tone={OUTCOME_TONE[c.last_run.outcome]}>{c.last_run.outcome}</Badge> {formatUtc(c.last_run.finished_at)}
+                          <Badge tone={OUTCOME_TONE[c.last_run.outcome]}>{c.last_run.outcome}</Badge>{' '}
+                          <time className="nowrap" dateTime={c.last_run.finished_at} title={formatUtc(c.last_run.finished_at)}>
+                            {formatUtcShort(c.last_run.finished_at)}
+                          </time>
                           <div className="checks-summary">{c.last_run.summary}</div>
                         </>
                       ) : (
                         <span className="muted">never</span>
                       )}
                     </td>
-                    <td>{formatUtc(c.next_run_at)}</td>
+                    <td>
+                      <time className="nowrap" dateTime={c.next_run_at} title={formatUtc(c.next_run_at)}>
+                        {formatUtcShort(c.next_run_at)}
+                      </time>
+                    </td>
                   </tr>
                 ))}
               </tbody>
