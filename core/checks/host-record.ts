@@ -44,6 +44,17 @@ export function liveHostRecord(db: Db, nowMs: number): ChecksHostRecord | null {
   return Number.isFinite(beat) && nowMs - beat <= 2 * r.tick_s * 1000 + 60_000 ? r : null;
 }
 
+/**
+ * A host's heartbeat: refreshes its record, or claims the slot when it is empty or stale,
+ * but never takes it from another live host that started after it (the newest host is the
+ * one Settings describes; the older one takes over again once that one stops).
+ */
+export function beatHostRecord(db: Db, mine: ChecksHostRecord, nowMs: number): void {
+  const r = readRecord(db);
+  const ours = r !== null && r.pid === mine.pid && r.started_at === mine.started_at;
+  if (ours || r === null || liveHostRecord(db, nowMs) === null) writeHostRecord(db, mine);
+}
+
 /** Removes the record only when it is this host's (another host may have started since). */
 export function clearHostRecord(db: Db, mine: Pick<ChecksHostRecord, 'pid' | 'started_at'>): void {
   const r = readRecord(db);

@@ -14,7 +14,7 @@ import { listAlerts, raiseAlert, unseenAlerts } from './alerts';
 import { CHECKS, sealAlerts, type CheckDefinition } from './definitions';
 import { readChecksSettings, type ChecksSettings } from './settings';
 import { effectiveInterval, type EffectiveInterval, type IntervalsS } from './intervals';
-import { clearHostRecord, liveHostRecord, writeHostRecord, type ChecksHostRecord } from './host-record';
+import { beatHostRecord, clearHostRecord, liveHostRecord, writeHostRecord, type ChecksHostRecord } from './host-record';
 
 export interface CheckTimer {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -122,7 +122,7 @@ export class CheckScheduler {
   /** Runs every due check once (and the seal watch); returns the alerts raised. */
   async tick(): Promise<CheckAlertView[]> {
     const db = dbOf(this.kw.ctx);
-    if (this.record) writeHostRecord(db, (this.record = { ...this.record, heartbeat_at: new Date(this.kw.ctx.clock.now()).toISOString() }));
+    if (this.record) beatHostRecord(db, (this.record = { ...this.record, heartbeat_at: new Date(this.kw.ctx.clock.now()).toISOString() }), this.kw.ctx.clock.now());
     const raised = this.raise(sealAlerts(this.kw));
     // Read every tick: a changed setting applies without restarting the host.
     const settings = readChecksSettings(db);

@@ -59,6 +59,24 @@ describe('effective check intervals', () => {
     expect(byName(status)).toMatchObject({ audit_verify: '86400 default', rotation_age: '43200 setting' });
   });
 
+  it('with two hosts, the newest is the one shown; the older takes over when it stops', async () => {
+    const fx = await initializedFixture();
+    const older = new CheckScheduler(fx.kw, { host: 'desktop', tickMs: 60_000, firstTickMs: DAY, intervals: { drill_cadence: 7_200_000 } }).start();
+    fx.clock.advance(1000);
+    const newer = new CheckScheduler(fx.kw, { host: 'watch', tickMs: 60_000, firstTickMs: DAY, intervals: { drill_cadence: 600_000 } }).start();
+    await older.tick();
+    let status = await fx.call('checks.status', {});
+    expect(status.host?.name).toBe('watch');
+    expect(byName(status)).toMatchObject({ drill_cadence: '600 host' });
+    await newer.stop();
+    expect((await fx.call('checks.status', {})).host).toBeNull();
+    await older.tick();
+    status = await fx.call('checks.status', {});
+    expect(status.host?.name).toBe('desktop');
+    expect(byName(status)).toMatchObject({ drill_cadence: '7200 host' });
+    await older.stop();
+  });
+
   it('a host that died (no heartbeat for two ticks and a minute) no longer counts', async () => {
     const fx = await initializedFixture();
     const host = new CheckScheduler(fx.kw, { host: 'web-host', tickMs: 60_000, firstTickMs: DAY, intervals: { drill_cadence: 3_600_000 } }).start();
