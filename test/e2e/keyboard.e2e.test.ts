@@ -141,6 +141,28 @@ describe('keyboard', () => {
     await expect.poll(() => detail.textContent()).toMatch(/partition/);
   });
 
+  it('audit entries: the arrows move the selection and keyboard focus with it', async () => {
+    const { page } = s;
+    await goTo(page, 'Audit trail');
+    await tabTo(page, /^div\[option\]/);
+    const selectedSeq = () => page.evaluate(() => {
+      const focusedRow = document.activeElement?.closest('[role=option]');
+      const selected = document.querySelector('[role=option][aria-selected=true]');
+      return { focused: focusedRow === selected, seq: selected?.querySelector('span')?.textContent ?? null };
+    });
+    const start = await selectedSeq();
+    expect(start.focused).toBe(true);
+    const seen = [start.seq];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(selectedSeq).toMatchObject({ focused: true, seq: expect.not.stringMatching(`^${seen.at(-1)}$`) });
+      seen.push((await selectedSeq()).seq);
+    }
+    expect(new Set(seen).size).toBe(4);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(selectedSeq).toMatchObject({ focused: true, seq: seen[2] });
+  });
+
   it('a modal dialog keeps Tab inside on purpose and gives focus back on Escape', async () => {
     const { page } = s;
     await goTo(page, 'Key versions');

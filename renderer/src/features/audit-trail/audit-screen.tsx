@@ -9,6 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
+import { useFocusFollowsSelection } from '../../components/use-focus-follows-selection';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { EmptyState } from '../../components/empty-state';
@@ -207,6 +208,7 @@ function AuditList({ entries }: { entries: AuditEntryView[] }) {
   const hasMore = useAudit((s) => s.hasMore);
   const loadingMore = useAudit((s) => s.loadingMore);
   const parent = useRef<HTMLDivElement>(null);
+  useFocusFollowsSelection(parent, selectedSeq);
   // No React Compiler here: the virtualizer's functions are read fresh on every render.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { EvidenceResultView } from '../../../../core/api/evidence-types';
 import { useServices } from '../../app/services-context';
+import { useFocusFollowsSelection } from '../../components/use-focus-follows-selection';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { formatCount, formatUtcShort, providerLabel } from '../../lib/format';
@@ -67,6 +68,7 @@ export function ResultsTable({ rows }: { rows: EvidenceResultView[] }) {
   const nextAfter = useEvidence((s) => s.nextAfter);
   const loadingMore = useEvidence((s) => s.loadingMore);
   const parent = useRef<HTMLDivElement>(null);
+  useFocusFollowsSelection(parent, selectedSeq);
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
