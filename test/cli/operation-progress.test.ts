@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { followOperationProgress, formatOperationProgress } from '../../main/cli/operation-progress';
+import { progressLine } from '../../main/cli/progress-line';
 import { fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
 import { allowEndpoints } from '../support/allowed-endpoints';
 import os from 'node:os';
@@ -116,5 +117,18 @@ describe('progress of seed-sample, drill run and evidence fetch', () => {
     view.stop();
     // 300 ms apart: the first, then one a second (at 1.5 s and 2.7 s), and each at the total.
     expect(text.split('\n').filter(Boolean).map((l) => l.split('  ')[1])).toEqual(['100/1000 rows (10%)', '500/1000 rows (50%)', '900/1000 rows (90%)', '1000/1000 rows (100%)', '1000/1000 rows (100%)']);
+  });
+
+  it('a kept line (a drill event) prints above the bar on a terminal and the bar is redrawn; plain output is just the line', () => {
+    let tty = '';
+    const bar = progressLine({ write: (t) => (tty += t), tty: true });
+    bar.update('drill (simulated)  60/600 virtual s (10%)', 0.1);
+    bar.note('drill 1234abcd +60 s  KILL  fault injection: deny');
+    bar.end();
+    expect(tty).toBe('\r\x1b[2K[##----------------------]  10%  drill (simulated)  60/600 virtual s (10%)' + '\r\x1b[2Kdrill 1234abcd +60 s  KILL  fault injection: deny\n[##----------------------]  10%  drill (simulated)  60/600 virtual s (10%)' + '\n');
+    let plain = '';
+    const lines = progressLine({ write: (t) => (plain += t), tty: false });
+    lines.note('drill 1234abcd +60 s  KILL  fault injection: deny');
+    expect(plain).toBe('drill 1234abcd +60 s  KILL  fault injection: deny\n');
   });
 });
