@@ -57,6 +57,8 @@ export interface KeyringStore {
   insertTenant(row: TenantRow): void;
   updateTenantKms(id: string, fields: Pick<TenantRow, 'wrap_method' | 'provider' | 'kms_key_ref' | 'kms_config' | 'updated_at'>): void;
   setTenantSeal(id: string, fields: Pick<TenantRow, 'sealed_since' | 'last_verify_error' | 'sealed_permanently'>): void;
+  /** A change to the tenant's keys (rotate, revoke): its "Updated" time moves. */
+  touchTenant(id: string, at: string): void;
   tenantById(id: string): TenantRow | undefined;
   tenantBySlug(slug: string): TenantRow | undefined;
   listTenants(): TenantRow[];

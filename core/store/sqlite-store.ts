@@ -72,6 +72,10 @@ export class SqliteStore implements KeyringStore {
     ).run({ ...f, id });
   }
 
+  touchTenant(id: string, at: string): void {
+    this.stmt('UPDATE tenants SET updated_at = ? WHERE id = ?').run(at, id);
+  }
+
   tenantById(id: string): TenantRow | undefined {
     return this.stmt('SELECT * FROM tenants WHERE id = ?').get(id) as TenantRow | undefined;
   }
