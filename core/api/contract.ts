@@ -108,8 +108,19 @@ export const contract = {
   }),
 
   'audit.list': method<AuditEntryView[]>()({ window: true,
-    input: z.object({ action: z.string().max(100).optional(), tenant: tenant.optional(), before_seq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
-    summary: 'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`).',
+    input: z
+      .object({
+        action: z.string().max(100).optional(),
+        tenant: tenant.optional(),
+        actor: z.string().max(200).optional(),
+        from: z.string().max(40).optional(),
+        to: z.string().max(40).optional(),
+        before_seq: z.number().int().min(1).optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    summary:
+      'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`), `actor` a part of the actor (any case), `from`/`to` a day (YYYY-MM-DD, `to` included) or an ISO time (`to` excluded).',
   }),
   'audit.verify': method<ChainVerification>()({ window: true,
     input: none,

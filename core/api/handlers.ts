@@ -3,6 +3,7 @@
  * below makes a missing or extra method a compile error, so the list lives only in the
  * contract.
  */
+import { auditListQuery } from '../audit/list-filter';
 import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
@@ -33,11 +34,6 @@ import type { MethodName, MethodResult, ParsedInput } from './contract';
 
 export type Handler<K extends MethodName> = (input: ParsedInput<K>, caller: Caller) => Promise<MethodResult<K>> | MethodResult<K>;
 export type Handlers = { [K in MethodName]: Handler<K> };
-
-function actionPrefix(action: string | undefined): string | undefined {
-  if (!action) return undefined;
-  return action.endsWith('*') ? action.slice(0, -1) : action;
-}
 
 export function createHandlers(kw: Keywarden): Handlers {
   const ctx = kw.ctx;
@@ -107,7 +103,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     'record.seedSample': (input, caller) => seedSample(ctx, caller, input),
     'audit.list': (input) =>
       ctx.store
-        .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
+        .listAudit(auditListQuery(input, tenantIdOf(input.tenant)))
         .map((r) => ({ ...rowToEntry(r), entry_hash: r.entry_hash.toString('hex') })),
     'audit.verify': async () => (await verifyAndRecord(dbOf(ctx), ctx.clock, () => kw.auditLog.verify())).result,
     'audit.checkpoint': () => kw.auditLog.checkpoint(),

@@ -2,6 +2,7 @@
  * The narrow store interface the engine talks to. better-sqlite3 implements it today;
  * a shared PostgreSQL store can implement it later without touching the engine.
  */
+import type { AuditListQuery } from '../audit/list-filter';
 import type {
   AuditRow,
   KeyVersionRow,
@@ -86,7 +87,8 @@ export interface KeyringStore {
 
   lastAudit(): AuditRow | undefined;
   insertAudit(row: AuditRow): void;
-  listAudit(opts: { actionPrefix?: string; tenantId?: string; beforeSeq?: number; limit: number }): AuditRow[];
+  /** Newest first, narrowed by every filter given (see audit/list-filter.ts). */
+  listAudit(query: AuditListQuery): AuditRow[];
   auditRange(fromSeq: number, limit: number): AuditRow[];
   auditCount(): number;
 

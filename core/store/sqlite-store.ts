@@ -1,4 +1,5 @@
 /** The better-sqlite3 implementation of KeyringStore. Statements are prepared once. */
+import type { AuditListQuery } from '../audit/list-filter';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 import type { KeyringStore, RewrapCandidate, RewrapJobFields, RewrapJobRecord, RewrapUpdate } from './keyring-store';
@@ -197,14 +198,24 @@ export class SqliteStore implements KeyringStore {
     ).run(r);
   }
 
-  listAudit(opts: { actionPrefix?: string; tenantId?: string; beforeSeq?: number; limit: number }): AuditRow[] {
-    const prefix = opts.actionPrefix ?? '';
+  listAudit(q: AuditListQuery): AuditRow[] {
+    // instr, not LIKE: an actor typed with % or _ matches those characters, nothing more.
     return this.stmt(
       `SELECT * FROM audit_log
        WHERE seq < @before AND (@prefix = '' OR substr(action, 1, length(@prefix)) = @prefix)
          AND (@tenant IS NULL OR tenant_id = @tenant)
+         AND (@actor IS NULL OR instr(lower(actor), @actor) > 0)
+         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
        ORDER BY seq DESC LIMIT @limit`,
-    ).all({ before: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, prefix, tenant: opts.tenantId ?? null, limit: opts.limit }) as AuditRow[];
+    ).all({
+      before: q.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      prefix: q.actionPrefix ?? '',
+      tenant: q.tenantId ?? null,
+      actor: q.actorPart ?? null,
+      from: q.fromAt ?? null,
+      to: q.toAt ?? null,
+      limit: q.limit,
+    }) as AuditRow[];
   }
 
   auditRange(fromSeq: number, limit: number): AuditRow[] {
