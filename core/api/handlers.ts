@@ -69,7 +69,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     'kms.offboard': ({ tenant, to, step_up_token }, caller) => offboard(ctx, caller, tenant, to, step_up_token),
     'kms.calls': (input) =>
       ctx.store
-        .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, limit: input.limit })
+        .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, beforeId: input.before_id, newestFirst: input.order === 'newest_first', limit: input.limit })
         .map((c) => ({
           id: c.id,
           at: c.at,
@@ -84,6 +84,7 @@ export function createHandlers(kw: Keywarden): Handlers {
           access_key_id: c.access_key_id ?? null,
           outcome: c.outcome,
           error_message: c.error_message,
+          drill_id: c.drill_id ?? null,
           duration_ms: c.duration_ms,
         })),
     'keys.versions': ({ tenant }) => listVersions(ctx, tenant),

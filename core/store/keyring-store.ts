@@ -111,5 +111,5 @@ export interface KeyringStore {
   rewrapRecords(table: RecordTable, toVersion: number, updates: readonly RewrapUpdate[]): number;
 
   insertKmsCall(row: Omit<KmsCallRow, 'id'>): void;
-  listKmsCalls(opts: { tenantId?: string; from?: string; to?: string; limit: number; afterId?: number }): KmsCallRow[];
+  listKmsCalls(opts: { tenantId?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; afterId?: number | undefined; beforeId?: number | undefined; newestFirst?: boolean }): KmsCallRow[];
 }

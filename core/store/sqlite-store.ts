@@ -302,10 +302,10 @@ export class SqliteStore implements KeyringStore {
     ).run({ drill_id: null, ...r });
   }
 
-  listKmsCalls(opts: { tenantId?: string; from?: string; to?: string; limit: number; afterId?: number }): KmsCallRow[] {
+  listKmsCalls(opts: { tenantId?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; afterId?: number | undefined; beforeId?: number | undefined; newestFirst?: boolean }): KmsCallRow[] {
     return this.stmt(
-      `SELECT * FROM kms_calls WHERE id > @after AND (@tenant IS NULL OR tenant_id = @tenant)
-         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) ORDER BY id LIMIT @limit`,
-    ).all({ after: opts.afterId ?? 0, tenant: opts.tenantId ?? null, from: opts.from ?? null, to: opts.to ?? null, limit: opts.limit }) as KmsCallRow[];
+      `SELECT * FROM kms_calls WHERE id > @after AND id < @before AND (@tenant IS NULL OR tenant_id = @tenant)
+         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) ORDER BY id ${opts.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
+    ).all({ after: opts.afterId ?? 0, before: opts.beforeId ?? Number.MAX_SAFE_INTEGER, tenant: opts.tenantId ?? null, from: opts.from ?? null, to: opts.to ?? null, limit: opts.limit }) as KmsCallRow[];
   }
 }
