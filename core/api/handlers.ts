@@ -4,6 +4,7 @@
  * contract.
  */
 import { auditListQuery } from '../audit/list-filter';
+import type { HostActions } from './host-actions';
 import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
@@ -35,7 +36,8 @@ import type { MethodName, MethodResult, ParsedInput } from './contract';
 export type Handler<K extends MethodName> = (input: ParsedInput<K>, caller: Caller) => Promise<MethodResult<K>> | MethodResult<K>;
 export type Handlers = { [K in MethodName]: Handler<K> };
 
-export function createHandlers(kw: Keywarden): Handlers {
+/** `host`: what only the calling host can do (the desktop's file manager); omitted elsewhere. */
+export function createHandlers(kw: Keywarden, host: HostActions = {}): Handlers {
   const ctx = kw.ctx;
   const tenantIdOf = (slug: string | undefined) => (slug ? requireTenant(ctx.store, slug).id : undefined);
   return {
@@ -122,7 +124,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     'rewrap.resume': ({ lease_id }, caller) => rewrapJobView(resumeJob(ctx, caller, lease_id), ctx.clock.now()),
     ...evidenceHandlers(kw),
     ...sealHandlers(kw),
-    ...reportHandlers(kw),
+    ...reportHandlers(kw, host),
     ...overviewHandlers(kw),
     ...accessHandlers(kw),
   };
