@@ -15,7 +15,7 @@ describe('real drill safeguards', () => {
   it('refuses a real drill without a drill step-up, with one for another purpose or tenant, and runs with one', async () => {
     const fx = await initializedFixture();
     await fx.call('tenant.create', { slug: 'globex', wrap: 'local' });
-    const real = { tenant: 'acme', scenario: 'deny', real: true, poll_interval: 60, duration: 600, wait: false };
+    const real = { tenant: 'acme', scenario: 'deny' as const, real: true, poll_interval: 60, duration: 600, wait: false };
     expect(await fx.fail('drill.run', real)).toMatchObject({ code: 'step_up_required' });
     expect(await fx.fail('drill.run', { ...real, step_up_token: await fx.stepUp('unseal', 'acme') })).toMatchObject({ code: 'step_up_required' });
     expect(await fx.fail('drill.run', { ...real, step_up_token: await fx.stepUp('drill', 'globex') })).toMatchObject({ code: 'step_up_required' });
