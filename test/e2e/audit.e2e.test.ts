@@ -120,6 +120,20 @@ describe('audit trail evidence in the window', () => {
     await page.getByLabel('From (UTC)').fill('2026-02-30');
     await page.getByText('Not a date: use YYYY-MM-DD').waitFor();
     expect(await page.getByRole('button', { name: 'Filter', exact: true }).isDisabled()).toBe(true);
+    await page.getByLabel('From (UTC)').fill('2026-01-10');
+    await page.getByLabel('To (UTC, included)').fill('2026-01-10');
+    await page.getByLabel('Actor').press('Enter');
+    for (const [w, h] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.getByTestId('audit-list').scrollIntoViewIfNeeded();
+      const filter = await page.getByRole('button', { name: 'Filter', exact: true }).boundingBox();
+      expect(filter !== null && filter.x + filter.width <= w).toBe(true);
+      await s.shot(`audit-05-filters-${w}x${h}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => foot.textContent()).toMatch(/^200 loaded · scroll for more/);
   });

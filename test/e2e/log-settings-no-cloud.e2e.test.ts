@@ -33,7 +33,15 @@ describe('log settings with no cloud tenant', () => {
     await none.waitFor();
     expect(await none.textContent()).toMatch(/No tenant uses a customer KMS key yet.*onboard a customer KMS key/s);
     expect(await dialog.getByRole('button', { name: 'Save' }).count()).toBe(0);
-    await s.shot('log-settings-01-no-cloud-tenant');
+    for (const [w, h] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      const go = await dialog.getByRole('button', { name: 'Go to Tenants to onboard a key' }).boundingBox();
+      expect(go !== null && go.x + go.width <= w && go.y + go.height <= h).toBe(true);
+      await s.shot(`log-settings-01-no-cloud-tenant-${w}x${h}`);
+    }
     await dialog.getByRole('button', { name: 'Go to Tenants to onboard a key' }).click();
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
     expect(await page.getByRole('dialog').count()).toBe(0);
