@@ -72,11 +72,21 @@ export const contract = {
     input: z.object({ tenant, to: z.enum(['local', 'global']), step_up_token: stepUpToken }).strict(),
     summary: "Moves the tenant off its customer KMS key onto a platform key (local or global): a new active version, a rewrap queued. Needs step-up (offboard).",
   }),
-  // Metadata only (no key material): the window's tenant detail lists a tenant's calls.
+  // Metadata only (no key material): the window's KMS calls screen and tenant detail list them.
   'kms.calls': method<KmsCallView[]>()({
     window: true,
-    input: z.object({ tenant: tenant.optional(), from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), after_id: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
-    summary: 'Every call the engine made to a key provider, with correlation id and outcome.',
+    input: z
+      .object({
+        tenant: tenant.optional(),
+        from: z.iso.datetime().optional(),
+        to: z.iso.datetime().optional(),
+        order: z.enum(['oldest_first', 'newest_first']).default('oldest_first'),
+        after_id: z.number().int().min(0).optional(),
+        before_id: z.number().int().min(1).optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    summary: 'Every call the engine made to a key provider, with correlation id and outcome; drill_id marks a failure made up by fault injection (simulated). Pages: after_id (oldest_first) or before_id (newest_first).',
   }),
 
   'keys.versions': method<KeyVersionView[]>()({ window: true, input: z.object({ tenant }).strict(), summary: 'Master key versions, newest first, with record counts.' }),
@@ -108,8 +118,19 @@ export const contract = {
   }),
 
   'audit.list': method<AuditEntryView[]>()({ window: true,
-    input: z.object({ action: z.string().max(100).optional(), tenant: tenant.optional(), before_seq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(5000).default(200) }).strict(),
-    summary: 'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`).',
+    input: z
+      .object({
+        action: z.string().max(100).optional(),
+        tenant: tenant.optional(),
+        actor: z.string().max(200).optional(),
+        from: z.string().max(40).optional(),
+        to: z.string().max(40).optional(),
+        before_seq: z.number().int().min(1).optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    summary:
+      'Audit entries, newest first; `action` is a prefix (`tenant-kms.` or `tenant-kms.*`), `actor` a part of the actor (any case), `from`/`to` a day (YYYY-MM-DD, `to` included) or an ISO time (`to` excluded).',
   }),
   'audit.verify': method<ChainVerification>()({ window: true,
     input: none,

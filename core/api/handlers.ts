@@ -3,6 +3,8 @@
  * below makes a missing or extra method a compile error, so the list lives only in the
  * contract.
  */
+import { auditListQuery } from '../audit/list-filter';
+import type { HostActions } from './host-actions';
 import { checkProofDocument } from '../audit/offline-verify';
 import { isoAt } from '../clock';
 import { rowToEntry, type Caller } from '../engine/audit-trail';
@@ -35,12 +37,8 @@ import type { ProgressSink } from '../progress/operation-progress';
 export type Handler<K extends MethodName> = (input: ParsedInput<K>, caller: Caller) => Promise<MethodResult<K>> | MethodResult<K>;
 export type Handlers = { [K in MethodName]: Handler<K> };
 
-function actionPrefix(action: string | undefined): string | undefined {
-  if (!action) return undefined;
-  return action.endsWith('*') ? action.slice(0, -1) : action;
-}
-
-export interface HandlerHooks {
+/** What only the calling host can do (the desktop's file manager) and what it draws (the CLI's progress). */
+export interface HandlerHooks extends HostActions {
   /** Told the progress of long operations (seed-sample, drill.run, evidence.fetch): the CLI draws it. */
   onProgress?: ProgressSink;
 }
@@ -79,7 +77,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
     'kms.offboard': ({ tenant, to, step_up_token }, caller) => offboard(ctx, caller, tenant, to, step_up_token),
     'kms.calls': (input) =>
       ctx.store
-        .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, limit: input.limit })
+        .listKmsCalls({ tenantId: tenantIdOf(input.tenant), from: input.from, to: input.to, afterId: input.after_id, beforeId: input.before_id, newestFirst: input.order === 'newest_first', limit: input.limit })
         .map((c) => ({
           id: c.id,
           at: c.at,
@@ -94,6 +92,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
           access_key_id: c.access_key_id ?? null,
           outcome: c.outcome,
           error_message: c.error_message,
+          drill_id: c.drill_id ?? null,
           duration_ms: c.duration_ms,
         })),
     'keys.versions': ({ tenant }) => listVersions(ctx, tenant),
@@ -113,7 +112,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
     'record.seedSample': (input, caller) => seedSample(ctx, caller, input, hooks.onProgress),
     'audit.list': (input) =>
       ctx.store
-        .listAudit({ actionPrefix: actionPrefix(input.action), tenantId: tenantIdOf(input.tenant), beforeSeq: input.before_seq, limit: input.limit })
+        .listAudit(auditListQuery(input, tenantIdOf(input.tenant)))
         .map((r) => ({ ...rowToEntry(r), entry_hash: r.entry_hash.toString('hex') })),
     'audit.verify': async () => (await verifyAndRecord(dbOf(ctx), ctx.clock, () => kw.auditLog.verify())).result,
     'audit.checkpoint': () => kw.auditLog.checkpoint(),
@@ -131,7 +130,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
     'rewrap.resume': ({ lease_id }, caller) => rewrapJobView(resumeJob(ctx, caller, lease_id), ctx.clock.now()),
     ...evidenceHandlers(kw, hooks.onProgress),
     ...sealHandlers(kw, hooks.onProgress),
-    ...reportHandlers(kw),
+    ...reportHandlers(kw, hooks),
     ...overviewHandlers(kw),
     ...accessHandlers(kw),
   };

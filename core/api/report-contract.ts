@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { method } from './method-spec';
-import type { ReportExportResult, ReportPreview, ReportProgressView } from './report-types';
+import type { ReportExportResult, ReportPreview, ReportProgressView, ReportRevealResult } from './report-types';
 
 
 const tenant = z.string().min(1, 'is required').max(200);
@@ -22,6 +22,11 @@ export const reportMethods = {
     input: z.object({ from: bound, to: bound, tenant: tenant.optional(), out: z.string().min(1).max(4096).optional(), export_id: exportId.optional() }).strict(),
     summary:
       "Writes a SOC 2 evidence package (PDF, JSON, CSV, signed checkpoint, inclusion proofs, signed manifest) as a folder and a zip in `out` (default: the data dir's reports/). Audited as report.exported with the manifest hash. Pass export_id to follow it with report.progress.",
+  }),
+  'report.reveal': method<ReportRevealResult>()({ window: true,
+    input: z.object({ audit_seq: z.number().int('must be a whole number').min(1, 'must be 1 or more'), folder: z.string().min(1).max(4096) }).strict(),
+    summary:
+      "Shows an export's folder in the system's file manager (desktop app only; the web host offers a download instead). Only a folder whose manifest still hashes to what the export's audit entry (report.exported, audit_seq) recorded.",
   }),
   'report.progress': method<ReportProgressView>()({ window: true,
     input: z.object({ export_id: exportId }).strict(),

@@ -54,3 +54,9 @@ export interface ReportProgressView {
   rows_total: number;
   error: { code: string; message: string } | null;
 }
+
+export interface ReportRevealResult {
+  revealed: true;
+  /** The package folder, as shown in the file manager. */
+  folder: string;
+}

@@ -58,14 +58,16 @@ export const sealMethods = {
         real: z.boolean().default(false),
         poll_interval: duration.optional(),
         wait: z.boolean().default(true),
+        step_up_token: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    summary: 'Runs a kill-switch drill: simulated on a virtual clock in a scratch copy of the tenant, or --real, watching the real provider while the operator revokes access. Stores and audits the timeline and results.',
+    summary:
+      'Runs a kill-switch drill: simulated on a virtual clock in a scratch copy of the tenant, or --real (needs step-up: drill), watching the real provider while the operator revokes access: the real tenant seals and refuses new agent sessions until access is restored. Stores and audits the timeline and results.',
   }),
   'drill.list': method<DrillSummary[]>()({ window: true,
     input: z.object({ tenant: tenant.optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
     summary: 'Drills, newest first, with their headline figures.',
   }),
   'drill.show': method<DrillView>()({ window: true, input: z.object({ id: drillId }).strict(), summary: 'One drill: parameters, timeline, chart series and results.' }),
-  'drill.cancel': method<DrillView>()({ input: z.object({ id: drillId }).strict(), summary: 'Asks a running drill to stop at its next step.' }),
+  'drill.cancel': method<DrillView>()({ window: true, input: z.object({ id: drillId }).strict(), summary: 'Asks a running drill to stop at its next step.' }),
 };

@@ -100,6 +100,11 @@ export interface KmsCallView {
   access_key_id: string | null;
   outcome: string;
   error_message: string | null;
+  /**
+   * Set when the failure was made up by fault injection, not the provider: the drill's id,
+   * or `manual-fault` for a fault an operator set by hand. Such a call is simulated.
+   */
+  drill_id: string | null;
   duration_ms: number;
 }
 

@@ -232,6 +232,11 @@ export class DrillService {
     return { tenant: slug, scenario: input.scenario, agents: input.agents, kill_after_s: kill, restore_after_s: restore, duration_s: duration };
   }
 
+  /** Checks a real drill's tenant and parameters (invalid_input, not_found) without starting anything. */
+  checkReal(input: DrillRunInput): void {
+    this.realParams(input, requireTenant(this.kw.ctx.store, input.tenant).slug);
+  }
+
   private realParams(input: DrillRunInput, slug: string): RealParams {
     if (input.kill_after !== undefined) throw invalidInput('kill_after', 'a real drill does not kill anything: revoke the grant in the cloud console while it watches');
     if (input.restore_after !== undefined) throw invalidInput('restore_after', 'a real drill does not restore anything: re-grant access in the cloud console while it watches');

@@ -35,6 +35,8 @@ function probeFailure(step: 'wrap' | 'unwrap' | 'compare' | 'create', e: unknown
       reason: e.reason,
       provider: e.provider,
       provider_code: e.providerCode ?? null,
+      // The call that failed when it was not the KMS one (AWS: sts:AssumeRole, before any KMS call).
+      failed_call: e.failedCall ?? null,
     });
   }
   if (e instanceof KeywardenError) return e;

@@ -5,6 +5,8 @@
  * Revoke: typed slug confirmation plus step-up; destroys the wrapped material. Records
  * still under the version make it refuse unless forced; the active version only with
  * force, and that seals the tenant permanently.
+ * Both move the tenant's updated_at: its keys changed. A seal or an unseal does not (it
+ * is a passing state with its own time, sealed_since, and its own audit entries).
  */
 import type { RotateResult, RevokePreview, RevokeResult } from '../api/types';
 export type { RotateResult, RevokePreview, RevokeResult };
@@ -47,6 +49,7 @@ export async function rotate(ctx: EngineContext, caller: Caller, tenantSlug: str
   const leaseId = ctx.store.transaction(() => {
     if (previous) ctx.store.retireKeyVersion(tenant.id, previous.version, now);
     ctx.store.insertKeyVersion(row);
+    ctx.store.touchTenant(tenant.id, now);
     let lease: number | null = null;
     try {
       lease = queueRewrap(ctx, tenant.id, nextVersion);
@@ -109,6 +112,7 @@ export function revoke(ctx: EngineContext, caller: Caller, input: RevokeInput): 
   const now = isoAt(ctx.clock);
   ctx.store.transaction(() => {
     ctx.store.revokeKeyVersion(t.id, input.version, now);
+    ctx.store.touchTenant(t.id, now);
     if (preview.is_active) {
       ctx.store.setTenantSeal(t.id, {
         sealed_since: t.sealed_since ?? now,

@@ -17,6 +17,8 @@ export const STEP_UP_WINDOW_MS = {
   record_delete: 2 * 60_000,
   fault: 2 * 60_000,
   session: 2 * 60_000,
+  // A real drill: agents get real sessions and the real tenant seals when the operator revokes access.
+  drill: 2 * 60_000,
 } as const;
 
 export type StepUpPurpose = keyof typeof STEP_UP_WINDOW_MS;

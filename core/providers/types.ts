@@ -23,12 +23,15 @@ export class KmsError extends Error {
   readonly reason: KmsFailureReason;
   readonly provider: ProviderName;
   readonly providerCode: string | undefined;
-  constructor(provider: ProviderName, reason: KmsFailureReason, message: string, providerCode?: string) {
+  /** The provider call that failed when it was not the KMS operation itself (AWS: `sts:AssumeRole`). */
+  readonly failedCall: string | undefined;
+  constructor(provider: ProviderName, reason: KmsFailureReason, message: string, providerCode?: string, failedCall?: string) {
     super(message);
     this.name = 'KmsError';
     this.provider = provider;
     this.reason = reason;
     this.providerCode = providerCode;
+    this.failedCall = failedCall;
   }
   get retryable(): boolean {
     return this.reason === 'throttled' || this.reason === 'unreachable';

@@ -9,7 +9,9 @@ import { requireTenant } from '../engine/tenant-lookup';
 import { KeywardenError } from '../errors';
 import type { Keywarden } from '../keywarden';
 import { SqliteStore } from '../store/sqlite-store';
+import type { HostActions } from '../api/host-actions';
 import { exportReport, REPORTS_DIR, type ExportProgress } from './export';
+import { exportedPackage } from './exported-files';
 import { gatherSections, sectionCounts } from './model';
 import { describePeriod, parsePeriod } from './period';
 import { ProgressRegistry } from './progress-registry';
@@ -29,9 +31,15 @@ function registryOf(kw: Keywarden): ProgressRegistry {
   return r;
 }
 
-export function reportHandlers(kw: Keywarden): ReportHandlers {
+export function reportHandlers(kw: Keywarden, host: HostActions = {}): ReportHandlers {
   const progress = registryOf(kw);
   return {
+    'report.reveal': ({ audit_seq, folder }) => {
+      if (!host.revealInFolder) throw new KeywardenError('forbidden', 'this host cannot open folders on the desktop: download the package instead');
+      const pkg = exportedPackage(kw, audit_seq, folder);
+      host.revealInFolder(pkg.folder);
+      return { revealed: true, folder: pkg.folder };
+    },
     'report.preview': ({ from, to, tenant }) => {
       const period = parsePeriod(from, to);
       const t = tenant ? requireTenant(kw.ctx.store, tenant) : null;

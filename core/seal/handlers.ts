@@ -32,7 +32,15 @@ export function sealHandlers(kw: Keywarden, onProgress?: ProgressSink): Pick<Han
       return setFault(ctx, seal.faults, caller, input);
     },
     'fault.status': ({ tenant }) => faultStatus(ctx, seal.faults, tenant),
-    'drill.run': (input, caller) => drills.run(input, caller, onProgress),
+    'drill.run': ({ step_up_token, ...input }, caller) => {
+      // A real drill issues real agent sessions and watches the real tenant seal: step-up,
+      // asked after its parameters check out so a typo does not spend the token.
+      if (input.real) {
+        drills.checkReal(input);
+        ctx.stepUp.require(step_up_token, 'drill', input.tenant, caller);
+      }
+      return drills.run(input, caller, onProgress);
+    },
     'drill.list': (input) => drills.list(input),
     'drill.show': ({ id }) => drills.show(id),
     'drill.cancel': ({ id }) => drills.cancel(id),

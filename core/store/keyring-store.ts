@@ -2,6 +2,7 @@
  * The narrow store interface the engine talks to. better-sqlite3 implements it today;
  * a shared PostgreSQL store can implement it later without touching the engine.
  */
+import type { AuditListQuery } from '../audit/list-filter';
 import type {
   AuditRow,
   KeyVersionRow,
@@ -57,6 +58,8 @@ export interface KeyringStore {
   insertTenant(row: TenantRow): void;
   updateTenantKms(id: string, fields: Pick<TenantRow, 'wrap_method' | 'provider' | 'kms_key_ref' | 'kms_config' | 'updated_at'>): void;
   setTenantSeal(id: string, fields: Pick<TenantRow, 'sealed_since' | 'last_verify_error' | 'sealed_permanently'>): void;
+  /** A change to the tenant's keys (rotate, revoke): its "Updated" time moves. */
+  touchTenant(id: string, at: string): void;
   tenantById(id: string): TenantRow | undefined;
   tenantBySlug(slug: string): TenantRow | undefined;
   listTenants(): TenantRow[];
@@ -84,7 +87,8 @@ export interface KeyringStore {
 
   lastAudit(): AuditRow | undefined;
   insertAudit(row: AuditRow): void;
-  listAudit(opts: { actionPrefix?: string; tenantId?: string; beforeSeq?: number; limit: number }): AuditRow[];
+  /** Newest first, narrowed by every filter given (see audit/list-filter.ts). */
+  listAudit(query: AuditListQuery): AuditRow[];
   auditRange(fromSeq: number, limit: number): AuditRow[];
   auditCount(): number;
 
@@ -107,5 +111,5 @@ export interface KeyringStore {
   rewrapRecords(table: RecordTable, toVersion: number, updates: readonly RewrapUpdate[]): number;
 
   insertKmsCall(row: Omit<KmsCallRow, 'id'>): void;
-  listKmsCalls(opts: { tenantId?: string; from?: string; to?: string; limit: number; afterId?: number }): KmsCallRow[];
+  listKmsCalls(opts: { tenantId?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; afterId?: number | undefined; beforeId?: number | undefined; newestFirst?: boolean }): KmsCallRow[];
 }

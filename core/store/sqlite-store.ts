@@ -1,4 +1,5 @@
 /** The better-sqlite3 implementation of KeyringStore. Statements are prepared once. */
+import type { AuditListQuery } from '../audit/list-filter';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 import type { KeyringStore, RewrapCandidate, RewrapJobFields, RewrapJobRecord, RewrapUpdate } from './keyring-store';
@@ -70,6 +71,10 @@ export class SqliteStore implements KeyringStore {
     this.stmt(
       'UPDATE tenants SET sealed_since = @sealed_since, last_verify_error = @last_verify_error, sealed_permanently = @sealed_permanently WHERE id = @id',
     ).run({ ...f, id });
+  }
+
+  touchTenant(id: string, at: string): void {
+    this.stmt('UPDATE tenants SET updated_at = ? WHERE id = ?').run(at, id);
   }
 
   tenantById(id: string): TenantRow | undefined {
@@ -193,14 +198,24 @@ export class SqliteStore implements KeyringStore {
     ).run(r);
   }
 
-  listAudit(opts: { actionPrefix?: string; tenantId?: string; beforeSeq?: number; limit: number }): AuditRow[] {
-    const prefix = opts.actionPrefix ?? '';
+  listAudit(q: AuditListQuery): AuditRow[] {
+    // instr, not LIKE: an actor typed with % or _ matches those characters, nothing more.
     return this.stmt(
       `SELECT * FROM audit_log
        WHERE seq < @before AND (@prefix = '' OR substr(action, 1, length(@prefix)) = @prefix)
          AND (@tenant IS NULL OR tenant_id = @tenant)
+         AND (@actor IS NULL OR instr(lower(actor), @actor) > 0)
+         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
        ORDER BY seq DESC LIMIT @limit`,
-    ).all({ before: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, prefix, tenant: opts.tenantId ?? null, limit: opts.limit }) as AuditRow[];
+    ).all({
+      before: q.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      prefix: q.actionPrefix ?? '',
+      tenant: q.tenantId ?? null,
+      actor: q.actorPart ?? null,
+      from: q.fromAt ?? null,
+      to: q.toAt ?? null,
+      limit: q.limit,
+    }) as AuditRow[];
   }
 
   auditRange(fromSeq: number, limit: number): AuditRow[] {
@@ -287,10 +302,10 @@ export class SqliteStore implements KeyringStore {
     ).run({ drill_id: null, ...r });
   }
 
-  listKmsCalls(opts: { tenantId?: string; from?: string; to?: string; limit: number; afterId?: number }): KmsCallRow[] {
+  listKmsCalls(opts: { tenantId?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; afterId?: number | undefined; beforeId?: number | undefined; newestFirst?: boolean }): KmsCallRow[] {
     return this.stmt(
-      `SELECT * FROM kms_calls WHERE id > @after AND (@tenant IS NULL OR tenant_id = @tenant)
-         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) ORDER BY id LIMIT @limit`,
-    ).all({ after: opts.afterId ?? 0, tenant: opts.tenantId ?? null, from: opts.from ?? null, to: opts.to ?? null, limit: opts.limit }) as KmsCallRow[];
+      `SELECT * FROM kms_calls WHERE id > @after AND id < @before AND (@tenant IS NULL OR tenant_id = @tenant)
+         AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to) ORDER BY id ${opts.newestFirst ? 'DESC' : 'ASC'} LIMIT @limit`,
+    ).all({ after: opts.afterId ?? 0, before: opts.beforeId ?? Number.MAX_SAFE_INTEGER, tenant: opts.tenantId ?? null, from: opts.from ?? null, to: opts.to ?? null, limit: opts.limit }) as KmsCallRow[];
   }
 }

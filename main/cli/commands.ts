@@ -115,7 +115,7 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['record', 'list'], method: 'record.list', help: 'List records: --tenant S --table T [--after NAME] [--limit N].' },
   { words: ['record', 'delete'], method: 'record.delete', stepUp: 'record_delete', hiddenFields: ['step_up_token'], help: 'Delete a record: --tenant S --table T --name N (asks for the passphrase).' },
   { words: ['seed-sample'], method: 'record.seedSample', help: 'Write synthetic records: --tenant S --rows N.' },
-  { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--limit N].' },
+  { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--actor TEXT] [--from DAY|ISO] [--to DAY|ISO] [--limit N].' },
   { words: ['audit', 'verify'], method: 'audit.verify', help: 'Re-hash the whole log and check it against every signed checkpoint; names the first bad entry.' },
   { words: ['audit', 'checkpoint'], method: 'audit.checkpoint', help: 'Sign a checkpoint of the log now; prints the signed note.' },
   { words: ['audit', 'prove'], method: 'audit.prove', prepare: checkpointFromFile, help: 'Inclusion proof of one entry: --seq N [--checkpoint FILE] (save with --json > proof.json).' },

@@ -3,6 +3,7 @@
  * entries and proofs, sessions, unseal and fault injection. Tables for lists, a short
  * paragraph or aligned fields for one result; times in the local zone (UTC with --utc).
  */
+import { simulatedCallLabel } from '../../core/api/kms-call-label';
 import type { CheckpointView, ConsistencyProofView, InclusionProofView, LogPublicKeyView } from '../../core/api/audit-types';
 import type { OverviewPolicy } from '../../core/api/overview-types';
 import type { FaultView, SessionCheck, SessionIssued, SessionView, UnsealResult } from '../../core/api/seal-types';
@@ -94,7 +95,7 @@ export function renderKeyring(method: string, value: unknown, time: TimeOptions)
           c.key_ref_suffix,
           `v${c.key_version}`,
           c.operation,
-          c.outcome === 'ok' ? 'ok' : `${c.outcome}${c.error_message ? `: ${c.error_message}` : ''}`,
+          c.outcome === 'ok' ? 'ok' : `${c.drill_id ? `${simulatedCallLabel(c.drill_id)} ` : ''}${c.outcome}${c.error_message ? `: ${c.error_message}` : ''}`,
           String(c.duration_ms),
           c.principal ?? `unknown${c.principal_note ? ` (${c.principal_note})` : ''}`,
           c.access_key_id ?? '-',

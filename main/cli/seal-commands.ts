@@ -12,8 +12,10 @@ export const SEAL_COMMANDS: CommandSpec[] = [
   {
     words: ['drill', 'run'],
     method: 'drill.run',
-    hiddenFields: ['wait'],
-    help: 'Kill-switch drill: --tenant S --scenario deny|partition|key_disabled [--agents N] [--kill-after D] [--restore-after D] [--duration D] [--real [--poll-interval D]] (D: 600, 90s, 10m, 1h).',
+    stepUp: 'drill',
+    stepUpWhen: (i) => i.real === true,
+    hiddenFields: ['wait', 'step_up_token'],
+    help: 'Kill-switch drill: --tenant S --scenario deny|partition|key_disabled [--agents N] [--kill-after D] [--restore-after D] [--duration D] [--real [--poll-interval D]] (D: 600, 90s, 10m, 1h; --real asks for the passphrase).',
   },
   { words: ['drill', 'list'], method: 'drill.list', help: 'Drills, newest first: [--tenant S] [--limit N].' },
   { words: ['drill', 'show'], method: 'drill.show', help: 'One drill with its timeline and results: --id ID.' },

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { BUILT_WORKER_FILE } from '../../core/workers/launch';
@@ -85,7 +85,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   });
 
   // Rewrap runs here in the main process, yielding after every batch: the window (its own process) never waits on it.
-  const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw), log, 'ipc'), log, 'desktop');
+  // "Open folder" after an export: the engine checks the folder is the export's, Electron's shell shows it.
+  const rewrap = startHostRewrap(kw.ctx, loggedHandlers(createHandlers(kw, { revealInFolder: (file) => shell.showItemInFolder(file) }), log, 'ipc'), log, 'desktop');
   const handlers = rewrap.handlers;
   const sealMonitor = startSealMonitor(kw, { log });
   // Continuous checks in this (main) process; each new alert is a desktop notification.

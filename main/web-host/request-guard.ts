@@ -50,3 +50,18 @@ export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
   return header.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
+
+/** What a download path names: `/download/report/<audit seq>/<zip|pdf>`, nothing else (no name, no path). */
+export interface DownloadRequest {
+  seq: number;
+  kind: 'zip' | 'pdf';
+}
+
+export const DOWNLOAD_PREFIX = '/download/';
+
+/** The export file a raw (undecoded) request path asks for, or null for any other shape. */
+export function downloadOf(rawPathname: string): DownloadRequest | null {
+  const m = /^\/download\/report\/([1-9][0-9]{0,14})\/(zip|pdf)$/.exec(rawPathname);
+  if (!m) return null;
+  return { seq: Number(m[1]), kind: m[2] as 'zip' | 'pdf' };
+}

@@ -4,10 +4,13 @@
  * printed in the URL (in the x-keywarden-token header only, never the query string), a
  * Host naming this server and, when present, this server's Origin. Only the contract's
  * window subset is served (record.get is CLI-only), and report.export takes no `out`:
- * packages go under the data dir's reports/. A refused request is answered before its
+ * packages go under the data dir's reports/, and GET /download/report/<seq>/<zip|pdf>
+ * (same token) hands an export's zip or PDF back as an attachment. A refused request is answered before its
  * body is read: it touches nothing.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,7 +18,8 @@ import { dispatchFromWindow, isWindowMethod } from '../../core/api/window-reach'
 import { createHandlers } from '../../core/api/handlers';
 import type { Clock } from '../../core/clock';
 import type { PassphrasePolicy } from '../../core/crypto/passphrase';
-import { type ErrorData, KeywardenError } from '../../core/errors';
+import { type ErrorData, KeywardenError, toErrorData } from '../../core/errors';
+import { exportedFile, exportedPackage } from '../../core/report/exported-files';
 import { localActor, openKeywarden } from '../../core/keywarden';
 import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
 import { startHostChecks, type HostChecksOptions } from '../background-checks';
@@ -24,7 +28,7 @@ import { startSealMonitor } from '../../core/seal/host';
 import { findAppRoot } from './app-root';
 import { loggedHandlers, stderrLog, type LogLine } from './logged-handlers';
 import { readJsonBody } from './read-body';
-import { LOOPBACK, TOKEN_HEADER, apiMethodOf, isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from './request-guard';
+import { DOWNLOAD_PREFIX, LOOPBACK, TOKEN_HEADER, apiMethodOf, downloadOf, isAllowedHost, isAllowedOrigin, isJsonContentType, tokenMatches } from './request-guard';
 import { API_HEADERS, documentSecurityHeaders } from './security-headers';
 import { loadStatic, missingBuildPage } from './static-files';
 
@@ -121,6 +125,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendJson(res, outcome.ok ? 200 : outcome.error.status, outcome);
   }
 
+  /** An export's zip or PDF, as an attachment: same token guard as the API, GET only, files the export wrote only. */
+  async function handleDownload(req: IncomingMessage, res: ServerResponse, rawPath: string, query: URLSearchParams): Promise<void> {
+    if (query.has('token')) return refuse(res, req, 400, errorData('invalid_input', `the token goes in the ${TOKEN_HEADER} header, never in the URL`, 400));
+    if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return refuse(res, req, 401, errorData('unauthorized', `missing or wrong ${TOKEN_HEADER}: open the URL that keywarden serve printed`));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, req, 405, errorData('invalid_input', 'downloads take GET only', 405), { Allow: 'GET, HEAD' });
+    const wanted = downloadOf(rawPath);
+    if (!wanted) return refuse(res, req, 404, errorData('not_found', 'no such download: /download/report/<audit entry>/<zip|pdf>'));
+    let found: ReturnType<typeof exportedFile>;
+    try {
+      found = exportedFile(exportedPackage(kw, wanted.seq), wanted.kind);
+    } catch (e) {
+      const err = toErrorData(e);
+      return refuse(res, req, err.status, err);
+    }
+    res.writeHead(200, {
+      ...API_HEADERS,
+      'Content-Type': found.contentType,
+      'Content-Length': String(found.bytes),
+      'Content-Disposition': `attachment; filename="${found.name}"`,
+    });
+    if (req.method === 'HEAD') return void res.end();
+    await pipeline(fs.createReadStream(found.file), res);
+  }
+
   async function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const headers = documentSecurityHeaders();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -149,6 +177,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!isAllowedOrigin(req.headers.origin, boundPort)) return refuse(res, req, 403, errorData('forbidden', 'cross-origin requests are refused'));
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     const pathname = url.pathname;
+    if (pathname.startsWith(DOWNLOAD_PREFIX)) return handleDownload(req, res, pathname, url.searchParams);
     const method = apiMethodOf(pathname);
     if (method !== undefined) return handleApi(req, res, method, url.searchParams);
     if (pathname === '/api') return refuse(res, req, 404, errorData('not_found', 'name a method: POST /api/<method>'));

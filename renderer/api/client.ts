@@ -5,7 +5,7 @@
  */
 import type { MethodInput, MethodName, MethodResult } from '../../core/api/contract';
 import type { ErrorCode, ErrorData } from '../../core/errors';
-import type { Transport } from './transport';
+import type { DownloadedFile, Transport } from './transport';
 
 export class ClientError extends Error {
   readonly code: ErrorCode;
@@ -23,6 +23,8 @@ export class ClientError extends Error {
 export interface KeywardenClient {
   readonly transport: Transport['kind'];
   call<K extends MethodName>(method: K, input: MethodInput<K>): Promise<MethodResult<K>>;
+  /** An export's file from the web host (/download/report/<seq>/<zip|pdf>); throws ClientError, or when the host has no downloads. */
+  download(path: string): Promise<DownloadedFile>;
 }
 
 export function createClient(transport: Transport): KeywardenClient {
@@ -32,6 +34,12 @@ export function createClient(transport: Transport): KeywardenClient {
       const outcome = await transport.call(method, input);
       if (!outcome.ok) throw new ClientError(outcome.error);
       return outcome.value as never;
+    },
+    async download(path) {
+      if (!transport.download) throw new ClientError({ code: 'forbidden', status: 403, message: 'the desktop app opens the folder instead of downloading' });
+      const got = await transport.download(path);
+      if (!got.ok) throw new ClientError(got.error);
+      return got.file;
     },
   };
 }

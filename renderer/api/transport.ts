@@ -8,9 +8,17 @@ import type { ErrorData } from '../../core/errors';
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: ErrorData };
 
+/** A file the host handed back (an export's zip or PDF), with the name it suggests. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
 export interface Transport {
   readonly kind: 'ipc' | 'http';
   call(method: string, input: unknown): Promise<Outcome>;
+  /** The web host only: GET a /download/… path with the token header (the desktop opens the folder instead). */
+  download?(path: string): Promise<{ ok: true; file: DownloadedFile } | { ok: false; error: ErrorData }>;
 }
 
 /** What the preload puts on window: the bridge, nothing else. */
@@ -76,6 +84,21 @@ export function httpTransport(baseUrl: string, token: string, fetchImpl: typeof 
       const body = (await res.json().catch(() => undefined)) as Outcome | undefined;
       if (body && typeof body === 'object' && 'ok' in body) return body;
       return { ok: false, error: { code: 'internal', status: res.status, message: `unexpected answer from the host (HTTP ${res.status})` } };
+    },
+    async download(path) {
+      let res: Response;
+      try {
+        res = await fetchImpl(`${baseUrl}${path}`, { headers: { [TOKEN_HEADER]: token } });
+      } catch {
+        return { ok: false, error: { code: 'internal', status: 0, message: 'the Keywarden host is not answering (was `keywarden serve` stopped?)' } };
+      }
+      if (!res.ok) {
+        const body = (await res.json().catch(() => undefined)) as Outcome | undefined;
+        if (body && !body.ok) return body;
+        return { ok: false, error: { code: 'internal', status: res.status, message: `the download failed (HTTP ${res.status})` } };
+      }
+      const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+      return { ok: true, file: { blob: await res.blob(), filename: named?.[1] ?? 'keywarden-download' } };
     },
   };
 }

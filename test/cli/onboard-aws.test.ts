@@ -129,4 +129,29 @@ describe('onboard an AWS KMS key from the CLI (fake AWS, real SDK)', () => {
     expect(refused[0]).toMatchObject({ operation: 'probe_wrap', provider: 'aws' });
     expect(refused[0]!.error_message).toContain('AccessDeniedException');
   });
+
+  it('STS refusing AssumeRole: probe_failed names sts:AssumeRole and what to check, not KMS Encrypt', async () => {
+    aws.sts.setFault({ kind: 'deny' });
+    try {
+      const r = await kw(['probe', '--tenant', 'acme', '--file', path.join(dir, 'aws.json'), ...d]);
+      expect(r.code).toBe(1);
+      const e = r.error();
+      expect(e).toMatchObject({ code: 'probe_failed', details: { step: 'wrap', reason: 'access_denied', provider: 'aws', provider_code: 'AccessDenied', failed_call: 'sts:AssumeRole' } });
+      expect(e.message).toMatch(/^probe failed at wrap: aws access_denied — AWS STS AssumeRole failed: access denied \(AccessDenied\)/);
+      expect(e.message).toMatch(/external id.*trust policy/);
+      expect(e.message).not.toContain('KMS Encrypt');
+    } finally {
+      aws.sts.setFault({ kind: 'pass' });
+    }
+    // The human form says the same on one line.
+    aws.sts.setFault({ kind: 'deny' });
+    try {
+      let err = '';
+      const code = await runCli(['probe', '--tenant', 'acme', '--file', path.join(dir, 'aws.json'), ...d], { stdout: () => {}, stderr: (t) => (err += t), env: fakeAwsEnv({ KEYWARDEN_PASSPHRASE: PASS }), passphrasePolicy: FAST_PASSPHRASE_POLICY });
+      expect(code).toBe(1);
+      expect(err).toMatch(/error \[probe_failed\]: probe failed at wrap: aws access_denied — AWS STS AssumeRole failed/);
+    } finally {
+      aws.sts.setFault({ kind: 'pass' });
+    }
+  });
 });

@@ -177,8 +177,10 @@ describe('onboarding a fake AWS KMS key from the window', () => {
     const text = (await refused.textContent()) ?? '';
     expect(text).toContain('Probe refused at STS AssumeRole (before any KMS call)');
     expect(text).toMatch(/external id/);
-    // The headline names STS; the engine's own message (quoted under it) still says "KMS Encrypt" (core/providers/aws).
+    // The headline names STS, and so does the engine's own message quoted under it.
     expect(await refused.locator('.probe-result-title').textContent()).not.toContain('Encrypt');
+    expect(await refused.locator('.probe-message').textContent()).toMatch(/AWS STS AssumeRole failed: access denied \(AccessDenied\)/);
+    expect(text).not.toContain('KMS Encrypt');
     s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !p.includes('status of 424')));
   });
 

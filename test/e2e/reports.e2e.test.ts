@@ -99,6 +99,31 @@ describe('reports in the window', () => {
     const verdict = await verifyPackage(`${folder}.zip`, { publicKey: verifier_key });
     expect(verdict.failures).toEqual([]);
     expect(fs.existsSync(path.join(folder, 'report.pdf'))).toBe(true);
+
+    // The web host offers downloads (the desktop app offers "Open folder" instead).
+    expect(await result.getByRole('button', { name: 'Open folder' }).count()).toBe(0);
+    const [zipDownload] = await Promise.all([page.waitForEvent('download'), result.getByRole('button', { name: 'Download package (.zip)' }).click()]);
+    expect(zipDownload.suggestedFilename()).toBe(`${path.basename(folder)}.zip`);
+    const savedZip = path.join(s.dataDir, 'downloaded.zip');
+    await zipDownload.saveAs(savedZip);
+    expect(fs.readFileSync(savedZip).equals(fs.readFileSync(`${folder}.zip`))).toBe(true);
+    expect((await verifyPackage(savedZip, { publicKey: verifier_key })).failures).toEqual([]);
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), result.getByRole('button', { name: 'Download PDF' }).click()]);
+    expect(pdfDownload.suggestedFilename()).toBe(`${path.basename(folder)}.pdf`);
+    const savedPdf = path.join(s.dataDir, 'downloaded.pdf');
+    await pdfDownload.saveAs(savedPdf);
+    expect(fs.readFileSync(savedPdf).equals(fs.readFileSync(path.join(folder, 'report.pdf')))).toBe(true);
+    await s.shot('reports-04-downloads');
+    for (const [w, h] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await result.getByRole('button', { name: 'Download package (.zip)' }).scrollIntoViewIfNeeded();
+      const box = await result.getByRole('button', { name: 'Download PDF' }).boundingBox();
+      expect(box !== null && box.x + box.width <= w && box.y + box.height <= h).toBe(true);
+      await s.shot(`reports-05-downloads-${w}x${h}`);
+    }
   }, 180_000);
 
   it('logged no console error along the way', () => {

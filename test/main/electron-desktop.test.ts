@@ -155,6 +155,24 @@ describe('IPC: registered by looping over the contract\'s window subset', () => 
     expect(JSON.stringify(missing)).not.toMatch(/\bat .*\.ts:\d+|stack/);
   });
 
+  it('after an export, report.reveal shows the package folder in the file manager (Electron shell), and nothing else', async () => {
+    expect((await invoke('auth.init', { passphrase: 'correct horse battery staple 42' })).ok).toBe(true);
+    expect((await invoke('tenant.create', { slug: 'reveal-me' })).ok).toBe(true);
+    const out = path.join(dataDir, 'chosen-in-the-save-dialog');
+    fake.state.saveDialogAnswer = out;
+    const today = new Date().toISOString().slice(0, 10);
+    const exported = await invoke('report.export', { from: today, to: today });
+    expect(exported.ok).toBe(true);
+    const { folder, audit_seq } = exported.value as { folder: string; audit_seq: number };
+    expect(path.dirname(folder)).toBe(out);
+    const shown = await invoke('report.reveal', { audit_seq, folder });
+    expect(shown).toEqual({ ok: true, value: { revealed: true, folder: fs.realpathSync(folder) } });
+    expect(fake.state.calls.filter((c) => c.startsWith('showItemInFolder:'))).toEqual([`showItemInFolder:${fs.realpathSync(folder)}`]);
+    // A folder that is not the export's is refused before the shell is asked.
+    expect((await invoke('report.reveal', { audit_seq, folder: dataDir })).error).toMatchObject({ code: 'invalid_input' });
+    expect(fake.state.calls.filter((c) => c.startsWith('showItemInFolder:'))).toHaveLength(1);
+  });
+
   it('close() removes every channel and the protocol handler', async () => {
     const other = fake.state.ipcHandleCalls.length;
     await desktop.close();

@@ -31,6 +31,7 @@ export function createElectronFake() {
     singleInstance: true,
     ready: new Promise<void>(() => {}) as Promise<void>,
     appPath: '/nonexistent-app-root',
+    saveDialogAnswer: undefined as string | undefined,
   };
 
   class BrowserWindow implements FakeWindow {
@@ -87,7 +88,12 @@ export function createElectronFake() {
       buildFromTemplate: (template: unknown[]) => ({ template }),
       setApplicationMenu: (menu: unknown) => void state.menus.push(menu),
     },
-    dialog: { showErrorBox: (title: string) => state.calls.push(`showErrorBox:${title}`) },
+    dialog: {
+      showErrorBox: (title: string) => state.calls.push(`showErrorBox:${title}`),
+      // The folder a test wants the save dialog to answer with (undefined: cancelled).
+      showSaveDialog: async () => (state.saveDialogAnswer ? { canceled: false, filePath: state.saveDialogAnswer } : { canceled: true }),
+    },
+    shell: { showItemInFolder: (file: string) => void state.calls.push(`showItemInFolder:${file}`) },
     ipcMain: {
       handle(channel: string, listener: Listener) {
         if (state.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);

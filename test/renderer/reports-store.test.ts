@@ -47,6 +47,9 @@ function fakeClient(handlers: Partial<{ [K in MethodName]: (input: MethodInput<K
       if (!h) throw new Error(`unexpected call ${method}`);
       return h(input) as never;
     },
+    download() {
+      throw new Error('unexpected download');
+    },
   };
 }
 

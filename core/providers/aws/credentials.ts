@@ -26,6 +26,7 @@ import { CallerIdentityCache, isCallerArn } from './caller-identity';
 import type { AwsConfig } from './config';
 import { parseRoleArn } from './config';
 import { awsCredentialSource, isLongLivedAccessKeyId } from './credential-source';
+import { markAssumeRoleFailure } from './errors';
 
 export type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
 type Identity = Awaited<ReturnType<CredentialProvider>>;
@@ -118,6 +119,17 @@ function captureAssumedRole(onArn: (arn: string) => void): Plugin {
   };
 }
 
+/** Whatever the role's provider throws is STS AssumeRole failing (or its base credentials): marked so for the classifier. */
+function assumeRoleFailuresMarked(inner: CredentialProvider): CredentialProvider {
+  return (async (...args: Parameters<CredentialProvider>) => {
+    try {
+      return await inner(...args);
+    } catch (e) {
+      throw markAssumeRoleFailure(e);
+    }
+  }) as CredentialProvider;
+}
+
 export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): CredentialSetup {
   const staticSource = awsCredentialSource(config, opts.env);
   let signing: Identity | undefined;
@@ -157,7 +169,7 @@ export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): 
   const role = parseRoleArn(config.role_arn);
   const expectedPrincipal = `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${ROLE_SESSION_NAME}`;
   let reported: string | undefined;
-  const credentials = fromTemporaryCredentials({
+  const credentials = assumeRoleFailuresMarked(fromTemporaryCredentials({
     params: {
       RoleArn: config.role_arn,
       RoleSessionName: ROLE_SESSION_NAME,
@@ -172,7 +184,7 @@ export function resolveCredentials(config: AwsConfig, opts: CredentialOptions): 
       customUserAgent: opts.customUserAgent,
     },
     clientPlugins: [captureAssumedRole((arn) => (reported = arn))],
-  });
+  }));
   return {
     credentials: tracked(credentials, onIdentity),
     expectedPrincipal,

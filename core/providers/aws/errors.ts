@@ -135,6 +135,29 @@ function reasonOf(e: ErrorLike): KmsFailureReason {
 }
 
 /**
+ * Failures of STS AssumeRole, marked by the role's credential provider (credentials.ts):
+ * the SDK hands them on unchanged from the KMS call that needed the credentials, so
+ * without the mark they would read as that KMS call failing.
+ */
+const assumeRoleFailures = new WeakSet<object>();
+
+export const ASSUME_ROLE_CALL = 'sts:AssumeRole';
+
+export function markAssumeRoleFailure(error: unknown): unknown {
+  if (typeof error === 'object' && error !== null) assumeRoleFailures.add(error);
+  return error;
+}
+
+function assumeRoleFailure(code: string | undefined, reason: KmsFailureReason, detail: string): KmsError {
+  const head = `AWS STS AssumeRole failed: ${DESCRIBE[reason]}${code ? ` (${code})` : ''}${detail ? `: ${detail}` : ''}`;
+  const hint =
+    reason === 'access_denied'
+      ? ' — the role was not assumed and no KMS call was made: check that the external id is the one the role\'s trust policy requires (sts:ExternalId) and that the trust policy lets this principal call sts:AssumeRole'
+      : ' — the role was not assumed and no KMS call was made';
+  return new KmsError('aws', reason, head + hint, code, ASSUME_ROLE_CALL);
+}
+
+/**
  * Turns anything the SDK threw during `action` (Encrypt, Decrypt, DescribeKey) into a
  * KmsError. The message keeps the provider's code and a sanitized first line of the
  * provider's message; never a credential, key material or a response body.
@@ -147,6 +170,7 @@ export function classifyAwsError(error: unknown, action: string): KmsError {
   const raw = str(e.message) ? sanitizeProviderMessage(e.message as string) : '';
   // The SDK says 'UnknownError' when AWS sent no message (InvalidCiphertextException does not).
   const detail = raw === 'UnknownError' || raw === code ? '' : raw;
+  if (assumeRoleFailures.has(e)) return assumeRoleFailure(code, reason, detail);
   const head = `AWS KMS ${action} failed: ${DESCRIBE[reason]}${code ? ` (${code})` : ''}`;
   return new KmsError('aws', reason, detail ? `${head}: ${detail}` : head, code);
 }

@@ -1,7 +1,7 @@
 /** Which screen is open and which tenant the tenant-scoped screens look at. */
 import { createStore } from 'zustand';
 
-export type ScreenId = 'overview' | 'tenants' | 'keys' | 'audit' | 'evidence' | 'access' | 'drills' | 'reports' | 'settings';
+export type ScreenId = 'overview' | 'tenants' | 'keys' | 'records' | 'calls' | 'audit' | 'evidence' | 'access' | 'drills' | 'reports' | 'settings';
 
 export interface NavState {
   screen: ScreenId;

@@ -20,6 +20,10 @@ const PATHS = {
   search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM21 21l-5-5',
   cloud: 'M7 18h10a4 4 0 0 0 .6-8A6 6 0 0 0 6 9.5 4.3 4.3 0 0 0 7 18z',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  records: 'M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zM4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  folder: 'M3 6h6l2 2h10v11H3z',
+  calls: 'M4 7h13M13 3l4 4-4 4M20 17H7M11 13l-4 4 4 4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -209,8 +209,32 @@ describe('aws provider with role_arn + external_id (fake STS)', () => {
     expect(e).toBeInstanceOf(KmsError);
     expect((e as KmsError).reason).toBe('access_denied');
     expect((e as KmsError).providerCode).toBe('AccessDenied');
+    // Named as the STS call that failed, with what to check; never as a KMS Encrypt failure.
+    expect((e as KmsError).failedCall).toBe('sts:AssumeRole');
+    expect((e as KmsError).message).toMatch(/^AWS STS AssumeRole failed: access denied \(AccessDenied\): .*external id.*trust policy/);
+    expect((e as KmsError).message).not.toMatch(/KMS Encrypt/);
     expect(aws.events({ eventSource: 'kms.amazonaws.com' }).length).toBe(before);
     expect(aws.events({ eventName: 'AssumeRole' }).at(-1)!.errorCode).toBe('AccessDenied');
+  });
+
+  it('STS denying AssumeRole outright (the trust policy) is an AssumeRole failure; a KMS refusal after it stays a KMS one', async () => {
+    aws.sts.setFault({ kind: 'deny' });
+    try {
+      const e = (await fails(roleProvider().wrap(randomBytes(32), callCtx()))) as KmsError;
+      expect(e).toMatchObject({ reason: 'access_denied', providerCode: 'AccessDenied', failedCall: 'sts:AssumeRole' });
+      expect(e.message).toMatch(/^AWS STS AssumeRole failed: access denied \(AccessDenied\): User: .* is not authorized to perform: sts:AssumeRole/);
+      expect(e.message).not.toMatch(/AKIA[A-Z0-9]{16}/);
+    } finally {
+      aws.sts.setFault({ kind: 'pass' });
+    }
+    aws.setFault({ kind: 'deny' });
+    try {
+      const e = (await fails(roleProvider().wrap(randomBytes(32), callCtx()))) as KmsError;
+      expect(e).toMatchObject({ reason: 'access_denied', providerCode: 'AccessDeniedException', failedCall: undefined });
+      expect(e.message).toMatch(/^AWS KMS Encrypt failed: access denied \(AccessDeniedException\)/);
+    } finally {
+      aws.setFault({ kind: 'pass' });
+    }
   });
 
   it('a role session AWS calls expired is dropped and the role assumed afresh within the call', async () => {

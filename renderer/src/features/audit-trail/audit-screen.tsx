@@ -1,12 +1,12 @@
 /**
- * The audit trail: newest first, filtered by action prefix and tenant (by the engine),
- * by actor and date (among the loaded entries), each entry in plain words with its
- * tenant, one entry's details beside the list. The chain is verified on open (it is
- * fast) and a strip keeps the verdict in sight. The list is virtualized so ten thousand
- * entries scroll like ten.
+ * The audit trail: newest first, filtered by the engine (action prefix, tenant, a part of
+ * the actor, a UTC day range), each entry in plain words with its tenant, one entry's
+ * details beside the list. The chain is verified on open (it is fast) and a strip keeps
+ * the verdict in sight. The list is virtualized so ten thousand entries scroll like ten,
+ * and it pages through the matching entries only.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AuditEntryView, ChainVerification } from '../../../../core/api/types';
 import { useServices } from '../../app/services-context';
 import { useFocusFollowsSelection } from '../../components/use-focus-follows-selection';
@@ -19,7 +19,7 @@ import { Loading } from '../../components/spinner';
 import { entrySummary } from '../../../../core/report/entry-summary';
 import { useTenants } from '../tenants/tenants-store';
 import { formatCount, formatUtc, formatUtcShort, shortHash } from '../../lib/format';
-import { useAudit } from './audit-store';
+import { filtersOn, NO_FILTERS, useAudit, type AuditFilters } from './audit-store';
 import { CheckpointCard } from './checkpoint-card';
 import { InclusionProof } from './inclusion-proof';
 import './audit.css';
@@ -29,17 +29,15 @@ const QUICK_FILTERS = ['tenant.*', 'tenant-kms.*', 'byok.kms.*', 'record*', 'rew
 
 export function AuditScreen() {
   const { audit, tenants: tenantsStore } = useServices();
-  const filter = useAudit((s) => s.filter);
+  const filters = useAudit((s) => s.filters);
   const loaded = useAudit((s) => s.loaded);
   const loading = useAudit((s) => s.loading);
   const error = useAudit((s) => s.error);
-  const all = useAudit((s) => s.entries);
-  const tenant = useAudit((s) => s.tenant);
+  const entries = useAudit((s) => s.entries);
   const tenants = useTenants((s) => s.tenants);
-  const [draft, setDraft] = useState(filter);
-  const [local, setLocal] = useState<LocalFilter>({ actor: '', from: '', to: '' });
-  const entries = useMemo(() => applyLocal(all, local), [all, local]);
-  const localOn = local.actor.trim() !== '' || isoDay(local.from) !== null || isoDay(local.to) !== null;
+  const [draft, setDraft] = useState<AuditFilters>(filters);
+  const datesValid = validDay(draft.from) && validDay(draft.to);
+  const on = filtersOn(filters);
 
   useEffect(() => {
     void audit.getState().load();
@@ -48,9 +46,10 @@ export function AuditScreen() {
     if (tenantsStore.getState().tenants.length === 0) void tenantsStore.getState().load();
   }, [audit, tenantsStore]);
 
-  const apply = (value: string) => {
-    setDraft(value);
-    void audit.getState().load(value);
+  const apply = (patch: Partial<AuditFilters> = {}) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    if (validDay(next.from) && validDay(next.to)) void audit.getState().load(next);
   };
 
   return (
@@ -67,7 +66,7 @@ export function AuditScreen() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          apply(draft);
+          apply();
         }}
       >
         <label className="audit-filter-label" htmlFor="audit-filter">
@@ -77,22 +76,22 @@ export function AuditScreen() {
           id="audit-filter"
           className="input mono"
           placeholder="prefix, e.g. tenant-kms.*"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
+          value={draft.action}
+          onChange={(e) => setDraft({ ...draft, action: e.target.value })}
           spellCheck={false}
           autoComplete="off"
         />
-        <Button type="submit" icon="search" busy={loading}>
+        <Button type="submit" icon="search" busy={loading} disabled={!datesValid}>
           Filter
         </Button>
-        {filter ? (
-          <Button type="button" variant="ghost" onClick={() => apply('')}>
+        {on ? (
+          <Button type="button" variant="ghost" onClick={() => apply(NO_FILTERS)}>
             Clear
           </Button>
         ) : null}
         <div className="audit-quick" aria-label="Quick filters">
           {QUICK_FILTERS.map((q) => (
-            <button key={q} type="button" className={`chip mono${filter === q ? ' chip-on' : ''}`} onClick={() => apply(q)}>
+            <button key={q} type="button" className={`chip mono${filters.action === q ? ' chip-on' : ''}`} onClick={() => apply({ action: q })}>
               {q}
             </button>
           ))}
@@ -100,7 +99,7 @@ export function AuditScreen() {
         <div className="audit-filter-more">
           <label className="field">
             <span className="field-label">Tenant</span>
-            <select className="select mono" value={tenant} onChange={(e) => void audit.getState().load(draft, e.target.value)}>
+            <select className="select mono" value={draft.tenant} onChange={(e) => apply({ tenant: e.target.value })}>
               <option value="">All tenants</option>
               {tenants.map((t) => (
                 <option key={t.id} value={t.slug}>
@@ -111,12 +110,12 @@ export function AuditScreen() {
           </label>
           <label className="field">
             <span className="field-label">Actor</span>
-            <input className="input mono" value={local.actor} onChange={(e) => setLocal({ ...local, actor: e.target.value })} spellCheck={false} autoComplete="off" aria-describedby="audit-local-hint" />
+            <input className="input mono" value={draft.actor} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} spellCheck={false} autoComplete="off" aria-describedby="audit-filter-hint" />
           </label>
-          <DayField label="From (UTC)" value={local.from} onChange={(from) => setLocal({ ...local, from })} />
-          <DayField label="To (UTC, included)" value={local.to} onChange={(to) => setLocal({ ...local, to })} />
-          <span id="audit-local-hint" className="field-hint">
-            Actor contains the text; dates as YYYY-MM-DD. Both apply to the {formatCount(all.length)} entries loaded (scroll for more).
+          <DayField label="From (UTC)" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
+          <DayField label="To (UTC, included)" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
+          <span id="audit-filter-hint" className="field-hint">
+            Actor: any part of the name, any case. Dates as YYYY-MM-DD. Press Enter or Filter to apply; the whole trail is searched, not only what is loaded.
           </span>
         </div>
       </form>
@@ -125,8 +124,8 @@ export function AuditScreen() {
         <Loading>Loading the audit trail…</Loading>
       ) : entries.length === 0 ? (
         <div className="card">
-          <EmptyState icon="audit" title={filter || tenant || localOn ? 'No entry matches' : 'No entries yet'}>
-            {filter || tenant || localOn ? 'No loaded entry matches these filters; clear one to see more.' : 'Entries appear as soon as the engine changes anything.'}
+          <EmptyState icon="audit" title={on ? 'No entry matches' : 'No entries yet'}>
+            {on ? 'No entry in the trail matches these filters; clear one to see more.' : 'Entries appear as soon as the engine changes anything.'}
           </EmptyState>
         </div>
       ) : (
@@ -320,32 +319,17 @@ function tenantOf(e: AuditEntryView): string {
   return typeof e.payload.tenant === 'string' ? e.payload.tenant : e.tenant_id ? e.tenant_id.slice(0, 8) : '—';
 }
 
-interface LocalFilter {
-  actor: string;
-  from: string;
-  to: string;
-}
-
-/** "2026-03-01" as the start of that UTC day, or null when it is not one. */
-function isoDay(text: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return null;
-  const t = Date.parse(`${text.trim()}T00:00:00.000Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().startsWith(text.trim()) ? t : null;
-}
-
-function applyLocal(entries: AuditEntryView[], f: LocalFilter): AuditEntryView[] {
-  const actor = f.actor.trim().toLowerCase();
-  const from = isoDay(f.from);
-  const to = isoDay(f.to);
-  if (!actor && from === null && to === null) return entries;
-  return entries.filter((e) => {
-    const at = Date.parse(e.at);
-    return (!actor || e.actor.toLowerCase().includes(actor)) && (from === null || at >= from) && (to === null || at < to + 86_400_000);
-  });
+/** Empty, or a real calendar day as YYYY-MM-DD. */
+function validDay(text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(t)) return false;
+  const at = Date.parse(`${t}T00:00:00.000Z`);
+  return Number.isFinite(at) && new Date(at).toISOString().startsWith(t);
 }
 
 function DayField({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
-  const invalid = value.trim() !== '' && isoDay(value) === null;
+  const invalid = !validDay(value);
   return (
     <label className={invalid ? 'field field-invalid' : 'field'}>
       <span className="field-label">{label}</span>

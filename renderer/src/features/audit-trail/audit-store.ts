@@ -1,7 +1,9 @@
 /**
- * The audit trail, newest first, in pages of 200 fetched with `before_seq`. The action
- * filter is a prefix (`tenant-kms.*`, `byok.kms.`); a newer filter wins over a slower
- * answer to an older one.
+ * The audit trail, newest first, in pages of 200 fetched with `before_seq`. Every filter
+ * is the engine's (audit.list): the action as a prefix (`tenant-kms.*`, `byok.kms.`), the
+ * tenant, a part of the actor, and a day range; so "scroll for more" pages through the
+ * matching entries, not through everything. A newer filter wins over a slower answer to
+ * an older one.
  */
 import { createStore, useStore } from 'zustand';
 import type { CheckpointView, InclusionProofView } from '../../../../core/api/audit-types';
@@ -12,10 +14,26 @@ import { describeError, type ShownError } from '../../lib/errors';
 
 export const AUDIT_PAGE = 200;
 
-export interface AuditState {
-  filter: string;
-  /** Tenant slug the list is narrowed to (server-side), or '' for every tenant. */
+export interface AuditFilters {
+  /** Action prefix, or ''. */
+  action: string;
+  /** Tenant slug, or '' for every tenant. */
   tenant: string;
+  /** A part of the actor, or ''. */
+  actor: string;
+  /** YYYY-MM-DD (UTC) or ''; `to` includes its day. */
+  from: string;
+  to: string;
+}
+
+export const NO_FILTERS: AuditFilters = { action: '', tenant: '', actor: '', from: '', to: '' };
+
+export function filtersOn(f: AuditFilters): boolean {
+  return Object.values(f).some((v) => v.trim() !== '');
+}
+
+export interface AuditState {
+  filters: AuditFilters;
   entries: AuditEntryView[];
   loaded: boolean;
   loading: boolean;
@@ -34,7 +52,8 @@ export interface AuditState {
   checkpointError: ShownError | null;
   /** Inclusion proofs the engine computed (and checked) per entry, against the latest checkpoint. */
   proofs: Record<number, ProofState>;
-  load(filter?: string, tenant?: string): Promise<void>;
+  /** Loads the first page with the filters changed by `patch` (the others kept). */
+  load(patch?: Partial<AuditFilters>): Promise<void>;
   loadMore(): Promise<void>;
   select(seq: number | null): void;
   verify(): Promise<void>;
@@ -48,18 +67,12 @@ export type ProofState = { status: 'loading' } | { status: 'ready'; proof: Inclu
 export function createAuditStore(client: KeywardenClient) {
   let generation = 0;
   return createStore<AuditState>()((set, get) => {
-    const page = (filter: string, tenant: string, beforeSeq?: number) => {
-      const action = filter.trim();
-      return client.call('audit.list', {
-        limit: AUDIT_PAGE,
-        ...(action ? { action } : {}),
-        ...(tenant ? { tenant } : {}),
-        ...(beforeSeq !== undefined ? { before_seq: beforeSeq } : {}),
-      });
+    const page = (f: AuditFilters, beforeSeq?: number) => {
+      const given = Object.fromEntries(Object.entries(f).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+      return client.call('audit.list', { limit: AUDIT_PAGE, ...given, ...(beforeSeq !== undefined ? { before_seq: beforeSeq } : {}) });
     };
     return {
-      filter: '',
-      tenant: '',
+      filters: NO_FILTERS,
       entries: [],
       loaded: false,
       loading: false,
@@ -75,11 +88,12 @@ export function createAuditStore(client: KeywardenClient) {
       checkpointBusy: false,
       checkpointError: null,
       proofs: {},
-      async load(filter = get().filter, tenant = get().tenant) {
+      async load(patch = {}) {
         const mine = ++generation;
-        set({ filter, tenant, loading: true, loadingMore: false, error: null });
+        const filters = { ...get().filters, ...patch };
+        set({ filters, loading: true, loadingMore: false, error: null });
         try {
-          const entries = await page(filter, tenant);
+          const entries = await page(filters);
           if (mine !== generation) return;
           const selected = get().selectedSeq;
           set({
@@ -94,13 +108,13 @@ export function createAuditStore(client: KeywardenClient) {
         }
       },
       async loadMore() {
-        const { entries, hasMore, loading, loadingMore, filter, tenant } = get();
+        const { entries, hasMore, loading, loadingMore, filters } = get();
         const last = entries[entries.length - 1];
         if (!hasMore || loading || loadingMore || !last) return;
         const mine = generation;
         set({ loadingMore: true });
         try {
-          const more = await page(filter, tenant, last.seq);
+          const more = await page(filters, last.seq);
           if (mine !== generation) return;
           set({ entries: [...get().entries, ...more], hasMore: more.length === AUDIT_PAGE, loadingMore: false });
         } catch (e) {

@@ -86,6 +86,8 @@ export const PALETTE_ACTIONS: PaletteAction[] = [
   go('overview', 'Overview', 'home status summary problems'),
   go('tenants', 'Tenants', 'tenant onboard kms'),
   go('keys', 'Key versions', 'keys versions rewrap revoke'),
+  go('records', 'Records', 'records names tables versions'),
+  go('calls', 'KMS calls', 'kms calls wrap unwrap simulated correlation'),
   go('audit', 'Audit trail', 'audit log entries'),
   go('evidence', 'Evidence', 'evidence crosscheck'),
   go('drills', 'Drills', 'drills'),

@@ -2,6 +2,7 @@ import type { DrillSummary, DrillView } from '../../../../core/api/seal-types';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
 import { formatCount, formatUtc, formatUtcShort, humanDuration } from '../../lib/format';
+import { RealDrillStatus } from './real-drill-status';
 import { BoundBar } from './seal-bound';
 import { SessionChart } from './session-chart';
 
@@ -93,6 +94,7 @@ export function DrillDetail({ drill }: { drill: DrillView }) {
         </Badge>
       </div>
       <div className="card-body">
+        {drill.kind === 'real' && drill.state === 'running' ? <RealDrillStatus drill={drill} /> : null}
         {drill.error ? <p className="text-red">{drill.error}</p> : null}
         {r ? (
           <>

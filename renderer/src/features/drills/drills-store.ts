@@ -1,7 +1,7 @@
 /**
  * The Drills screen's state: the drills of every tenant (newest first), the one shown,
  * the run form, and a drill in flight. Simulated drills answer in seconds; a running real
- * drill (started from the CLI, say) is polled every 2 s until it ends.
+ * drill (started here or from the CLI) is polled every 2 s until it ends.
  */
 import { createStore, useStore } from 'zustand';
 import type { DrillScenario, DrillSummary, DrillView, UnsealResult } from '../../../../core/api/seal-types';
@@ -10,10 +10,15 @@ import { useServices } from '../../app/services-context';
 import { describeError, type ShownError } from '../../lib/errors';
 
 export interface DrillForm {
+  /** Simulated (a scratch copy on a virtual clock) or real (watching the real tenant while the operator revokes access). */
+  kind: 'simulated' | 'real';
   scenario: DrillScenario;
   agents: string;
   /** Empty: the default (two cache TTLs and a bit, so the last session is seen to run out). */
   restoreAfter: string;
+  /** Real drills: how often the provider is asked, and for how long at most (empty: 10 s and 30 min). */
+  pollInterval: string;
+  duration: string;
 }
 
 export interface DrillsState {
@@ -28,6 +33,11 @@ export interface DrillsState {
   show(id: string): Promise<void>;
   setForm(patch: Partial<DrillForm>): void;
   run(tenant: string): Promise<void>;
+  /** Step-up (drill, 2 minutes) then start a real drill that runs on; throws the engine's error for the dialog. */
+  startReal(tenant: string, passphrase: string): Promise<DrillView>;
+  /** Asks a running drill to stop at its next poll. */
+  cancel(id: string): Promise<void>;
+  cancelling: boolean;
   /** Step-up (unseal, 2 minutes) then unseal; throws the engine's error for the dialog. */
   unseal(tenant: string, passphrase: string): Promise<UnsealResult>;
   stopPolling(): void;
@@ -48,7 +58,8 @@ export function createDrillsStore(client: KeywardenClient, hooks: { onChanged: (
       shown: null,
       running: false,
       runError: null,
-      form: { scenario: 'deny', agents: '10', restoreAfter: '' },
+      form: { kind: 'simulated', scenario: 'deny', agents: '10', restoreAfter: '', pollInterval: '', duration: '' },
+      cancelling: false,
       async load() {
         try {
           const drills = await client.call('drill.list', { limit: 50 });
@@ -88,6 +99,35 @@ export function createDrillsStore(client: KeywardenClient, hooks: { onChanged: (
         } catch (e) {
           set({ running: false, runError: describeError(e) });
         }
+      },
+      async startReal(tenant, passphrase) {
+        const { form } = get();
+        const agents = Number(form.agents);
+        const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'drill', tenant });
+        const drill = await client.call('drill.run', {
+          tenant,
+          scenario: form.scenario,
+          agents: Number.isFinite(agents) ? agents : Number.NaN,
+          real: true,
+          wait: false,
+          step_up_token: token,
+          ...(form.pollInterval.trim() ? { poll_interval: form.pollInterval.trim() } : {}),
+          ...(form.duration.trim() ? { duration: form.duration.trim() } : {}),
+        });
+        set({ shown: drill, runError: null });
+        hooks.onChanged();
+        await get().load();
+        return drill;
+      },
+      async cancel(id) {
+        set({ cancelling: true });
+        try {
+          set({ shown: await client.call('drill.cancel', { id }) });
+        } catch (e) {
+          set({ error: describeError(e) });
+        }
+        set({ cancelling: false });
+        await get().load();
       },
       async unseal(tenant, passphrase) {
         const { token } = await client.call('auth.stepUp', { passphrase, purpose: 'unseal', tenant });

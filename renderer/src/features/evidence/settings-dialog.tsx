@@ -50,8 +50,10 @@ function toDraft(s: EvidenceSettingsView): Draft {
 }
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const { client, tenants: tenantsStore } = useServices();
+  const { client, nav, tenants: tenantsStore } = useServices();
   const tenants = useTenants((s) => s.tenants).filter((t: TenantView) => t.provider in FIELDS);
+  // No cloud tenant: nothing to configure; the dialog says what to do instead (no disabled Save).
+  const noCloudTenant = useTenants((s) => s.loaded) && tenants.length === 0;
   const [slug, setSlug] = useState<string>('');
   const [saved, setSaved] = useState<EvidenceSettingsView | null>(null);
   const [draft, setDraft] = useState<Draft>({});
@@ -120,18 +122,45 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       onSubmit={() => void save()}
       footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={!tenant || !saved}>
-            Save
-          </Button>
-        </>
+        noCloudTenant ? (
+          <>
+            <Button onClick={onClose}>Close</Button>
+            <Button
+              variant="primary"
+              icon="arrow"
+              onClick={() => {
+                onClose();
+                nav.getState().go('tenants');
+              }}
+            >
+              Go to Tenants to onboard a key
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button onClick={onClose} disabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="primary" busy={busy} disabled={!tenant || !saved}>
+              Save
+            </Button>
+          </>
+        )
       }
     >
-      {tenants.length === 0 ? (
-        <p className="muted">No tenant uses a cloud KMS key yet: onboard one on AWS, GCP or Azure first.</p>
+      {noCloudTenant ? (
+        <div className="ev-settings-none" data-testid="log-settings-none">
+          <p>
+            Log settings say where Keywarden reads a tenant’s provider log (AWS CloudTrail, GCP Cloud Logging, Azure Monitor) to cross-check its KMS calls. No tenant uses a customer
+            KMS key yet, so there is no provider log to read: tenants on the embedded local KMS or the global key have their calls in Keywarden’s own record only.
+          </p>
+          <p>
+            First onboard a customer KMS key: on <strong>Tenants</strong>, pick a tenant and use <strong>Onboard customer KMS</strong> (AWS, GCP or Azure). Its log settings appear here
+            afterwards.
+          </p>
+        </div>
+      ) : tenants.length === 0 ? (
+        <p className="muted">Loading tenants…</p>
       ) : (
         <div className="ev-settings">
           <div className="field">

@@ -53,6 +53,8 @@ export interface ProbeFailure {
   reason: string;
   provider: string | null;
   providerCode: string | null;
+  /** The call that failed when it was not the KMS one (AWS: `sts:AssumeRole`), as the engine names it. */
+  failedCall: string | null;
   message: string;
 }
 
@@ -79,12 +81,9 @@ const STEP_CALLS: Record<string, Record<string, string>> = {
   azure: { wrap: 'Key Vault wrapKey', unwrap: 'Key Vault unwrapKey', describe: 'Key Vault get key', probe_wrap: 'Key Vault wrapKey', probe_unwrap: 'Key Vault unwrapKey' },
 };
 
-/**
- * An AWS refusal that came from STS AssumeRole (STS says `AccessDenied`, KMS says
- * `AccessDeniedException`): the role was never assumed, so no KMS call was made.
- */
+/** An AWS refusal at STS AssumeRole (the engine says so): the role was never assumed, so no KMS call was made. */
 export function failedAtAssumeRole(f: ProbeFailure): boolean {
-  return f.provider === 'aws' && (f.providerCode === 'AccessDenied' || /AssumeRole|sts:|sts\./.test(f.message));
+  return f.failedCall === 'sts:AssumeRole';
 }
 
 export function probeFailureOf(error: ShownError | null): ProbeFailure | null {
@@ -93,7 +92,7 @@ export function probeFailureOf(error: ShownError | null): ProbeFailure | null {
   const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
   const reason = text(d.reason);
   if (!reason) return null;
-  return { step: text(d.step) ?? 'probe', reason, provider: text(d.provider), providerCode: text(d.provider_code), message: error.message };
+  return { step: text(d.step) ?? 'probe', reason, provider: text(d.provider), providerCode: text(d.provider_code), failedCall: text(d.failed_call), message: error.message };
 }
 
 export function ProbeFailurePanel({ failure }: { failure: ProbeFailure }) {

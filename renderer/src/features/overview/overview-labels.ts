@@ -7,6 +7,8 @@ const SCREEN_LABEL: Record<ScreenId, string> = {
   overview: 'Overview',
   tenants: 'Tenants',
   keys: 'Key versions',
+  records: 'Records',
+  calls: 'KMS calls',
   audit: 'Audit trail',
   evidence: 'Evidence',
   access: 'Key access',

@@ -1,5 +1,12 @@
-/** Export with a progress bar; then where the package is and the hash to hand over. */
-import { useEffect, useRef } from 'react';
+/**
+ * Export with a progress bar; then where the package is and the hash to hand over, and a
+ * way to it: "Open folder" in the desktop app, downloads of the zip and the PDF through
+ * the web host.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ReportExportResult } from '../../../../core/api/report-types';
+import { describeError, type ShownError } from '../../lib/errors';
+import { saveFile } from '../../lib/save-file';
 import { CopyButton } from '../../components/copy-button';
 import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
@@ -58,7 +65,10 @@ export function ExportPanel() {
       {error ? <ErrorNotice error={error} /> : null}
       {result ? (
         <div className="report-result" data-testid="report-result" ref={resultRef}>
-          <div className="report-result-title">Package written and signed</div>
+          <div className="report-result-head">
+            <div className="report-result-title">Package written and signed</div>
+            <PackageActions result={result} />
+          </div>
           <dl className="kv">
             <dt>Folder</dt>
             <dd className="copyable">
@@ -101,5 +111,42 @@ export function ExportPanel() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+function PackageActions({ result }: { result: ReportExportResult }) {
+  const { client } = useServices();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  const run = async (what: string, action: () => Promise<unknown>) => {
+    setBusy(what);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const download = (kind: 'zip' | 'pdf') => run(kind, async () => saveFile(await client.download(`/download/report/${result.audit_seq}/${kind}`)));
+  return (
+    <div className="report-result-actions">
+      {client.transport === 'ipc' ? (
+        <Button icon="folder" busy={busy === 'open'} onClick={() => void run('open', () => client.call('report.reveal', { audit_seq: result.audit_seq, folder: result.folder }))}>
+          Open folder
+        </Button>
+      ) : (
+        <>
+          <Button icon="download" busy={busy === 'zip'} onClick={() => void download('zip')}>
+            Download package (.zip)
+          </Button>
+          <Button variant="ghost" icon="download" busy={busy === 'pdf'} onClick={() => void download('pdf')}>
+            Download PDF
+          </Button>
+        </>
+      )}
+      {error ? <ErrorNotice error={error} /> : null}
+    </div>
   );
 }

@@ -1,4 +1,6 @@
 import { useNav } from '../../app/services-context';
+import { KmsCallsScreen } from '../activity/kms-calls-screen';
+import { RecordsScreen } from '../activity/records-screen';
 import { AuditScreen } from '../audit-trail/audit-screen';
 import { DrillsScreen } from '../drills/drills-screen';
 import { FaultBanner } from '../drills/fault-banner';
@@ -26,6 +28,8 @@ export function Shell() {
         {screen === 'overview' ? <OverviewScreen /> : null}
         {screen === 'tenants' ? <TenantsScreen /> : null}
         {screen === 'keys' ? <KeyVersionsScreen /> : null}
+        {screen === 'records' ? <RecordsScreen /> : null}
+        {screen === 'calls' ? <KmsCallsScreen /> : null}
         {screen === 'audit' ? <AuditScreen /> : null}
         {screen === 'evidence' ? <EvidenceScreen /> : null}
         {screen === 'access' ? <KeyAccessScreen /> : null}

@@ -19,6 +19,8 @@ const GROUPS: { label: string; items: NavItem[] }[] = [
       { id: 'overview', label: 'Overview', icon: 'home' },
       { id: 'tenants', label: 'Tenants', icon: 'tenants' },
       { id: 'keys', label: 'Key versions', icon: 'key' },
+      { id: 'records', label: 'Records', icon: 'records' },
+      { id: 'calls', label: 'KMS calls', icon: 'calls' },
       { id: 'audit', label: 'Audit trail', icon: 'audit' },
     ],
   },
