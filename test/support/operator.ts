@@ -20,6 +20,7 @@ export const OPERATOR_STEP_UP: Partial<Record<MethodName, StepUpPurpose>> = {
   'record.delete': 'record_delete',
   'session.issue': 'session',
   'fault.set': 'fault',
+  'access.settings': 'onboard',
 };
 
 /** `input` as the operator would send it; `issue` asks for a step-up token (the test's passphrase). */
@@ -30,6 +31,7 @@ export async function asOperator(dataDir: string, method: MethodName, input: unk
   const given = input as { step_up_token?: string; tenant?: string; config?: Record<string, unknown> } | undefined;
   if (!purpose || !given || typeof given !== 'object' || given.step_up_token) return input;
   if (method === 'kms.probe' && !namesEndpoint(given.config)) return input;
+  if (method === 'access.settings' && !(given as { azure_arm_endpoint?: string }).azure_arm_endpoint) return input;
   const token = await issue(purpose, given.tenant ?? 'acme');
   return token ? { ...given, step_up_token: token } : input;
 }
