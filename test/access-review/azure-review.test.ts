@@ -141,6 +141,46 @@ describe('Azure review reads against the fakes', () => {
     }
   });
 
+  it('reads thousands of assignments page by page, each page one recorded call; a failing page keeps what came before and says so', async () => {
+    const arm = az.fake.arm;
+    const kept = arm.roleAssignments.length;
+    arm.pageSize = 100;
+    for (let i = 0; i < 2000; i++) arm.assign(`00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, ROLE.reader);
+    try {
+      const r = await review(settings());
+      expect(r.gaps).toEqual([]);
+      expect(r.rows.filter((x) => x.operation === 'review_role_assignments')).toHaveLength(21);
+      expect(r.conclusions.facts.role_assignments).toBe(2000 + 4);
+      // Page 3 onwards refused: two pages kept, the gap says the list stopped.
+      let pages = 0;
+      const original = arm.handle.bind(arm);
+      arm.handle = (req, res) => {
+        if (/roleAssignments/.test(req.url ?? '') && ++pages >= 3) arm.denied.add('Microsoft.Authorization/roleAssignments/read');
+        return original(req, res);
+      };
+      const partial = await review(settings());
+      arm.handle = original;
+      expect(partial.gaps.map((g) => [g.where, g.kind])).toEqual([
+        ['roleAssignments.listForScope', 'permission_missing'],
+        ['roleAssignments.listForScope', 'truncated'],
+      ]);
+      expect(partial.gaps[1]!.message).toMatch(/stopped after 200 assignment\(s\) \(page 3 failed\)/);
+      expect(partial.conclusions.facts.role_assignments).toBe(200);
+    } finally {
+      arm.denied.clear();
+      arm.roleAssignments.splice(kept);
+      arm.pageSize = 2;
+    }
+  });
+
+  it('a resource id naming another resource group is a gap that says which setting to fix', async () => {
+    const r = await review(settings({ azure_vault_resource_id: az.fake.arm.vaultId.replace('keywarden-test', 'other-rg') }));
+    const gap = r.gaps.find((g) => g.where === 'vaults.get')!;
+    expect(gap.kind).toBe('invalid_key');
+    expect(gap.message).toMatch(/resourceGroups\/other-rg\/.* was not found \(ResourceNotFound, HTTP 404\): check the review setting azure_vault_resource_id/);
+    expect(r.conclusions.facts.exportable).toBe(true);
+  });
+
   it('without the vault resource id the review reads Key Vault only and says how to give it', async () => {
     const before = az.fake.arm.requests.length;
     const r = await review({ ...DEFAULT_SETTINGS });

@@ -330,15 +330,24 @@ export class AzureKeyReviewReader {
   }
 
   private async armCall<T>(what: string, cid: string, t: AzureArmTarget, fn: (c: NonNullable<AzureKeyReviewReader['arm']>, o: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
-    return this.bounded(`Resource Manager ${what} for vault ${new URL(this.config.vault_url).host}`, cid, async (signal) => {
-      const clients = this.armClients(t);
-      this.currentCid = cid;
-      try {
-        return await fn(clients, { abortSignal: signal });
-      } finally {
-        this.currentCid = '';
+    const label = `Resource Manager ${what} for vault ${new URL(this.config.vault_url).host}`;
+    try {
+      return await this.bounded(label, cid, async (signal) => {
+        const clients = this.armClients(t);
+        this.currentCid = cid;
+        try {
+          return await fn(clients, { abortSignal: signal });
+        } finally {
+          this.currentCid = '';
+        }
+      });
+    } catch (e) {
+      // Not found in Resource Manager is the settings' resource id, not the key: say which to fix.
+      if (e instanceof KmsError && e.reason === 'invalid_key' && /HTTP 404/.test(e.message)) {
+        throw new KmsError('azure', 'invalid_key', `Azure ${label}: ${t.vaultResourceId.slice(0, 300)} was not found (${e.providerCode ?? 'NotFound'}, HTTP 404): check the review setting azure_vault_resource_id (subscription, resource group and vault name)`, e.providerCode ?? 'NotFound');
       }
-    });
+      throw e;
+    }
   }
 
   private async bounded<T>(label: string, cid: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
