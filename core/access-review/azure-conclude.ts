@@ -87,6 +87,7 @@ function scopeLevel(scope: string | undefined): { inherited: boolean; label: str
 const USE_OPS = new Set(['decrypt', 'encrypt', 'unwrapkey', 'wrapkey', 'sign', 'release', 'all']);
 const DELETE_OPS = new Set(['delete', 'purge', 'all']);
 const MAX_ROTATION_DAYS = 365;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Days of an ISO 8601 duration (P1Y2M10D, P90D); undefined when it is not one. */
 export function isoDurationDays(d: string): number | undefined {
@@ -99,8 +100,11 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
   const principals: PrincipalAccess[] = [];
   const findings: Conclusions['findings'] = [];
   const gaps: ReviewGap[] = [];
-  const isKeywarden = (p: string) => !!s.keywardenPrincipal && p === s.keywardenPrincipal;
-  const allowed = (p: string) => isKeywarden(p) || isAllowListed(p, settings.allow_list);
+  // Object ids are GUIDs: the same principal whatever the letter case it is written in.
+  const id = (p: string) => (GUID.test(p) ? p.toLowerCase() : p);
+  const allowList = settings.allow_list.map(id);
+  const isKeywarden = (p: string) => !!s.keywardenPrincipal && id(p) === id(s.keywardenPrincipal);
+  const allowed = (p: string) => isKeywarden(p) || isAllowListed(id(p), allowList);
 
   for (const ra of s.roleAssignments ?? []) {
     const guid = ra.properties.roleDefinitionId.split('/').pop()?.toLowerCase() ?? '';

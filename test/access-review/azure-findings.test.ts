@@ -72,6 +72,10 @@ describe('Azure findings', () => {
     expect(rbac.checks.other).toMatch(/PA-7/);
     expect(concludeAzure(base({ rotationPolicy: { lifetimeActions: [] } }), DEFAULT_SETTINGS).findings[0]!.checks).toMatchObject({ prowler: 'keyvault_key_rotation_enabled' });
     expect(concludeAzure(base({ roleAssignments: [ra('22222222-2222-2222-2222-222222222222', CRYPTO_USER)] }), { allow_list: ['22222222-2222-2222-2222-222222222222'], require_hsm: false }).findings).toEqual([]);
+    // Object ids in any letter case name the same principal; a near miss does not.
+    expect(concludeAzure(base({ roleAssignments: [ra('abcdefab-2222-2222-2222-222222222222', CRYPTO_USER)] }), { allow_list: ['ABCDEFAB-2222-2222-2222-222222222222'], require_hsm: false }).findings).toEqual([]);
+    expect(concludeAzure(base({ roleAssignments: [ra('abcdefab-2222-2222-2222-222222222222', CRYPTO_USER)] }), { allow_list: ['abcdefab-2222-2222-2222-22222222222'], require_hsm: false }).findings.map((f) => f.rule)).toEqual(['foreign_grant']);
+    expect(concludeAzure(base({ keywardenPrincipal: 'ABCDEF01-1111-1111-1111-111111111111', roleAssignments: [ra('abcdef01-1111-1111-1111-111111111111', CRYPTO_USER)] }), DEFAULT_SETTINGS).findings).toEqual([]);
   });
 
   it("reads what a role definition allows on the key (Owner administers, Contributor can rewrite access policies, Reader nothing)", () => {
