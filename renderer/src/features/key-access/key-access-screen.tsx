@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatUtcShort, providerLabel } from '../../lib/format';
 import { AllowListPanel } from './allow-list-panel';
+import { AzureVaultSetting } from './azure-vault-setting';
 import { keyAccessStoreFor, useKeyAccess } from './key-access-store';
 import './key-access.css';
 
@@ -56,7 +57,19 @@ export function KeyAccessScreen() {
           </EmptyState>
         </div>
       ) : (
-        reviews.map((r) => <KeyReviewCard key={r.id} review={r} onChanged={load} allowList={<AllowListPanel tenant={r.tenant_slug} settings={settings[r.tenant_slug]} store={store} />} />)
+        reviews.map((r) => (
+          <KeyReviewCard
+            key={r.id}
+            review={r}
+            onChanged={load}
+            allowList={
+              <>
+                {r.provider === 'azure' ? <AzureVaultSetting tenant={r.tenant_slug} current={settings[r.tenant_slug]?.azure_vault_resource_id} store={store} /> : null}
+                <AllowListPanel tenant={r.tenant_slug} settings={settings[r.tenant_slug]} store={store} />
+              </>
+            }
+          />
+        ))
       )}
     </div>
   );

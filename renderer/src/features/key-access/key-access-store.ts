@@ -18,6 +18,8 @@ export interface KeyAccessState {
   /** Adds an allow-list entry with why; the next review no longer raises it. */
   allow(tenant: string, entry: string, note: string): Promise<void>;
   disallow(tenant: string, entry: string): Promise<void>;
+  /** Azure: the vault's resource ID the Resource Manager reads need ('' clears). */
+  setAzureVault(tenant: string, resourceId: string): Promise<void>;
   dismissError(): void;
 }
 
@@ -64,6 +66,10 @@ export function createKeyAccessStore(client: KeywardenClient) {
     },
     async disallow(tenant, entry) {
       const s = await client.call('access.disallow', { tenant, entry });
+      set({ settings: { ...get().settings, [tenant]: s } });
+    },
+    async setAzureVault(tenant, resourceId) {
+      const s = await client.call('access.settings', { tenant, azure_vault_resource_id: resourceId });
       set({ settings: { ...get().settings, [tenant]: s } });
     },
     dismissError() {
