@@ -137,6 +137,7 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is st
 export class AzureKeyReviewReader {
   readonly keyRef: string;
   private readonly ref: ParsedKeyRef;
+  private readonly config: AzureConfig;
   private session: AzureSession | undefined;
   private tracking: ObjectIdTracking | undefined;
   private arm: { target: string; vaults: KeyVaultManagementClient; authz: AuthorizationManagementClient } | undefined;
@@ -152,8 +153,6 @@ export class AzureKeyReviewReader {
     this.keyRef = keyRefString(this.ref);
     this.config = parsed.config;
   }
-
-  private readonly config: AzureConfig;
 
   /** Keywarden's own object id once a token was issued (what RBAC names), else the token's app id. */
   principal(): string | undefined {
