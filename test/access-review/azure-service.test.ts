@@ -7,7 +7,9 @@
  * and an allow-listed principal (added with a note, audited) stops being a finding.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from 'better-sqlite3';
 import { createAzureReviewer } from '../../core/access-review/reviewers';
+import { readCallColumns } from '../../core/evidence/call-columns';
 import { ManualClock } from '../../core/clock';
 import { createAzureProviderFactory } from '../../core/providers/azure';
 import { ROLE } from '../fakes/azure';
@@ -73,6 +75,12 @@ describe('Azure access review through the contract', () => {
     const calls = (await fx.call('kms.calls', { tenant: 'acme', limit: 500 })).filter((c) => c.operation.startsWith('review_'));
     expect(calls.filter((c) => c.provider === 'azure-arm').map((c) => c.operation).sort()).toEqual(['review_get_vault', 'review_role_assignments', 'review_role_definition']);
     expect(calls.map((c) => c.correlation_id).sort()).toEqual(expect.arrayContaining(r.reads.map((x) => x.correlation_id).sort()));
+    // The cross-check compares Key Vault's log with the Key Vault calls only: Resource Manager reads never reach that log.
+    const db = (fx.kw.ctx.store as unknown as { db: Database }).db;
+    const columns = readCallColumns(db, { fromMs: clock.now() - 86_400_000, toMs: clock.now() + 86_400_000 });
+    expect(columns.keys.map((k) => k.provider)).toEqual(['azure']);
+    const azureCalls = (await fx.call('kms.calls', { tenant: 'acme', limit: 500 })).filter((c) => c.provider === 'azure');
+    expect(columns.n).toBe(azureCalls.length);
 
     const allowed = await fx.call('access.allow', { tenant: 'acme', entry: PARTNER, note: 'Partner backup service, contract 2026-114' });
     expect(allowed.allow_list).toEqual([PARTNER]);
