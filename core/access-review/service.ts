@@ -15,6 +15,7 @@ import type { ProviderDeps } from '../providers/types';
 import { parseVaultResourceId } from '../providers/azure/key-review';
 import type { KeyringStore } from '../store/keyring-store';
 import type { TenantRow } from '../store/rows';
+import { scrubErrorMessage } from '../engine/scrub-error';
 import { driftBetween } from './drift';
 import { ReviewReads } from './reads';
 import { defaultReviewers, type ReviewerFactory } from './reviewers';
@@ -184,7 +185,16 @@ export class AccessReviewService {
         continue;
       }
       progress(`reviewing ${t.slug} (${t.provider} …${t.kms_key_ref.slice(-12)})`);
-      run.reviews.push(await this.reviewOne(t, factory, caller));
+      try {
+        run.reviews.push(await this.reviewOne(t, factory, caller));
+      } catch (e) {
+        // One tenant whose stored config no longer builds a reader must not stop the others.
+        if (input.tenant) throw e;
+        const code = e instanceof KeywardenError ? e.code : 'internal';
+        run.skipped.push({ tenant: t.slug, reason: `review failed (${code}): ${scrubErrorMessage(e instanceof Error ? e.message : String(e)).slice(0, 300)}` });
+        progress(`${t.slug}: review failed (${code})`);
+        continue;
+      }
       const last = run.reviews[run.reviews.length - 1]!;
       progress(`${t.slug}: ${last.status}, ${last.findings.length} finding(s), ${last.drift.length} change(s) since the last review`);
     }

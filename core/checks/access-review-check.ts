@@ -45,8 +45,10 @@ export const accessReviewCheck: CheckDefinition = {
     }
     const partial = run.reviews.filter((r) => r.status === 'partial').length;
     const openHigh = run.reviews.reduce((n, r) => n + r.open_high, 0);
+    // Tenants on the local or platform key are skipped by design; a customer key that could not be reviewed is not.
+    const failed = run.skipped.filter((s) => before.has(s.tenant));
     const parts = [`${run.reviews.length} key(s) reviewed${partial ? ` (${partial} partial)` : ''}`, `${alerts.length} new high finding(s)`, `${openHigh} open high or critical`];
-    if (run.skipped.length) parts.push(`${run.skipped.length} skipped`);
-    return { outcome: openHigh > 0 || partial > 0 ? 'problem' : 'ok', summary: parts.join('; '), alerts };
+    if (failed.length) parts.push(`not reviewed: ${failed.map((f) => `${f.tenant} (${f.reason})`).join(', ')}`);
+    return { outcome: failed.length > 0 ? 'error' : openHigh > 0 || partial > 0 ? 'problem' : 'ok', summary: parts.join('; ').slice(0, 1000), alerts };
   },
 };

@@ -12,6 +12,9 @@ import type { CheckAlertView } from '../../core/api/checks-types';
 import { ManualClock } from '../../core/clock';
 import { crossAccountKeyPolicy, defaultKeyPolicy, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { acmeOnFakeAws, evidenceFixture, type EvidenceFixture } from '../evidence/support/evidence-fixture';
+import type { Database } from 'better-sqlite3';
+
+const rawDb = (f: EvidenceFixture) => (f.kw.ctx.store as unknown as { db: Database }).db;
 
 const DAY = 86_400_000;
 const clock = new ManualClock('2026-12-01T09:00:00.000Z');
@@ -83,6 +86,23 @@ describe('scheduled access review', () => {
     await scheduler.tick();
     expect(accessAlerts()).toHaveLength(2);
     expect((await fx.call('access.show', { tenant: 'acme' })).findings.find((f) => f.id === cross.id)!.accepted).not.toBeNull();
+  });
+});
+
+describe('a key that cannot be reviewed', () => {
+  it('is named in the check run as not reviewed; the check is an error and the other keys are still reviewed', async () => {
+    await fx.call('tenant.create', { slug: 'beta', wrap: 'local' });
+    await fx.call('kms.onboard', { tenant: 'beta', provider: 'aws', kms_key_ref: key.arn, config: { region: aws.region, endpoint: aws.endpoint } });
+    await fx.call('evidence.settings', { tenant: 'beta', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint });
+    // A stored config that no longer parses (edited outside Keywarden): no reader can be built.
+    rawDb(fx).prepare("UPDATE tenants SET kms_config = '{\"region\":\"nowhere\"}' WHERE slug = 'beta'").run();
+    const reviews = (await fx.call('access.history', { tenant: 'acme' })).length;
+    clock.advance(DAY);
+    await scheduler.tick();
+    const check = (await fx.call('checks.status', {})).checks.find((c) => c.name === 'access_review')!;
+    expect(check.last_run!.outcome).toBe('error');
+    expect(check.last_run!.summary).toMatch(/^1 key\(s\) reviewed; .*not reviewed: beta \(review failed \(invalid_input\): /);
+    expect(await fx.call('access.history', { tenant: 'acme' })).toHaveLength(reviews + 1);
   });
 });
 
