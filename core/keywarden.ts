@@ -9,6 +9,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from './clock';
 import type { Caller } from './engine/audit-trail';
 import { AuditTrail } from './engine/audit-trail';
+import { defaultReviewers, type ReviewerFactory } from './access-review/reviewers';
 import { AccessReviewService } from './access-review/service';
 import { AuditLedger } from './audit/audit-ledger';
 import type { ParallelVerifyOptions } from './audit/parallel-verify';
@@ -55,6 +56,8 @@ export interface KeywardenOptions {
   system?: Caller;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
   evidenceReaders?: ReaderOptions;
+  /** The key access review's reviewers by provider, replacing the defaults of the same name (tests: a CA for loopback fakes). */
+  accessReviewers?: Map<string, ReviewerFactory>;
 }
 
 export function localActor(): string {
@@ -119,7 +122,8 @@ export class Keywarden {
         ...(options.crosscheckOffThreadMinRows !== undefined ? { minRows: options.crosscheckOffThreadMinRows } : {}),
       },
     });
-    this.access = new AccessReviewService({ db, keyring: this.store, clock, audit, providerDeps });
+    const reviewers = new Map([...defaultReviewers(), ...(options.accessReviewers ?? [])]);
+    this.access = new AccessReviewService({ db, keyring: this.store, clock, audit, providerDeps, reviewers });
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { isAllowListed } from './allow-list';
 import { finding, separationOfDuties, type Conclusions } from './conclusions';
-import { AZURE_ROTATION_CHECKS } from './rules';
+import { AZURE_ACCESS_POLICY_CHECKS, AZURE_RBAC_CHECKS, AZURE_ROTATION_CHECKS } from './rules';
 import type { Capability, PrincipalAccess, ReviewGap, ReviewSettings } from './types';
 
 export interface AzureRoleAssignment {
@@ -21,10 +21,18 @@ export interface AzureAccessPolicy {
   permissions: { keys?: string[] };
 }
 
+/** A role definition as Resource Manager returns it (roleDefinitions.getById). */
+export interface AzureRoleDefinition {
+  roleName: string;
+  permissions: { actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] }[];
+}
+
 export interface AzureSnapshot {
   keyRef: string;
   key?: { enabled?: boolean; exportable?: boolean; recoveryLevel?: string; kty?: string; expires?: string };
-  rotationPolicy?: { lifetimeActions?: { action?: { type?: string }; trigger?: { timeAfterCreate?: string; timeBeforeExpiry?: string } }[] };
+  rotationPolicy?: { id?: string; lifetimeActions?: { action?: { type?: string }; trigger?: { timeAfterCreate?: string; timeBeforeExpiry?: string } }[]; attributes?: { expiryTime?: string } };
+  /** Role definitions read, by GUID (lower case): they name the role and say what it allows. */
+  roleDefinitions?: Record<string, AzureRoleDefinition>;
   vault?: { properties?: { enableSoftDelete?: boolean; enablePurgeProtection?: boolean; enableRbacAuthorization?: boolean; accessPolicies?: AzureAccessPolicy[] } };
   roleAssignments?: AzureRoleAssignment[];
   /** The object id Keywarden's credential runs as, when known. */
@@ -38,15 +46,48 @@ const BUILT_IN: Record<string, { name: string; caps: Capability[] }> = {
   '14b46e9e-c2b7-41b4-b07b-48a6ebf60603': { name: 'Key Vault Crypto Officer', caps: ['use', 'schedule_deletion'] },
   '00482a5a-887f-4fb3-b363-3b7fe8e74483': { name: 'Key Vault Administrator', caps: ['use', 'schedule_deletion'] },
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': { name: 'Owner', caps: ['manage_policy', 'schedule_deletion'] },
-  'b24988ac-6180-42a0-ab88-20f7382dd24c': { name: 'Contributor', caps: ['schedule_deletion'] },
+  'b24988ac-6180-42a0-ab88-20f7382dd24c': { name: 'Contributor', caps: ['manage_policy', 'schedule_deletion'] },
   '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': { name: 'User Access Administrator', caps: ['manage_policy'] },
   '21090545-7ca7-4776-b22c-e363652d74d2': { name: 'Key Vault Reader', caps: [] },
   'acdd72a7-3385-48ef-bd42-f606fba81ae7': { name: 'Reader', caps: [] },
 };
 
-const USE_OPS = new Set(['decrypt', 'encrypt', 'unwrapkey', 'wrapkey', 'sign', 'all']);
+/** What a key's data actions and the management actions give (Key Vault RBAC actions reference). */
+const CAPABILITY_ACTIONS: { cap: Capability; data: string[]; control: string[] }[] = [
+  { cap: 'use', data: ['Microsoft.KeyVault/vaults/keys/decrypt/action', 'Microsoft.KeyVault/vaults/keys/encrypt/action', 'Microsoft.KeyVault/vaults/keys/unwrap/action', 'Microsoft.KeyVault/vaults/keys/wrap/action', 'Microsoft.KeyVault/vaults/keys/sign/action', 'Microsoft.KeyVault/vaults/keys/release/action'], control: [] },
+  { cap: 'manage_policy', data: [], control: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.KeyVault/vaults/accessPolicies/write', 'Microsoft.KeyVault/vaults/write'] },
+  { cap: 'schedule_deletion', data: ['Microsoft.KeyVault/vaults/keys/delete', 'Microsoft.KeyVault/vaults/keys/purge/action'], control: ['Microsoft.KeyVault/vaults/delete'] },
+];
+
+function azureActionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+  return re.test(action);
+}
+
+const allowedBy = (allow: string[], deny: string[], action: string) => allow.some((p) => azureActionMatches(p, action)) && !deny.some((p) => azureActionMatches(p, action));
+
+/** What a role definition's permissions let a principal do with the key. */
+export function azureRoleCapabilities(def: AzureRoleDefinition): Capability[] {
+  return CAPABILITY_ACTIONS.filter(({ data, control }) =>
+    def.permissions.some((p) => data.some((a) => allowedBy(p.dataActions, p.notDataActions, a)) || control.some((a) => allowedBy(p.actions, p.notActions, a))),
+  ).map((c) => c.cap);
+}
+
+/** Where a role assignment's scope sits relative to the key. */
+function scopeLevel(scope: string | undefined): { inherited: boolean; label: string } {
+  const s = (scope ?? '').toLowerCase();
+  if (s.includes('/keys/')) return { inherited: false, label: 'the key' };
+  if (s.includes('/providers/microsoft.keyvault/vaults/')) return { inherited: true, label: 'the vault' };
+  if (s.includes('/resourcegroups/')) return { inherited: true, label: 'the resource group' };
+  if (s.startsWith('/subscriptions/')) return { inherited: true, label: 'the subscription' };
+  if (s.startsWith('/providers/microsoft.management/managementgroups/')) return { inherited: true, label: 'a management group' };
+  return { inherited: true, label: s === '/' ? 'the root scope' : 'a parent scope' };
+}
+
+const USE_OPS = new Set(['decrypt', 'encrypt', 'unwrapkey', 'wrapkey', 'sign', 'release', 'all']);
 const DELETE_OPS = new Set(['delete', 'purge', 'all']);
 const MAX_ROTATION_DAYS = 365;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Days of an ISO 8601 duration (P1Y2M10D, P90D); undefined when it is not one. */
 export function isoDurationDays(d: string): number | undefined {
@@ -59,22 +100,27 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
   const principals: PrincipalAccess[] = [];
   const findings: Conclusions['findings'] = [];
   const gaps: ReviewGap[] = [];
-  const isKeywarden = (p: string) => !!s.keywardenPrincipal && p === s.keywardenPrincipal;
-  const allowed = (p: string) => isKeywarden(p) || isAllowListed(p, settings.allow_list);
+  // Object ids are GUIDs: the same principal whatever the letter case it is written in.
+  const id = (p: string) => (GUID.test(p) ? p.toLowerCase() : p);
+  const allowList = settings.allow_list.map(id);
+  const isKeywarden = (p: string) => !!s.keywardenPrincipal && id(p) === id(s.keywardenPrincipal);
+  const allowed = (p: string) => isKeywarden(p) || isAllowListed(id(p), allowList);
 
   for (const ra of s.roleAssignments ?? []) {
     const guid = ra.properties.roleDefinitionId.split('/').pop()?.toLowerCase() ?? '';
-    const role = BUILT_IN[guid];
+    const read = s.roleDefinitions?.[guid];
+    const role = read ? { name: read.roleName, caps: azureRoleCapabilities(read) } : BUILT_IN[guid];
+    const assignment = ra.id.split('/').pop();
     if (!role) {
-      gaps.push({ where: 'roleAssignments.listForScope', kind: 'unknown_role', message: `role definition ${guid.slice(0, 60)} is not a built-in role the review knows: its permissions were not read, so assignment ${ra.id.split('/').pop()} is not in the principals table` });
+      gaps.push({ where: 'roleDefinitions.getById', kind: 'unknown_role', message: `role definition ${guid.slice(0, 60)} could not be read and is not a built-in role the review knows: assignment ${assignment} is not in the principals table` });
       continue;
     }
-    const inherited = !!ra.properties.scope && !ra.properties.scope.toLowerCase().includes('/keys/');
+    const level = scopeLevel(ra.properties.scope);
     for (const capability of role.caps) {
-      principals.push({ principal: ra.properties.principalId, capability, via: 'role_assignment', ref: `${role.name} (${ra.id.split('/').pop()})`, actions: [role.name], conditional: !!ra.properties.condition, ...(inherited ? { inherited: true } : {}) });
+      principals.push({ principal: ra.properties.principalId, capability, via: 'role_assignment', ref: `${role.name} (${assignment})`, actions: [role.name], conditional: !!ra.properties.condition, ...(level.inherited ? { inherited: true } : {}) });
     }
     if (role.caps.includes('use') && !allowed(ra.properties.principalId)) {
-      findings.push(finding('foreign_grant', ra.id, `${ra.properties.principalType ?? 'principal'} ${ra.properties.principalId} holds ${role.name} at ${inherited ? 'the vault' : 'the key'} scope; it is not Keywarden's principal and not on the allow-list`, JSON.stringify(ra)));
+      findings.push(finding('foreign_grant', ra.id, `${ra.properties.principalType ?? 'principal'} ${ra.properties.principalId} holds ${role.name} at ${level.label} scope, so it can use the key; it is not Keywarden's principal and not on the allow-list`, JSON.stringify(ra), AZURE_RBAC_CHECKS));
     }
   }
   const props = s.vault?.properties;
@@ -86,7 +132,7 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
       if (ops.some((o) => DELETE_OPS.has(o))) caps.push('schedule_deletion');
       for (const capability of caps) principals.push({ principal: ap.objectId, capability, via: 'access_policy', ref: `access policy ${ap.objectId}`, actions: ap.permissions.keys ?? [], conditional: false, inherited: true });
       if (caps.includes('use') && !allowed(ap.objectId)) {
-        findings.push(finding('foreign_grant', `access_policy:${ap.objectId}`, `access policy for ${ap.objectId} allows ${ops.join(', ')}; it is not Keywarden's principal and not on the allow-list`, JSON.stringify(ap)));
+        findings.push(finding('foreign_grant', `access_policy:${ap.objectId}`, `the vault's access policy for ${ap.objectId} allows ${ops.join(', ')} on every key in the vault; it is not Keywarden's principal and not on the allow-list`, JSON.stringify(ap), AZURE_ACCESS_POLICY_CHECKS));
       }
     }
   }
@@ -101,11 +147,23 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
     if (k.enabled === false) findings.push(finding('key_disabled', 'key', 'the key is disabled: the tenant cannot unwrap its master keys', JSON.stringify({ enabled: false })));
     if (settings.require_hsm && k.kty && !k.kty.endsWith('-HSM')) findings.push(finding('hsm_missing', 'key', `the tenant requires HSM protection, but the key type is ${k.kty}`, JSON.stringify({ kty: k.kty })));
   }
+  let rotationDays: number | null = null;
   if (s.rotationPolicy) {
     const rotate = (s.rotationPolicy.lifetimeActions ?? []).find((a) => a.action?.type?.toLowerCase() === 'rotate');
     const after = rotate?.trigger?.timeAfterCreate ? isoDurationDays(rotate.trigger.timeAfterCreate) : undefined;
-    if (!rotate) findings.push(finding('rotation_off', 'key', 'the rotation policy has no Rotate action', JSON.stringify(s.rotationPolicy), AZURE_ROTATION_CHECKS));
-    else if (after !== undefined && after > MAX_ROTATION_DAYS) findings.push(finding('rotation_off', 'key', `the key rotates ${after} days after creation, longer than ${MAX_ROTATION_DAYS}`, JSON.stringify(rotate), AZURE_ROTATION_CHECKS));
+    // A Rotate before expiry rotates at (expiry - that duration) after creation.
+    const expiry = s.rotationPolicy.attributes?.expiryTime ? isoDurationDays(s.rotationPolicy.attributes.expiryTime) : undefined;
+    const before = rotate?.trigger?.timeBeforeExpiry ? isoDurationDays(rotate.trigger.timeBeforeExpiry) : undefined;
+    const days = after ?? (expiry !== undefined && before !== undefined ? expiry - before : undefined);
+    rotationDays = days ?? null;
+    const fragment = JSON.stringify(s.rotationPolicy);
+    if (!rotate) {
+      findings.push(finding('rotation_off', 'key', s.rotationPolicy.id ? 'the rotation policy has no Rotate action' : "the key has no rotation policy (Key Vault answered its default: notify before expiry, never rotate)", fragment, AZURE_ROTATION_CHECKS));
+    } else if (days === undefined) {
+      findings.push(finding('rotation_off', 'key', 'the Rotate action is timed before an expiry the policy does not set: the key never rotates', fragment, AZURE_ROTATION_CHECKS));
+    } else if (days > MAX_ROTATION_DAYS) {
+      findings.push(finding('rotation_off', 'key', `the key rotates ${days} days after creation, longer than ${MAX_ROTATION_DAYS}`, JSON.stringify(rotate), AZURE_ROTATION_CHECKS));
+    }
   }
   findings.push(...separationOfDuties(principals, () => false));
   const facts: Conclusions['facts'] = {
@@ -116,6 +174,10 @@ export function concludeAzure(s: AzureSnapshot, settings: ReviewSettings): Concl
     soft_delete: props ? props.enableSoftDelete !== false : null,
     rbac: props ? props.enableRbacAuthorization === true : null,
     role_assignments: s.roleAssignments?.length ?? null,
+    access_policies: props && props.enableRbacAuthorization !== true ? (props.accessPolicies?.length ?? 0) : null,
+    rotation_days: rotationDays,
+    recovery_level: k?.recoveryLevel ?? null,
+    expires: k?.expires ?? null,
   };
   const seen = new Set<string>();
   return { principals, findings: findings.filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true))), gaps, facts };

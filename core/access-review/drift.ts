@@ -12,10 +12,12 @@ export function driftBetween(previous: KeyReview | undefined, current: KeyReview
   if (!previous) return [];
   const changes: DriftChange[] = [];
   // A read that failed now (or before) says nothing about what it would have shown.
-  const comparable = (where: string) => !previous.gaps.some((g) => g.where === where) && !current.gaps.some((g) => g.where === where);
+  const comparable = (where: string[]) => !previous.gaps.some((g) => where.includes(g.where)) && !current.gaps.some((g) => where.includes(g.where));
   const before = new Map(previous.principals.map((p) => [accessKey(p), p]));
   const after = new Map(current.principals.map((p) => [accessKey(p), p]));
-  const readOf = (p: PrincipalAccess) => (p.via === 'grant' ? 'ListGrants' : p.via === 'key_policy' ? 'GetKeyPolicy' : p.via === 'iam_binding' ? 'getIamPolicy' : p.via === 'role_assignment' ? 'roleAssignments.listForScope' : 'vaults.get');
+  // The reads a principal row depends on: a role assignment also needs its role's definition.
+  const readOf = (p: PrincipalAccess) =>
+    p.via === 'grant' ? ['ListGrants'] : p.via === 'key_policy' ? ['GetKeyPolicy'] : p.via === 'iam_binding' ? ['getIamPolicy'] : p.via === 'role_assignment' ? ['roleAssignments.listForScope', 'roleDefinitions.getById'] : ['vaults.get'];
   for (const [k, p] of after) if (!before.has(k) && comparable(readOf(p))) changes.push({ kind: 'principal_added', subject: p.principal, summary: `new: ${describe(p)}` });
   for (const [k, p] of before) if (!after.has(k) && comparable(readOf(p))) changes.push({ kind: 'principal_removed', subject: p.principal, summary: `removed: ${describe(p)}` });
   const prevFindings = new Set(previous.findings.map((f) => f.id));

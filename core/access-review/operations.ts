@@ -16,6 +16,7 @@ export const REVIEW_OPERATIONS = [
   'review_rotation_policy',
   'review_get_vault',
   'review_role_assignments',
+  'review_role_definition',
 ] as const;
 
 export type ReviewOperation = (typeof REVIEW_OPERATIONS)[number];

@@ -25,6 +25,12 @@ export interface ReadSpec {
   call: string;
   /** The permission the call needs (kms:GetKeyPolicy, cloudkms.cryptoKeys.getIamPolicy...). */
   permission: string;
+  /**
+   * kms_calls.provider when the call goes to another service than the key's (Azure
+   * Resource Manager: `azure-arm`), so the evidence cross-check does not look for it in
+   * the key service's log.
+   */
+  provider?: string;
 }
 
 export type CallSink = (row: Omit<KmsCallRow, 'id'>) => void;
@@ -45,7 +51,7 @@ export class ReviewReads {
     const correlationId = randomUUID();
     const at = new Date(this.clock.now()).toISOString();
     const started = performance.now();
-    const base = { at, tenant_id: this.target.tenantId, provider: this.target.provider, key_ref: this.target.keyRef, key_version: 0, operation: spec.operation, correlation_id: correlationId, provider_request_id: null };
+    const base = { at, tenant_id: this.target.tenantId, provider: spec.provider ?? this.target.provider, key_ref: this.target.keyRef, key_version: 0, operation: spec.operation, correlation_id: correlationId, provider_request_id: null };
     try {
       const value = await fn(correlationId);
       this.sink({ ...base, principal: this.principal() ?? null, principal_note: null, access_key_id: null, provider_key_id: this.target.keyRef, outcome: 'ok', error_message: null, duration_ms: Math.round(performance.now() - started) });

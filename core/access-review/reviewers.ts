@@ -9,6 +9,10 @@ import { AwsKeyReviewReader } from '../providers/aws/key-review';
 import { applicationDefaultCredentials, DEFAULT_IAM_CREDENTIALS_ENDPOINT, type GcpAuthOptions } from '../providers/gcp/auth';
 import type { GcpConfig } from '../providers/gcp/config';
 import { GcpKeyReviewReader } from '../providers/gcp/key-review';
+import { parseAzureConfig } from '../providers/azure/config';
+import { AzureKeyReviewReader } from '../providers/azure/key-review';
+import { concludeAzure } from './azure-conclude';
+import { readAzure } from './azure-review';
 import { concludeGcp } from './gcp-conclude';
 import { readGcp } from './gcp-review';
 import { concludeAws } from './aws-conclude';
@@ -58,9 +62,26 @@ export function createGcpReviewer(auth: GcpAuthOptions = { sourceCredentials: ap
   };
 }
 
+/** The Azure reviewer; `extraCaPem` is trusted for loopback https stand-ins only (the test fakes). */
+export function createAzureReviewer(options: { extraCaPem?: string } = {}): ReviewerFactory {
+  return (ref, deps) => {
+    const parsed = parseAzureConfig({ provider: 'azure', kms_key_ref: ref.kms_key_ref, config: { ...ref.config } });
+    const reader = new AzureKeyReviewReader(parsed, deps, { extraCaPem: options.extraCaPem });
+    return {
+      principal: () => reader.principal(),
+      async run(reads, settings) {
+        const { snapshot, raw } = await readAzure(reader, reads, settings);
+        return { conclusions: concludeAzure(snapshot, settings), raw, keywardenPrincipal: snapshot.keywardenPrincipal ?? null };
+      },
+      close: () => reader.close(),
+    };
+  };
+}
+
 export function defaultReviewers(): Map<string, ReviewerFactory> {
   return new Map<string, ReviewerFactory>([
     ['aws', awsReviewer],
     ['gcp', createGcpReviewer()],
+    ['azure', createAzureReviewer()],
   ]);
 }

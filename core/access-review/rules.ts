@@ -55,12 +55,12 @@ export const RULES = {
   purge_protection_off: {
     severity: 'high',
     title: 'Key Vault without purge protection or soft delete',
-    checks: { prowler: 'keyvault_recoverable', cis: 'CIS Azure 8.5', other: 'Azure Policy: Key vaults should have deletion protection enabled' },
+    checks: { prowler: 'keyvault_recoverable', cis: 'CIS Azure 8.5 (v2.0): Key Vault is recoverable', other: 'Azure Policy: Key vaults should have deletion protection enabled; Key vaults should have soft delete enabled' },
   },
   key_exportable: {
     severity: 'high',
     title: 'Key Vault key is exportable',
-    checks: { other: 'Azure Key Vault key attribute exportable' },
+    checks: { other: 'Azure Key Vault secure key release: key attribute exportable with a release policy' },
   },
   key_disabled: {
     severity: 'high',
@@ -71,6 +71,20 @@ export const RULES = {
 
 /** Provider-specific checks where a rule's public check differs by cloud. */
 export const GCP_ROTATION_CHECKS: PublicCheck = { prowler: 'kms_key_rotation_enabled', cis: 'CIS GCP 1.10' };
-export const AZURE_ROTATION_CHECKS: PublicCheck = { other: 'Azure Policy: Keys should have a rotation policy ensuring that their rotation is scheduled within the specified number of days after creation' };
+export const AZURE_ROTATION_CHECKS: PublicCheck = {
+  prowler: 'keyvault_key_rotation_enabled',
+  cis: 'CIS Azure 3.3.8 (v3.0): automatic key rotation enabled',
+  other: 'Azure Policy: Keys should have a rotation policy ensuring that their rotation is scheduled within the specified number of days after creation',
+};
+/** A vault on the legacy access-policy model granting key permissions to someone else. */
+export const AZURE_ACCESS_POLICY_CHECKS: PublicCheck = {
+  prowler: 'keyvault_rbac_enabled',
+  cis: 'CIS Azure 3.3.6 (v3.0): Role Based Access Control for Azure Key Vault',
+  other: 'Azure Policy: Azure Key Vault should use RBAC permission model',
+};
+/** An RBAC role assignment letting another principal use the key. */
+export const AZURE_RBAC_CHECKS: PublicCheck = {
+  other: 'Microsoft cloud security benchmark PA-7 (least privilege); Key Vault best practice: Key Vault Crypto roles only for the identities that need them, at key scope',
+};
 
 export type RuleId = keyof typeof RULES;

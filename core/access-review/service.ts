@@ -3,6 +3,7 @@
  * customer-KMS tenant's, store each review with its drift, list findings and history,
  * accept a finding with a reason, and keep the tenant's allow-list and HSM setting.
  */
+import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { AccessAcceptResult, AccessFindingRow, AccessHistoryRow, AccessReviewRun, AccessReviewView, AccessSettingsView } from '../api/access-types';
 import type { Clock } from '../clock';
@@ -11,8 +12,10 @@ import { keySuffix } from '../engine/redact';
 import { requireTenant } from '../engine/tenant-lookup';
 import { invalidInput, KeywardenError } from '../errors';
 import type { ProviderDeps } from '../providers/types';
+import { parseVaultResourceId } from '../providers/azure/key-review';
 import type { KeyringStore } from '../store/keyring-store';
 import type { TenantRow } from '../store/rows';
+import { scrubErrorMessage } from '../engine/scrub-error';
 import { driftBetween } from './drift';
 import { ReviewReads } from './reads';
 import { defaultReviewers, type ReviewerFactory } from './reviewers';
@@ -35,13 +38,46 @@ export function parseStoredAccessSettings(json: string | undefined): ReviewSetti
   if (!json) return { ...DEFAULT_SETTINGS, allow_list: [] };
   try {
     const v = JSON.parse(json) as Partial<ReviewSettings>;
+    const allow_list = Array.isArray(v.allow_list) ? v.allow_list.filter((e): e is string => typeof e === 'string') : [];
+    const notes = v.allow_notes && typeof v.allow_notes === 'object' ? Object.entries(v.allow_notes).filter(([k, n]) => typeof n === 'string' && allow_list.includes(k)) : [];
     return {
-      allow_list: Array.isArray(v.allow_list) ? v.allow_list.filter((e): e is string => typeof e === 'string') : [],
+      allow_list,
       require_hsm: v.require_hsm === true,
+      ...(notes.length ? { allow_notes: Object.fromEntries(notes) as Record<string, string> } : {}),
+      ...(typeof v.azure_vault_resource_id === 'string' && v.azure_vault_resource_id ? { azure_vault_resource_id: v.azure_vault_resource_id } : {}),
+      ...(typeof v.azure_arm_endpoint === 'string' && v.azure_arm_endpoint ? { azure_arm_endpoint: v.azure_arm_endpoint } : {}),
     };
   } catch {
     return { ...DEFAULT_SETTINGS, allow_list: [] };
   }
+}
+
+/** What the audit says about an allow-list entry: its end and a digest, not the whole principal. */
+function entryRef(entry: string): { entry_suffix: string; entry_sha256: string } {
+  return { entry_suffix: keySuffix(entry), entry_sha256: createHash('sha256').update(entry).digest('hex').slice(0, 16) };
+}
+
+export interface SettingsChange {
+  tenant: string;
+  allow_list?: string[] | undefined;
+  require_hsm?: boolean | undefined;
+  /** '' clears. */
+  azure_vault_resource_id?: string | undefined;
+  /** '' clears; the caller has checked it against the endpoint allow-list. */
+  azure_arm_endpoint?: string | undefined;
+}
+
+/** An ARM endpoint as stored: an http(s) origin. Which hosts may be used is the engine's endpoint allow-list. */
+export function armOrigin(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw invalidInput('azure_arm_endpoint', `'${value.slice(0, 100)}' is not a URL (e.g. https://management.azure.com)`);
+  }
+  if (u.protocol !== 'https:') throw invalidInput('azure_arm_endpoint', 'must use https (Azure SDKs send a bearer token only over TLS)');
+  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) throw invalidInput('azure_arm_endpoint', 'must be an origin only, e.g. https://management.azure.com');
+  return u.origin;
 }
 
 export class AccessReviewService {
@@ -57,17 +93,81 @@ export class AccessReviewService {
     return parseStoredAccessSettings(this.store.settingsJson(tenantId));
   }
 
-  settings(input: { tenant: string; allow_list?: string[] | undefined; require_hsm?: boolean | undefined }, caller: Caller): AccessSettingsView {
+  settings(input: SettingsChange, caller: Caller): AccessSettingsView {
     const t = requireTenant(this.deps.keyring, input.tenant);
     const current = this.settingsOf(t.id);
-    if (input.allow_list === undefined && input.require_hsm === undefined) return { tenant: t.slug, ...current };
-    const next: ReviewSettings = {
-      allow_list: input.allow_list ? [...new Set(input.allow_list.map((e) => e.trim()))] : current.allow_list,
-      require_hsm: input.require_hsm ?? current.require_hsm,
-    };
+    const changed = (['allow_list', 'require_hsm', 'azure_vault_resource_id', 'azure_arm_endpoint'] as const).filter((k) => input[k] !== undefined);
+    if (changed.length === 0) return { tenant: t.slug, ...current };
+    const next: ReviewSettings = { ...current };
+    if (input.allow_list !== undefined) {
+      next.allow_list = [...new Set(input.allow_list.map((e) => e.trim()))];
+      const notes = Object.entries(current.allow_notes ?? {}).filter(([k]) => next.allow_list.includes(k));
+      if (notes.length) next.allow_notes = Object.fromEntries(notes);
+      else delete next.allow_notes;
+    }
+    if (input.require_hsm !== undefined) next.require_hsm = input.require_hsm;
+    if (input.azure_vault_resource_id !== undefined) {
+      const v = input.azure_vault_resource_id.trim();
+      if (!v) delete next.azure_vault_resource_id;
+      else next.azure_vault_resource_id = parseVaultResourceId(v, this.azureVaultUrl(t)).id;
+    }
+    if (input.azure_arm_endpoint !== undefined) {
+      const v = input.azure_arm_endpoint.trim();
+      if (!v) delete next.azure_arm_endpoint;
+      else next.azure_arm_endpoint = armOrigin(v);
+    }
     this.store.saveSettings(t.id, next, this.now());
-    this.deps.audit.append(caller, 'access.settings.changed', t.id, { allow_list_entries: next.allow_list.length, require_hsm: next.require_hsm });
+    this.deps.audit.append(caller, 'access.settings.changed', t.id, {
+      fields: [...changed],
+      allow_list_entries: next.allow_list.length,
+      require_hsm: next.require_hsm,
+      azure_vault: next.azure_vault_resource_id ? keySuffix(next.azure_vault_resource_id) : null,
+      azure_arm_host: next.azure_arm_endpoint ? new URL(next.azure_arm_endpoint).host : 'default',
+    });
     return { tenant: t.slug, ...next };
+  }
+
+  /** Adds (or re-notes) one allow-list entry with the reason it is allowed. Audited. */
+  allow(input: { tenant: string; entry: string; note: string }, caller: Caller): AccessSettingsView {
+    const t = requireTenant(this.deps.keyring, input.tenant);
+    const entry = input.entry.trim();
+    const note = input.note.trim();
+    const next = this.settingsOf(t.id);
+    const existed = next.allow_list.includes(entry);
+    if (!existed) next.allow_list = [...next.allow_list, entry];
+    next.allow_notes = { ...(next.allow_notes ?? {}), [entry]: note };
+    this.store.saveSettings(t.id, next, this.now());
+    this.deps.audit.append(caller, 'access.allow_list.added', t.id, { ...entryRef(entry), note: note.slice(0, 500), updated: existed, allow_list_entries: next.allow_list.length });
+    return { tenant: t.slug, ...next };
+  }
+
+  /** Removes one allow-list entry; an entry not on the list is refused, naming it. Audited. */
+  disallow(input: { tenant: string; entry: string }, caller: Caller): AccessSettingsView {
+    const t = requireTenant(this.deps.keyring, input.tenant);
+    const entry = input.entry.trim();
+    const next = this.settingsOf(t.id);
+    if (!next.allow_list.includes(entry)) {
+      throw new KeywardenError('not_found', `"${entry.slice(0, 200)}" is not on the allow-list of tenant "${t.slug}"`, { field: 'entry', tenant: t.slug });
+    }
+    const note = next.allow_notes?.[entry] ?? null;
+    next.allow_list = next.allow_list.filter((e) => e !== entry);
+    const notes = Object.entries(next.allow_notes ?? {}).filter(([k]) => k !== entry);
+    if (notes.length) next.allow_notes = Object.fromEntries(notes);
+    else delete next.allow_notes;
+    this.store.saveSettings(t.id, next, this.now());
+    this.deps.audit.append(caller, 'access.allow_list.removed', t.id, { ...entryRef(entry), note: note?.slice(0, 500) ?? null, allow_list_entries: next.allow_list.length });
+    return { tenant: t.slug, ...next };
+  }
+
+  /** The vault URL of an Azure tenant's key (the resource id must name that vault), else undefined. */
+  private azureVaultUrl(t: TenantRow): string | undefined {
+    if (t.provider !== 'azure') return undefined;
+    try {
+      const v = (JSON.parse(t.kms_config) as { vault_url?: unknown }).vault_url;
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async review(input: { tenant?: string | undefined }, caller: Caller, progress: ReviewProgress = () => {}): Promise<AccessReviewRun> {
@@ -85,7 +185,16 @@ export class AccessReviewService {
         continue;
       }
       progress(`reviewing ${t.slug} (${t.provider} …${t.kms_key_ref.slice(-12)})`);
-      run.reviews.push(await this.reviewOne(t, factory, caller));
+      try {
+        run.reviews.push(await this.reviewOne(t, factory, caller));
+      } catch (e) {
+        // One tenant whose stored config no longer builds a reader must not stop the others.
+        if (input.tenant) throw e;
+        const code = e instanceof KeywardenError ? e.code : 'internal';
+        run.skipped.push({ tenant: t.slug, reason: `review failed (${code}): ${scrubErrorMessage(e instanceof Error ? e.message : String(e)).slice(0, 300)}` });
+        progress(`${t.slug}: review failed (${code})`);
+        continue;
+      }
       const last = run.reviews[run.reviews.length - 1]!;
       progress(`${t.slug}: ${last.status}, ${last.findings.length} finding(s), ${last.drift.length} change(s) since the last review`);
     }

@@ -61,12 +61,22 @@ export interface ReviewGap {
   message: string;
 }
 
-/** Tenant-level settings the conclusions use. */
+/** Tenant-level settings the reads and conclusions use. */
 export interface ReviewSettings {
   /** Principals (ARNs, members, object ids) or AWS account ids / GCP domains allowed besides Keywarden. */
   allow_list: string[];
   /** The tenant requires HSM protection. */
   require_hsm: boolean;
+  /** Why each allow-list entry is there, as the person who added it wrote it (by entry). */
+  allow_notes?: Record<string, string>;
+  /**
+   * Azure: the key's vault in Resource Manager, `/subscriptions/<id>/resourceGroups/<rg>/
+   * providers/Microsoft.KeyVault/vaults/<name>`. Without it the vault's properties,
+   * access policies and role assignments are not read (the review says so).
+   */
+  azure_vault_resource_id?: string;
+  /** Azure Resource Manager origin when not the vault's cloud default (on the operator's endpoint allow-list). */
+  azure_arm_endpoint?: string;
 }
 
 export const DEFAULT_SETTINGS: ReviewSettings = { allow_list: [], require_hsm: false };

@@ -43,9 +43,27 @@ export const accessMethods = {
   }),
   'access.settings': method<AccessSettingsView>()({
     input: z
-      .object({ tenant, allow_list: z.array(allowEntry).max(500).optional(), require_hsm: z.boolean().optional() })
+      .object({
+        tenant,
+        allow_list: z.array(allowEntry).max(500).optional(),
+        require_hsm: z.boolean().optional(),
+        azure_vault_resource_id: z.string().trim().max(400).optional(),
+        azure_arm_endpoint: z.string().trim().max(300).optional(),
+        step_up_token: z.string().min(1).max(200).optional(),
+      })
       .strict(),
-    summary: "The tenant's review settings: the allow-list of principals / accounts / domains besides Keywarden, and whether HSM protection is required. With fields: changes them (audited).",
+    summary:
+      "The tenant's review settings: the allow-list of principals / accounts / domains besides Keywarden, whether HSM protection is required, and for Azure the vault's resource ID and a Resource Manager endpoint other than the cloud's ('' clears). With fields: changes them (audited); naming an endpoint needs step-up (onboard) and an allowed host.",
+    window: true,
+  }),
+  'access.allow': method<AccessSettingsView>()({
+    input: z.object({ tenant, entry: allowEntry, note: z.string().trim().min(3, 'must say why this principal is allowed (3 characters or more)').max(500) }).strict(),
+    summary: "Adds a principal (ARN, member, object id), AWS account id or domain:NAME to the tenant's allow-list with a note saying why (or changes its note). Audited.",
+    window: true,
+  }),
+  'access.disallow': method<AccessSettingsView>()({
+    input: z.object({ tenant, entry: allowEntry }).strict(),
+    summary: "Removes one entry from the tenant's allow-list. Audited.",
     window: true,
   }),
 };

@@ -1,7 +1,7 @@
 /** Continuous checks (issue 20): what runs, when it last ran and runs next, and what it raised. Plain data. */
 import type { OverviewScreen } from './overview-types';
 
-export type CheckAlertKind = 'provider_only' | 'sealed' | 'verify_failed' | 'rotation_overdue' | 'drill_overdue';
+export type CheckAlertKind = 'provider_only' | 'sealed' | 'verify_failed' | 'rotation_overdue' | 'drill_overdue' | 'access_finding';
 
 export interface CheckAlertView {
   id: number;
@@ -15,7 +15,7 @@ export interface CheckAlertView {
 }
 
 export interface CheckView {
-  name: 'audit_verify' | 'evidence_crosscheck' | 'drill_cadence' | 'rotation_age';
+  name: 'audit_verify' | 'evidence_crosscheck' | 'drill_cadence' | 'rotation_age' | 'access_review';
   label: string;
   /** What the running host uses (or a host started now would). */
   interval_s: number;

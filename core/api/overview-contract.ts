@@ -39,6 +39,7 @@ export const overviewMethods = {
         evidence_crosscheck_interval_s: intervalS,
         drill_cadence_interval_s: intervalS,
         rotation_age_interval_s: intervalS,
+        access_review_interval_s: intervalS,
       })
       .strict(),
     summary: "Whether the checks pause on battery power, and how often each runs (seconds; 0: its default). A host's own override (keywarden watch flags) still wins while it runs.", window: true

@@ -1,6 +1,6 @@
 /** The overview (issue 20): one card per area, problems first, and the user's policy. Plain data. */
 
-export type OverviewScreen = 'tenants' | 'keys' | 'audit' | 'evidence' | 'drills' | 'reports' | 'settings';
+export type OverviewScreen = 'tenants' | 'keys' | 'audit' | 'evidence' | 'access' | 'drills' | 'reports' | 'settings';
 
 export interface OverviewPolicy {
   /** An active master key version older than this is overdue for rotation. */

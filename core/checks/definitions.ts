@@ -9,6 +9,7 @@ import type { CheckName, CheckOutcome } from '../overview/check-runs';
 import { buildOverview } from '../overview/handlers';
 import { verifyAndRecord, verifySummary } from '../overview/verify-record';
 import type { NewAlert } from './alerts';
+import { accessReviewCheck } from './access-review-check';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -122,7 +123,7 @@ const rotationAge: CheckDefinition = {
   },
 };
 
-export const CHECKS: readonly CheckDefinition[] = [auditVerify, evidenceCrosscheck, drillCadence, rotationAge];
+export const CHECKS: readonly CheckDefinition[] = [auditVerify, evidenceCrosscheck, drillCadence, rotationAge, accessReviewCheck];
 
 /** Seals are watched at every tick (cheap): a newly sealed tenant is an alert at once. */
 export function sealAlerts(kw: Keywarden): NewAlert[] {

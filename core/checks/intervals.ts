@@ -19,6 +19,7 @@ export const INTERVAL_FIELDS = {
   evidence_crosscheck: 'evidence_crosscheck_interval_s',
   drill_cadence: 'drill_cadence_interval_s',
   rotation_age: 'rotation_age_interval_s',
+  access_review: 'access_review_interval_s',
 } as const satisfies Record<CheckName, string>;
 
 export interface EffectiveInterval {

@@ -11,7 +11,7 @@ import { KeywardenError } from '../errors';
 
 export const ALLOWED_ENDPOINTS_FILE = 'allowed-endpoints';
 
-export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor';
+export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor' | 'azure-arm';
 
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}';
 const awsService = (svc: string) => [
@@ -32,6 +32,10 @@ const FAMILIES: Record<EndpointKind, { hosts: RegExp[]; shape: string }> = {
   'azure-authority': {
     hosts: [/^login\.microsoftonline\.(?:com|us)$/, /^login\.chinacloudapi\.cn$/, /^login\.partner\.microsoftonline\.cn$/],
     shape: 'login.microsoftonline.com, login.microsoftonline.us, login.chinacloudapi.cn',
+  },
+  'azure-arm': {
+    hosts: [/^management\.azure\.com$/, /^management\.usgovcloudapi\.net$/, /^management\.chinacloudapi\.cn$/],
+    shape: 'management.azure.com, management.usgovcloudapi.net, management.chinacloudapi.cn',
   },
   'azure-monitor': {
     hosts: [/^api\.loganalytics\.(?:io|us)$/, /^api\.loganalytics\.azure\.(?:com|cn|us)$/],

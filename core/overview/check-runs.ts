@@ -1,7 +1,7 @@
 /** One row per check run (migration 011): what ran, when, how it came out, in one line. */
 import type { Db } from '../store/database';
 
-export const CHECK_NAMES = ['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age'] as const;
+export const CHECK_NAMES = ['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age', 'access_review'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 export type CheckOutcome = 'ok' | 'problem' | 'error';
 

@@ -12,7 +12,9 @@ export const ACCESS_COMMANDS: CommandSpec[] = [
   { words: ['access', 'findings'], method: 'access.findings', help: 'Findings of the latest reviews, most severe first: [--tenant S] [--severity high] [--include-accepted].' },
   { words: ['access', 'history'], method: 'access.history', help: 'Stored reviews, newest first: [--tenant S] [--limit N].' },
   { words: ['access', 'accept'], method: 'access.accept', help: 'Accept a finding with a reason (audited): --tenant S --finding-id ID --reason TEXT.' },
-  { words: ['access', 'settings'], method: 'access.settings', help: 'Show or set the review allow-list and HSM requirement: --tenant S [--allow-list JSON-ARRAY of ARNs, account ids, domain:NAME] [--require-hsm].' },
+  { words: ['access', 'settings'], method: 'access.settings', help: "Show or set the review settings: --tenant S [--allow-list JSON-ARRAY of ARNs, account ids, object ids, domain:NAME] [--require-hsm] [--azure-vault-resource-id /subscriptions/ID/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME] [--azure-arm-endpoint URL ('' for the cloud's)]." },
+  { words: ['access', 'allow'], method: 'access.allow', help: "Allow one principal, account id or domain:NAME besides Keywarden, with why (audited): --tenant S --entry E --note TEXT." },
+  { words: ['access', 'disallow'], method: 'access.disallow', help: 'Remove one entry from the allow-list (audited): --tenant S --entry E.' },
 ];
 
 /** Follows review progress until the returned function is called. */
@@ -63,9 +65,12 @@ export function renderAccess(method: string, value: unknown): string | undefined
     const a = value as AccessAcceptResult;
     return `accepted ${a.finding_id} for ${a.tenant} by ${a.accepted.accepted_by} at ${a.accepted.accepted_at}: ${a.accepted.reason}`;
   }
-  if (method === 'access.settings') {
+  if (method === 'access.settings' || method === 'access.allow' || method === 'access.disallow') {
     const s = value as AccessSettingsView;
-    return `tenant ${s.tenant}: require HSM ${s.require_hsm ? 'yes' : 'no'}; allow-list ${s.allow_list.length ? s.allow_list.join(', ') : '(empty)'}`;
+    const entries = s.allow_list.map((e) => (s.allow_notes?.[e] ? `${e} (${s.allow_notes[e]})` : e));
+    const lines = [`tenant ${s.tenant}: require HSM ${s.require_hsm ? 'yes' : 'no'}; allow-list ${entries.length ? entries.join(', ') : '(empty)'}`];
+    if (s.azure_vault_resource_id) lines.push(`azure vault ${s.azure_vault_resource_id}${s.azure_arm_endpoint ? ` via ${s.azure_arm_endpoint}` : ''}`);
+    return lines.join('\n');
   }
   return undefined;
 }

@@ -30,4 +30,10 @@ describe('drift', () => {
     const cur = review({ principals: [p('g', 'grant', 'G1')], gaps: [{ where: 'GetKeyPolicy', kind: 'permission_missing', permission: 'kms:GetKeyPolicy', message: 'denied' }] });
     expect(driftBetween(prev, cur)).toEqual([]);
   });
+
+  it('an Azure role whose definition could not be read this time reports nothing removed from role assignments', () => {
+    const prev = review({ provider: 'azure', principals: [p('0a0b', 'role_assignment', 'Batch decrypt (ra1)'), p('vault-ap', 'access_policy', 'access policy x')] });
+    const cur = review({ provider: 'azure', principals: [], gaps: [{ where: 'roleDefinitions.getById', kind: 'permission_missing', permission: 'Microsoft.Authorization/roleDefinitions/read', message: 'denied' }] });
+    expect(driftBetween(prev, cur).map((c) => [c.kind, c.subject])).toEqual([['principal_removed', 'vault-ap']]);
+  });
 });

@@ -22,7 +22,7 @@ describe('effective check intervals', () => {
   it('default, then the user setting, then the running host override; the scheduler keeps to them', async () => {
     const fx = await initializedFixture();
     let status = await fx.call('checks.status', {});
-    expect(byName(status)).toEqual({ audit_verify: '86400 default', evidence_crosscheck: '3600 default', drill_cadence: '86400 default', rotation_age: '86400 default' });
+    expect(byName(status)).toEqual({ audit_verify: '86400 default', evidence_crosscheck: '3600 default', drill_cadence: '86400 default', rotation_age: '86400 default', access_review: '86400 default' });
     expect(status.host).toBeNull();
 
     status = await fx.call('checks.settings', { audit_verify_interval_s: 7200, rotation_age_interval_s: 43_200 });

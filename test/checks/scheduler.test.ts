@@ -26,7 +26,9 @@ describe('continuous checks', () => {
       ['evidence_crosscheck', 'ok'],
       ['drill_cadence', 'problem'],
       ['rotation_age', 'ok'],
+      ['access_review', 'ok'],
     ]);
+    expect(status.checks.find((c) => c.name === 'access_review')!.last_run!.summary).toBe('no customer-KMS tenant: no key to review');
     expect(status.checks.find((c) => c.name === 'evidence_crosscheck')!.last_run!.summary).toBe('no customer-KMS tenant: nothing to cross-check');
     expect(status.checks.find((c) => c.name === 'audit_verify')!.next_run_at).toBe(new Date(fx.clock.now() + DAY).toISOString());
     expect(status.checks.find((c) => c.name === 'evidence_crosscheck')!.next_run_at).toBe(new Date(fx.clock.now() + HOUR).toISOString());
@@ -36,11 +38,11 @@ describe('continuous checks', () => {
     // Not due yet: nothing runs, nothing is raised again.
     expect(await scheduler.tick()).toEqual([]);
     const runs = () => rawDb(fx).prepare('SELECT check_name FROM check_runs ORDER BY id').pluck().all();
-    expect(runs()).toHaveLength(4);
+    expect(runs()).toHaveLength(5);
 
     fx.clock.advance(HOUR);
     expect(await scheduler.tick()).toEqual([]);
-    expect(runs().slice(4)).toEqual(['evidence_crosscheck']);
+    expect(runs().slice(5)).toEqual(['evidence_crosscheck']);
 
     // A day later the verify fails on a tampered log: one alert, and the drill reminder is not repeated.
     rawDb(fx).prepare("UPDATE audit_log SET action = 'tenant.deleted' WHERE seq = 2").run();
@@ -92,7 +94,7 @@ describe('continuous checks', () => {
     const fx = await initializedFixture();
     const ran: string[] = [];
     const scheduler = new CheckScheduler(fx.kw, { tickMs: 10, timer: timers(false), onRun: (name) => ran.push(name) }).start();
-    await expect.poll(() => ran.length, { timeout: 5000 }).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => ran.length, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
     await scheduler.stop();
     const count = ran.length;
     await new Promise((r) => setTimeout(r, 50));

@@ -34,6 +34,7 @@ describe('keywarden watch', () => {
       'drill_cadence       problem drill due for acme',
       'ALERT  Drill due for acme: acme has never had a kill-switch drill. (see drills, tenant acme)',
       'rotation_age        ok      every active key within 365 days',
+      'access_review       ok      no customer-KMS tenant: no key to review',
     ]);
     // Nothing is due a second time, and the alert is not raised again.
     const again = capture();
@@ -59,7 +60,7 @@ describe('keywarden watch', () => {
     release();
     expect(await done).toBe(0);
     const docs = c.out.join('').trim().split('\n').map((l) => JSON.parse(l) as { type: string; check?: string });
-    expect(docs.filter((d) => d.type === 'run').map((d) => d.check)).toEqual(['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age']);
+    expect(docs.filter((d) => d.type === 'run').map((d) => d.check)).toEqual(['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age', 'access_review']);
   });
 
   it('refuses a bad tick in one line with the code', async () => {

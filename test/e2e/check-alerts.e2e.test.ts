@@ -2,12 +2,14 @@
  * Continuous checks through the web host, in a real chromium: the host's scheduler
  * (on fast intervals) fetches CloudTrail from the AWS fake and cross-checks; a rogue
  * Decrypt by someone else becomes a provider_only record, which raises an in-page notice
- * and a badge in the sidebar; "Open Evidence" goes there and clears the badge. Settings
- * shows each check's last and next run.
+ * and a badge in the sidebar; "Open Evidence" goes there and clears the badge. A key
+ * policy that lets another account use the key is a new high finding of the scheduled
+ * access review: the same notice, "Open Key access". Settings shows each check's last
+ * and next run.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
+import { crossAccountKeyPolicy, FAKE_USER_ARN, fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { callApi, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
@@ -22,8 +24,8 @@ beforeAll(async () => {
   aws = await startAwsFake();
   key = aws.createKey({ alias: 'checks-e2e' });
   browser = await launchBrowser();
-  // Days of checks in seconds: a tick every 300 ms, the cross-check due every second.
-  s = await openSession(browser, { env: fakeAwsEnv(), rewrap: false, checks: { tickMs: 300, firstTickMs: 300, intervals: { evidence_crosscheck: 1000 } } });
+  // Days of checks in seconds: a tick every 300 ms, the cross-check and the access review due every second.
+  s = await openSession(browser, { env: fakeAwsEnv(), rewrap: false, checks: { tickMs: 300, firstTickMs: 300, intervals: { evidence_crosscheck: 1000, access_review: 1000 } } });
 });
 
 afterAll(async () => {
@@ -61,6 +63,21 @@ describe('alerts from the continuous checks', () => {
     await expect.poll(() => problems.textContent()).toMatch(/use of a customer key that Keywarden did not make/);
   });
 
+  it('a new high finding of the scheduled access review raises the same notice, which opens Key access', async () => {
+    const { page } = s;
+    aws.review(key.arn).policy = crossAccountKeyPolicy(aws.accountId, '444455556666', FAKE_USER_ARN);
+    const notice = page.getByRole('alert', { name: 'Check alert' }).filter({ hasText: 'key access finding' });
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.getAttribute('data-kind')).toBe('access_finding');
+    expect(await notice.textContent()).toMatch(/New high key access finding for acme.*account 444455556666/);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect.poll(() => nav.getByRole('button', { name: /Overview/ }).locator('.nav-pill').textContent()).toMatch(/^\d+ new$/);
+    await notice.getByRole('button', { name: 'Open Key access' }).click();
+    expect(await nav.getByRole('button', { name: /Key access/ }).getAttribute('aria-current')).toBe('page');
+    await page.getByTestId('access-acme').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByRole('alert', { name: 'Check alert' }).filter({ hasText: 'key access finding' }).count()).toBe(0);
+  });
+
   it('Settings shows each check with its last and next run', async () => {
     const { page } = s;
     // Acknowledge whatever else the checks raised (the drill reminder) so the notice is gone for the shot.
@@ -68,7 +85,7 @@ describe('alerts from the continuous checks', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Settings/ }).click();
     const panel = page.getByRole('region', { name: 'Continuous checks' });
     await panel.waitFor();
-    for (const name of ['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age']) {
+    for (const name of ['audit_verify', 'evidence_crosscheck', 'drill_cadence', 'rotation_age', 'access_review']) {
       await expect.poll(() => panel.locator(`tr[data-check="${name}"]`).textContent()).not.toContain('never');
     }
     expect(await panel.locator('tr[data-check="evidence_crosscheck"]').textContent()).toMatch(/problem/);

@@ -2,7 +2,9 @@
  * The Key access screen in a real chromium against the loopback host, whose engine reads
  * the AWS fake: review a key with a cross-account statement and a grant for another role,
  * see the principals and findings with the raw fragment, change the key (rotation off, a
- * new grant), review again and see the drift first, then accept a finding with a reason.
+ * new grant), review again and see the drift first, then accept a finding with a reason;
+ * allow the grant's role with a note (audited), see the next review stop raising it, and
+ * remove it again.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +76,44 @@ describe('key access in the window', () => {
     expect(await card.locator('.ka-finding[data-accepted="yes"]').textContent()).toContain('rotated by the platform team');
     await s.shot('key-access-02-drift-accepted');
     expect(s.problems).toEqual([]);
+  });
+
+  it('allows a principal with a note on the screen, the next review no longer raises it, and removes it again', async () => {
+    const { page } = s;
+    const card = page.getByTestId('access-acme');
+    const panel = card.getByTestId('access-allow-list');
+    await panel.waitFor();
+    expect(await panel.textContent()).toContain('Allowed besides Keywarden (0)');
+    const role = 'arn:aws:iam::111122223333:role/BatchExport';
+    await panel.getByLabel('Principal to allow').fill(role);
+    await panel.getByLabel('Why it is allowed').fill('ok');
+    expect(await panel.getByRole('button', { name: 'Allow', exact: true }).isDisabled()).toBe(true);
+    await panel.getByLabel('Why it is allowed').fill('Nightly export job, change ticket CHG-2291');
+    await panel.getByRole('button', { name: 'Allow', exact: true }).click();
+    await panel.locator(`li[data-entry="${role}"]`).waitFor();
+    expect(await panel.locator(`li[data-entry="${role}"]`).textContent()).toContain('Nightly export job, change ticket CHG-2291');
+    expect(await panel.getByLabel('Principal to allow').inputValue()).toBe('');
+    const audit = await api<{ action: string; payload: Record<string, unknown> }[]>('audit.list', { action: 'access.allow_list.added', limit: 1 });
+    expect(audit[0]!.payload).toMatchObject({ note: 'Nightly export job, change ticket CHG-2291' });
+
+    await page.getByRole('button', { name: 'Review now' }).click();
+    await expect.poll(() => card.getByTestId('access-drift').textContent(), { timeout: 20_000 }).toMatch(/resolved: grant .*role\/BatchExport/);
+    expect(await card.locator('.ka-finding', { hasText: 'BatchExport' }).count()).toBe(0);
+    await panel.scrollIntoViewIfNeeded();
+    await s.shot('key-access-03-allow-list');
+
+    // A bad entry is refused with the reason, and nothing is lost.
+    await panel.getByLabel('Principal to allow').fill('has space');
+    await panel.getByLabel('Why it is allowed').fill('typo in the entry');
+    await panel.getByRole('button', { name: 'Allow', exact: true }).click();
+    await panel.getByRole('alert').waitFor();
+    expect(await panel.getByRole('alert').textContent()).toMatch(/spaces/);
+    expect(await panel.locator('li[data-entry]').count()).toBe(1);
+
+    await panel.getByRole('button', { name: `Remove ${role} from the allow-list` }).click();
+    await expect.poll(() => panel.locator('li[data-entry]').count()).toBe(0);
+    expect((await api<{ allow_list: string[] }>('access.settings', { tenant: 'acme' })).allow_list).toEqual([]);
+    // The refused entry's 400 is the one console line the browser writes.
+    expect(s.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
   });
 });

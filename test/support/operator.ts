@@ -21,6 +21,7 @@ export const OPERATOR_STEP_UP: Partial<Record<MethodName, StepUpPurpose>> = {
   'session.issue': 'session',
   'fault.set': 'fault',
   'drill.run': 'drill',
+  'access.settings': 'onboard',
 };
 
 /** `input` as the operator would send it; `issue` asks for a step-up token (the test's passphrase). */
@@ -32,6 +33,7 @@ export async function asOperator(dataDir: string, method: MethodName, input: unk
   if (!purpose || !given || typeof given !== 'object' || given.step_up_token) return input;
   if (method === 'kms.probe' && !namesEndpoint(given.config)) return input;
   if (method === 'drill.run' && (given as { real?: boolean }).real !== true) return input;
+  if (method === 'access.settings' && !(given as { azure_arm_endpoint?: string }).azure_arm_endpoint) return input;
   const token = await issue(purpose, given.tenant ?? 'acme');
   return token ? { ...given, step_up_token: token } : input;
 }

@@ -80,6 +80,8 @@ class PrincipalTrackingCredential implements TokenCredential {
 export interface SessionOptions {
   /** Extra PEM trusted for loopback https fakes only (tests). */
   extraCaPem?: string | undefined;
+  /** Policies run before the correlation policy (the access review sets its correlation id there). */
+  policiesFirst?: PipelinePolicy[];
 }
 
 export class AzureSession {
@@ -96,6 +98,11 @@ export class AzureSession {
 
   get principal(): string | undefined {
     return this.credential.principal;
+  }
+
+  /** The session's credential, for other Azure clients of the same identity (the access review's ARM reads). */
+  get tokenCredential(): TokenCredential {
+    return this.credential;
   }
 
   /** How `principal` was learnt from the token, or why it is unknown. */
@@ -155,7 +162,7 @@ export function buildSession(
   const clientOptions: KeyClientOptions = {
     retryOptions: { maxRetries: 0 },
     userAgentOptions: { userAgentPrefix: deps.userAgentPrefix },
-    additionalPolicies: [{ policy: correlationPolicy, position: 'perCall' }],
+    additionalPolicies: [...(opts.policiesFirst ?? []).map((policy) => ({ policy, position: 'perCall' as const })), { policy: correlationPolicy, position: 'perCall' }],
     ...(ref.loopback ? { disableChallengeResourceVerification: true } : {}),
     ...(ref.loopback && vaultHttp ? { allowInsecureConnection: true } : {}),
     ...(ref.loopback && !vaultHttp && ca ? { tlsOptions: { ca } } : {}),

@@ -52,6 +52,8 @@ const PROVIDER_LABELS: Record<string, string> = {
   aws: 'AWS KMS',
   gcp: 'GCP Cloud KMS',
   azure: 'Azure Key Vault',
+  /** The key access review's Resource Manager reads (vault, role assignments). */
+  'azure-arm': 'Azure Resource Manager',
 };
 
 export function providerLabel(provider: string): string {

@@ -3,6 +3,7 @@
  * the fakes and the evidence readers' seams, driven through the same dispatch every host
  * uses (like test/support/engine-fixture.ts, plus the evidence options).
  */
+import type { ReviewerFactory } from '../../../core/access-review/reviewers';
 import { allowEndpoints } from '../../support/allowed-endpoints';
 import type { StepUpPurpose } from '../../../core/engine/step-up-windows';
 import type { MethodInput, MethodName, MethodResult } from '../../../core/api/contract';
@@ -37,6 +38,8 @@ export async function evidenceFixture(opts: {
   /** Provider factories of any config type (each parses its own); they replace the defaults of the same name. */
   factories?: readonly object[];
   readers?: ReaderOptions;
+  /** Access reviewers replacing the defaults of the same provider. */
+  reviewers?: Map<string, ReviewerFactory>;
 }): Promise<EvidenceFixture> {
   // Own temp dir: the engine fixture's afterEach would remove it between tests of one suite.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-evidence-'));
@@ -48,6 +51,7 @@ export async function evidenceFixture(opts: {
     providerTimeoutMs: 3000,
     providerFactories: [...defaultProviderFactories(), ...((opts.factories ?? []) as ProviderFactory[])],
     ...(opts.readers ? { evidenceReaders: { timeoutMs: 3000, ...opts.readers } } : { evidenceReaders: { timeoutMs: 3000 } }),
+    ...(opts.reviewers ? { accessReviewers: opts.reviewers } : {}),
   });
   const handlers = createHandlers(kw);
   const fx: EvidenceFixture = {

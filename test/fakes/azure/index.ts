@@ -14,13 +14,16 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FaultMode } from '../fault-mode';
+import { FakeArm } from './arm';
 import { inTimespan, KqlError, runKql, type AzkvAuditRow } from './audit';
 import { FakeAuthority, json, type FakeApp } from './authority';
-import { FakeKeyVault } from './key-vault';
+import { FakeKeyVault, type FakeKeyReviewData } from './key-vault';
 import { fakeTlsMaterial } from './tls';
 
 export type { AzkvAuditRow } from './audit';
 export type { FakeApp } from './authority';
+export { ARM_PERMISSION, BUILT_IN_ROLES, ROLE, type ArmRoleAssignment } from './arm';
+export type { FakeKeyReviewData } from './key-vault';
 
 export interface AzureFakeOptions {
   tenantId?: string;
@@ -41,6 +44,14 @@ export interface AzureFake {
   /** Log Analytics endpoint for LogsQueryClient (`endpoint` option, ends in /v1) and its workspace id. */
   logsEndpoint: string;
   workspaceId: string;
+  /** Azure Resource Manager stand-in (https, same certificate): vault properties, role assignments and definitions. */
+  armEndpoint: string;
+  arm: FakeArm;
+  /** The vault's subscription and resource group, as ARM and the audit rows name them. */
+  subscriptionId: string;
+  resourceGroup: string;
+  /** A key's attributes and rotation policy as the access review reads them (change in place). */
+  keyReview(name: string): FakeKeyReviewData;
   keyUrl(name: string, version?: string): string;
   registerApp(app: Partial<FakeApp> & { clientId: string; clientSecret: string }): FakeApp;
   createKey(name: string, opts?: { bits?: number; ops?: string[] }): Promise<{ kid: string; version: string }>;
@@ -104,6 +115,7 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
   const authority = new FakeAuthority(() => authorityHost, tenantId);
   const vault = new FakeKeyVault(() => vaultUrl, authority, () => authorityHost, opts.vaultName ?? 'kw-fake-kv');
   if (opts.retryAfterS !== undefined) vault.retryAfterS = opts.retryAfterS;
+  const arm = new FakeArm(() => authorityHost, authority, vault.subscriptionId, 'keywarden-test', vault.vaultName, () => vaultUrl);
 
   const onError = (res: ServerResponse, e: unknown) => {
     if (!res.headersSent) json(res, 500, { error: { code: 'InternalServerError', message: `fake failure: ${String(e)}` } });
@@ -122,6 +134,7 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
     readBody(req)
       .then((body) => {
         if (authority.handle(req, res, body)) return;
+        if (arm.handle(req, res)) return;
         const q = /^(?:\/v1)?\/workspaces\/([^/]+)\/query$/.exec(new URL(req.url ?? '/', 'https://x').pathname);
         if (req.method === 'POST' && q) return logsQuery(q[1]!, body, req, res);
         json(res, 404, { error: { code: 'PathNotFoundError', message: `no route ${req.method} ${req.url}` } });
@@ -167,6 +180,11 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
     caFile: tls.certFile,
     logsEndpoint: `${authorityHost}/v1`,
     workspaceId: vault.workspaceId,
+    armEndpoint: authorityHost,
+    arm,
+    subscriptionId: vault.subscriptionId,
+    resourceGroup: arm.resourceGroup,
+    keyReview: (name) => vault.review(name),
     keyUrl: (name, version) => `${vaultUrl}/keys/${name}${version ? `/${version}` : ''}`,
     registerApp: (app) => authority.registerApp(app),
     createKey: (name, o) => vault.createKey(name, o),

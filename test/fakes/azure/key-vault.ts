@@ -29,7 +29,21 @@ export interface FakeKeyVersion {
   privateKey: KeyObject;
 }
 
-type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'Authentication';
+type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'KeyRotationPolicyGet' | 'Authentication';
+
+/** What the access review reads of a key besides its material: attributes and the rotation policy (REST shape). */
+export interface FakeKeyReviewData {
+  kty: 'RSA' | 'RSA-HSM';
+  exportable: boolean;
+  recoveryLevel: string;
+  recoverableDays: number;
+  /** Expiry, epoch seconds. */
+  exp?: number;
+  /** Null: never set, so Key Vault answers its default policy (one Notify 30 days before expiry, no id). */
+  /** Answer GET rotationpolicy with 403 (the caller lacks keys/rotationpolicy/read) while the key itself reads. */
+  denyRotationPolicy?: boolean;
+  rotationPolicy: { lifetimeActions: { trigger: { timeAfterCreate?: string; timeBeforeExpiry?: string }; action: { type: 'Rotate' | 'Notify' } }[]; attributes?: { expiryTime?: string } } | null;
+}
 
 export class FakeKeyVault {
   readonly keys = new Map<string, FakeKeyVersion[]>();
@@ -37,6 +51,7 @@ export class FakeKeyVault {
   /** Raw request log for assertions on the wire (headers lower-cased; no Authorization). */
   readonly requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined> }> = [];
   private faults = new Map<string, FaultMode>();
+  private readonly reviewData = new Map<string, FakeKeyReviewData>();
   retryAfterS = 1;
   subscriptionId = '00000000-0000-4000-8000-00000000a2a2';
   workspaceId = '00000000-0000-4000-8000-00000000b3b3';
@@ -78,6 +93,13 @@ export class FakeKeyVault {
     return (keyName && this.faults.get(keyName)) || this.faults.get('*') || { kind: 'pass' };
   }
 
+  /** The key's review attributes, created with Key Vault's defaults on first use; change them in place. */
+  review(name: string): FakeKeyReviewData {
+    let d = this.reviewData.get(name);
+    if (!d) this.reviewData.set(name, (d = { kty: 'RSA', exportable: false, recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90, rotationPolicy: null }));
+    return d;
+  }
+
   setEnabled(name: string, enabled: boolean, version?: string): void {
     for (const v of this.keys.get(name) ?? []) if (!version || v.version === version) v.enabled = enabled;
   }
@@ -88,10 +110,11 @@ export class FakeKeyVault {
     const headers = { ...req.headers };
     delete headers.authorization;
     this.requests.push({ method: req.method ?? '', path: `${url.pathname}?${url.searchParams.toString()}`, headers });
-    const m = /^\/keys\/([0-9A-Za-z-]+)(?:\/([0-9a-fA-F]{32}))?(?:\/(wrapkey|unwrapkey))?\/?$/i.exec(url.pathname);
-    const keyName = m?.[1];
+    const policyPath = /^\/keys\/([0-9A-Za-z-]+)\/rotationpolicy\/?$/i.exec(url.pathname);
+    const m = policyPath ? null : /^\/keys\/([0-9A-Za-z-]+)(?:\/([0-9a-fA-F]{32}))?(?:\/(wrapkey|unwrapkey))?\/?$/i.exec(url.pathname);
+    const keyName = m?.[1] ?? policyPath?.[1];
     const action = m?.[3]?.toLowerCase();
-    const op: Op = action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
+    const op: Op = policyPath ? 'KeyRotationPolicyGet' : action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
     const fault = this.faultFor(keyName);
     if (fault.kind === 'refuse') {
       req.socket.destroy();
@@ -124,6 +147,7 @@ export class FakeKeyVault {
       return reply(401, { error: { code: 'Unauthorized', message: authz ? 'AKV10000: Request is missing a valid Bearer token.' : 'Request is missing a Bearer or PoP token.' } },
         { 'www-authenticate': challenge }, 'Authentication');
     }
+    if (policyPath && req.method === 'GET') return this.rotationPolicy(policyPath[1]!, fault, reply);
     if (!m || (req.method === 'GET') !== !action || (action && req.method !== 'POST')) {
       return reply(400, { error: { code: 'BadParameter', message: 'Unsupported path or method for this fake.' } });
     }
@@ -146,9 +170,10 @@ export class FakeKeyVault {
     const kid = this.kid(keyName!, v.version);
     if (op === 'KeyGet') {
       const jwk = v.publicKey.export({ format: 'jwk' });
+      const r = this.review(keyName!);
       return reply(200, {
-        key: { kid, kty: 'RSA', key_ops: v.ops, n: jwk.n, e: jwk.e },
-        attributes: { enabled, created: v.created, updated: v.created, recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90, exportable: false },
+        key: { kid, kty: r.kty, key_ops: v.ops, n: jwk.n, e: jwk.e },
+        attributes: { enabled, created: v.created, updated: v.created, recoveryLevel: r.recoveryLevel, recoverableDays: r.recoverableDays, exportable: r.exportable, ...(r.exp !== undefined ? { exp: r.exp } : {}) },
       });
     }
     let parsed: { alg?: string; value?: string };
@@ -178,6 +203,18 @@ export class FakeKeyVault {
     } catch {
       return reply(400, { error: { code: 'BadParameter', message: wrap ? 'Value is too long for the key.' : 'Unwrap failed: the ciphertext is not valid for this key.' } });
     }
+  }
+
+  /** GET /keys/{name}/rotationpolicy: the policy set, or Key Vault's default for a key that never had one. */
+  private rotationPolicy(name: string, fault: FaultMode, reply: (status: number, payload: unknown) => void): void {
+    if (fault.kind === 'deny' || this.review(name).denyRotationPolicy) {
+      return reply(403, { error: { code: 'Forbidden', message: `Caller is not authorized to perform action on resource.\r\nAction: 'Microsoft.KeyVault/vaults/keys/rotationpolicy/read'\r\nVault: ${this.vaultName};location=eastus\r\n`, innererror: { code: 'ForbiddenByRbac' } } });
+    }
+    if (!this.keys.has(name)) return reply(404, { error: { code: 'KeyNotFound', message: `A key with (name/id) ${name} was not found in this key vault.` } });
+    const id = `${this.vaultUrl()}/keys/${name}/rotationpolicy`;
+    const set = this.review(name).rotationPolicy;
+    if (!set) return reply(200, { id, lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }], attributes: {} });
+    return reply(200, { id, lifetimeActions: set.lifetimeActions, attributes: { ...(set.attributes ?? {}), created: 1764000000, updated: 1764000000 } });
   }
 
   private audit(req: IncomingMessage, url: URL, op: Op, status: number, payload: unknown, who: TokenRecord | undefined, id: string, requestId: string, durationMs: number): void {

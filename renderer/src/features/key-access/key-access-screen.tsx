@@ -4,7 +4,7 @@
  * since the last review, listed first. A finding the organisation accepts is marked so
  * with a reason (audited).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AccessReviewView, FindingView } from '../../../../core/api/access-types';
 import { useServices } from '../../app/services-context';
 import { Badge, type Tone } from '../../components/badge';
@@ -14,6 +14,8 @@ import { ErrorNotice } from '../../components/error-notice';
 import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatUtcShort, providerLabel } from '../../lib/format';
+import { AllowListPanel } from './allow-list-panel';
+import { AzureVaultSetting } from './azure-vault-setting';
 import { keyAccessStoreFor, useKeyAccess } from './key-access-store';
 import './key-access.css';
 
@@ -24,6 +26,7 @@ export function KeyAccessScreen() {
   const { client } = useServices();
   const store = keyAccessStoreFor(client);
   const reviews = useKeyAccess(store, (s) => s.reviews);
+  const settings = useKeyAccess(store, (s) => s.settings);
   const busy = useKeyAccess(store, (s) => s.busy);
   const error = useKeyAccess(store, (s) => s.error);
   const review = () => store.getState().review();
@@ -54,13 +57,25 @@ export function KeyAccessScreen() {
           </EmptyState>
         </div>
       ) : (
-        reviews.map((r) => <KeyReviewCard key={r.id} review={r} onChanged={load} />)
+        reviews.map((r) => (
+          <KeyReviewCard
+            key={r.id}
+            review={r}
+            onChanged={load}
+            allowList={
+              <>
+                {r.provider === 'azure' ? <AzureVaultSetting tenant={r.tenant_slug} current={settings[r.tenant_slug]?.azure_vault_resource_id} store={store} /> : null}
+                <AllowListPanel tenant={r.tenant_slug} settings={settings[r.tenant_slug]} store={store} />
+              </>
+            }
+          />
+        ))
       )}
     </div>
   );
 }
 
-function KeyReviewCard({ review: r, onChanged }: { review: AccessReviewView; onChanged: () => Promise<void> }) {
+function KeyReviewCard({ review: r, onChanged, allowList }: { review: AccessReviewView; onChanged: () => Promise<void>; allowList: ReactNode }) {
   return (
     <section className="card ka-card" aria-label={`Access review of ${r.tenant_slug}`} data-testid={`access-${r.tenant_slug}`}>
       <div className="card-header ka-head">
@@ -100,6 +115,7 @@ function KeyReviewCard({ review: r, onChanged }: { review: AccessReviewView; onC
       ) : null}
       <div className="ka-section-title">Findings ({r.findings.length})</div>
       {r.findings.length === 0 ? <p className="muted ka-none">No findings.</p> : <ul className="ka-findings">{r.findings.map((f) => <FindingRow key={f.id} tenant={r.tenant_slug} finding={f} onChanged={onChanged} />)}</ul>}
+      {allowList}
       <div className="ka-section-title">Who can do what ({r.principals.length})</div>
       <div className="ka-table-wrap">
         <table className="ka-table" data-testid="access-principals">
