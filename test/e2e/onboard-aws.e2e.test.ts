@@ -181,6 +181,15 @@ describe('onboarding a fake AWS KMS key from the window', () => {
     expect(await refused.locator('.probe-result-title').textContent()).not.toContain('Encrypt');
     expect(await refused.locator('.probe-message').textContent()).toMatch(/AWS STS AssumeRole failed: access denied \(AccessDenied\)/);
     expect(text).not.toContain('KMS Encrypt');
+    for (const [w, h] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await refused.scrollIntoViewIfNeeded();
+      await s.shot(`onboard-aws-06-assume-role-refused-${w}x${h}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
     s.problems.splice(0, s.problems.length, ...s.problems.filter((p) => !p.includes('status of 424')));
   });
 
