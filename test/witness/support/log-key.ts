@@ -1,0 +1,32 @@
+/** A throwaway audit log key and checkpoint notes signed with it, as the ledger signs them. */
+import { createHash, randomBytes } from 'node:crypto';
+import { formatCheckpoint } from '../../../core/audit/tlog/checkpoint';
+import { formatVerifierKey, generateLogKeyPair } from '../../../core/audit/tlog/log-key';
+import { createNoteSigner, signNote } from '../../../core/audit/tlog/signed-note';
+import type { WitnessedLog } from '../../../core/witness/note-record';
+
+export interface TestLogKey extends WitnessedLog {
+  verifierKey: string;
+  /** A signed checkpoint note of this log (or of `origin` when given, still signed by this key). */
+  note(treeSize: number, root: Buffer, origin?: string): string;
+}
+
+export function testLogKey(): TestLogKey {
+  const { privateKey, publicKey } = generateLogKeyPair();
+  const origin = `keywarden.local/audit/${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
+  const signer = createNoteSigner(origin, privateKey);
+  return {
+    origin,
+    verifierKey: formatVerifierKey(origin, publicKey),
+    note: (treeSize, root, o = origin) => signNote(formatCheckpoint({ origin: o, treeSize, rootHash: root, extensions: [] }), signer),
+  };
+}
+
+export function randomRoot(): Buffer {
+  return randomBytes(32);
+}
+
+/** The checkpoint fields a witness writes, for a fresh random root. */
+export function checkpointOf(key: TestLogKey, treeSize: number, root = randomRoot()): { origin: string; tree_size: number; root_hash: string; note: string } {
+  return { origin: key.origin, tree_size: treeSize, root_hash: root.toString('base64'), note: key.note(treeSize, root) };
+}
