@@ -9,6 +9,7 @@
  * the witness service through the KMS gateway so it is a `kms_calls` row with a
  * correlation id, operation 'witness') and the reader (the provider's log read back, each record classified).
  */
+import type { ReaderOptions } from '../evidence/readers/build';
 import type { CallerIdentity, KmsCallResult, ProviderDeps } from '../providers/types';
 
 export type WitnessKind = 'aws_kms' | 'gcp_logging' | 'azure_secret';
@@ -47,6 +48,12 @@ export interface WitnessTarget {
   config: Record<string, unknown>;
   /** The tenant whose onboarded config and credentials it borrows; null for its own config. */
   tenant_id: string | null;
+  /**
+   * Where the kind reads its records back when not the provider's public endpoint
+   * (AWS CloudTrail, GCP Cloud Logging); tests point it at a fake. Null: the default.
+   * On the endpoint allow-list like every other endpoint (the service checks it).
+   */
+  read_endpoint: string | null;
 }
 
 /** What the service gives a writer for one call. */
@@ -118,8 +125,10 @@ export interface WitnessReader {
   close?(): Promise<void> | void;
 }
 
-/** Host dependencies beyond the providers': how long a read may take and where fakes live. */
-export type WitnessDeps = ProviderDeps;
+/** Host dependencies: the providers' (clock, env, timeout, user agent) plus the evidence readers' seams (GCP base identity, extra CA, pacing). */
+export interface WitnessDeps extends ProviderDeps {
+  readerOptions: ReaderOptions;
+}
 
 /** One kind of witness. Registered once (registry.ts); the CLI, Settings and service loop over them. */
 export interface WitnessKindSpec {
