@@ -2,4 +2,4 @@
  * Every witness kind this build has: importing this file registers them. Add a kind by
  * importing its module here (its module calls registerWitnessKind).
  */
-export {};
+import './aws/kind';
