@@ -13,8 +13,10 @@ import { decodeBase64Strict } from '../audit/tlog/encoding';
 import { HASH_SIZE } from '../audit/tlog/hash';
 import { parseVerifierKey, type VerifierKey } from '../audit/tlog/log-key';
 import { openNote, parseSignedNote } from '../audit/tlog/signed-note';
+import { derivedEventId, RAW_LIMIT, type RecordMeta } from './record-fields';
+import type { WitnessRecord, WitnessRecordState } from './types';
 
-export type WitnessRecordState =
+export type NoteRecordState =
   /** The note verifies under the log key and matches every claimed field. */
   | 'witnessed'
   /** Not a witness record at all: not JSON / not an object / fields missing or of the wrong type / note unparseable. */
@@ -32,15 +34,16 @@ export type WitnessRecordState =
   /** The same provider record, or the same checkpoint, seen again: counted once. */
   | 'duplicate'
   /** The provider would not hand over the record's content (e.g. a disabled secret version). */
-  | 'unreadable'
-  /** An entry the SDK adds by itself (Cloud Logging's once-per-process instrumentation entry). */
-  | 'sdk_diagnostic';
+  | 'unreadable';
 
 /** The log the records must belong to. */
 export interface WitnessedLog {
   origin: string;
-  /** The installation's audit verifier key (`<name>+<id>+<key>`) or its parsed form. */
-  verifierKey: string | VerifierKey;
+  /**
+   * The installation's audit verifier key (`<name>+<id>+<key>`) or its parsed form. Null:
+   * not given, so no note can be checked and no record is trusted.
+   */
+  verifierKey: string | VerifierKey | null;
 }
 
 /** What a record claims, before any of it is believed. */
@@ -62,7 +65,7 @@ export interface VerifiedCheckpoint {
 
 export type RecordCheck =
   | { state: 'witnessed'; problem: null; checkpoint: VerifiedCheckpoint }
-  | { state: Exclude<WitnessRecordState, 'witnessed'>; problem: string; checkpoint: null };
+  | { state: Exclude<NoteRecordState, 'witnessed'>; problem: string; checkpoint: null };
 
 /** Bounds on what is read at all: a real note is a few hundred bytes. */
 export const MAX_NOTE_CHARS = 4096;
@@ -70,7 +73,7 @@ export const MAX_ORIGIN_CHARS = 256;
 
 const SIZE_RE = /^(?:0|[1-9][0-9]*)$/;
 
-function failed(state: Exclude<WitnessRecordState, 'witnessed'>, problem: string): RecordCheck {
+function failed(state: Exclude<NoteRecordState, 'witnessed'>, problem: string): RecordCheck {
   return { state, problem, checkpoint: null };
 }
 
@@ -95,7 +98,7 @@ export function parseClaimedRoot(v: unknown): Buffer | undefined {
   return bytes && bytes.length === HASH_SIZE ? bytes : undefined;
 }
 
-function verifierOf(log: WitnessedLog): VerifierKey {
+function verifierOf(log: WitnessedLog & { verifierKey: string | VerifierKey }): VerifierKey {
   if (typeof log.verifierKey !== 'string') return log.verifierKey;
   const parsed = parseVerifierKey(log.verifierKey);
   // Our own pinned key: unreadable means the caller passed something else, a programming error.
@@ -117,7 +120,8 @@ export function checkClaim(claim: ClaimedCheckpoint, log: WitnessedLog): RecordC
   if (note.length > MAX_NOTE_CHARS) return failed('malformed', `note is longer than ${MAX_NOTE_CHARS} characters`);
   const syntax = parseSignedNote(note);
   if (!syntax.ok) return failed('malformed', `note is not a signed note: ${syntax.reason}`);
-  const opened = openNote(note, verifierOf(log));
+  if (log.verifierKey === null) return failed('bad_signature', 'the note cannot be checked: no audit verifier key was given to the reader');
+  const opened = openNote(note, verifierOf({ ...log, verifierKey: log.verifierKey }));
   if (!opened.ok) return failed('bad_signature', `note is not signed by this installation's audit log key: ${opened.reason}`);
   const body = parseCheckpoint(opened.text);
   if (!body.ok) return failed('mismatch', `the signed note is not a checkpoint: ${body.reason}`);
@@ -141,38 +145,72 @@ export function claimFromNote(note: unknown): ClaimedCheckpoint {
   return { origin: lines[0], size: lines[1], root: lines[2], note };
 }
 
-/** One record after checking, as the witness readers report it. */
-export interface WitnessReadRecord {
-  provider: 'gcp' | 'azure';
-  /** The provider's id: Cloud Logging `insertId`, Key Vault secret version; null when it has none usable. */
-  event_id: string | null;
-  /** The provider-assigned time (Logging `receiveTimestamp`, Key Vault `createdOn`), ISO-8601 UTC; null when absent. */
-  provider_time: string | null;
-  state: WitnessRecordState;
-  /** Why the record is not trusted; null for `witnessed`. */
-  problem: string | null;
-  checkpoint: VerifiedCheckpoint | null;
+/**
+ * A witness record as the service reads it (types.ts), plus the named state of the note
+ * check. The service's three states: `witnessed` is `ok`, `other_origin` is
+ * `foreign_origin`, every other named state is `malformed` with the name leading its
+ * problem text (so it survives wherever only `problem` is kept).
+ */
+export interface NoteWitnessRecord extends WitnessRecord {
+  check: NoteRecordState;
+}
+
+function serviceState(check: NoteRecordState): WitnessRecordState {
+  return check === 'witnessed' ? 'ok' : check === 'other_origin' ? 'foreign_origin' : 'malformed';
+}
+
+function claimedText(v: unknown, max: number): string | null {
+  return typeof v === 'string' && v.length > 0 && v.length <= max ? v : null;
+}
+
+/** Builds the record from a check and the provider's facts about it. */
+export function noteWitnessRecord(result: RecordCheck, claim: ClaimedCheckpoint, meta: RecordMeta): NoteWitnessRecord {
+  const raw = meta.raw.length > RAW_LIMIT ? `${meta.raw.slice(0, RAW_LIMIT)}…` : meta.raw;
+  const hasId = typeof meta.provider_event_id === 'string' && meta.provider_event_id.length > 0;
+  const base = {
+    kind: meta.kind,
+    witness_id: meta.witness_id,
+    provider_event_id: hasId ? (meta.provider_event_id as string) : derivedEventId(meta.raw),
+    provider_time: meta.provider_time,
+    correlation_id: meta.correlation_id,
+    raw,
+  };
+  if (result.state === 'witnessed') {
+    const cp = result.checkpoint;
+    return { ...base, state: 'ok', check: 'witnessed', problem: null, origin: cp.origin, tree_size: cp.tree_size, root_hash: cp.root_hash };
+  }
+  return {
+    ...base,
+    state: serviceState(result.state),
+    check: result.state,
+    problem: `${result.state}: ${result.problem}`,
+    origin: claimedText(claim.origin, MAX_ORIGIN_CHARS),
+    tree_size: parseClaimedSize(claim.size) ?? null,
+    root_hash: claimedText(claim.root, 64),
+  };
+}
+
+/** The check to report when the provider's own facts (id, time) are missing: nothing else matters then. */
+export function missingFact(problem: string): RecordCheck {
+  return failed('malformed', problem);
 }
 
 /**
  * Marks repeats: a provider id already seen, or a checkpoint (size and root) already
  * witnessed by an earlier record. The first one (in the order given) keeps its state.
  */
-export function markDuplicates(records: WitnessReadRecord[]): WitnessReadRecord[] {
+export function markDuplicates(records: NoteWitnessRecord[]): NoteWitnessRecord[] {
   const ids = new Set<string>();
-  const checkpoints = new Map<string, string | null>();
+  const checkpoints = new Map<string, string>();
+  const dup = (r: NoteWitnessRecord, why: string): NoteWitnessRecord => ({ ...r, state: 'malformed', check: 'duplicate', problem: `duplicate: ${why}` });
   return records.map((r) => {
-    if (r.event_id !== null) {
-      if (ids.has(r.event_id)) return { ...r, state: 'duplicate', problem: `the provider returned record ${r.event_id} more than once`, checkpoint: null };
-      ids.add(r.event_id);
-    }
-    if (r.state !== 'witnessed' || !r.checkpoint) return r;
-    const key = `${r.checkpoint.tree_size}\n${r.checkpoint.root_hash}`;
-    if (checkpoints.has(key)) {
-      const first = checkpoints.get(key);
-      return { ...r, state: 'duplicate', problem: `tree size ${r.checkpoint.tree_size} with this root is already witnessed${first ? ` by ${first}` : ''}`, checkpoint: null };
-    }
-    checkpoints.set(key, r.event_id);
+    if (ids.has(r.provider_event_id)) return dup(r, `the provider returned record ${r.provider_event_id} more than once`);
+    ids.add(r.provider_event_id);
+    if (r.state !== 'ok' || r.tree_size === null) return r;
+    const key = `${r.tree_size}\n${r.root_hash}`;
+    const first = checkpoints.get(key);
+    if (first !== undefined) return dup(r, `tree size ${r.tree_size} with this root is already witnessed by ${first}`);
+    checkpoints.set(key, r.provider_event_id);
     return r;
   });
 }

@@ -7,14 +7,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readWitnessVersion, checkpointSecretName, checkpointTags, purgeProtectionWarning, ROOT_TAG, SIZE_TAG, type VersionSeen } from '../../core/witness/azure/version';
-import { checkpointLogName, checkpointPayload, readWitnessEntry } from '../../core/witness/gcp/entry';
-import { markDuplicates, parseClaimedRoot, parseClaimedSize, type WitnessReadRecord } from '../../core/witness/note-record';
+import { checkpointPayload, readWitnessEntry } from '../../core/witness/gcp/entry';
+import { markDuplicates, parseClaimedRoot, parseClaimedSize, type NoteRecordState, type NoteWitnessRecord } from '../../core/witness/note-record';
+import type { WitnessCheckpoint } from '../../core/witness/types';
 import { checkpointOf, testLogKey } from './support/log-key';
 
 const key = testLogKey();
 const otherKey = testLogKey();
-const LOG = checkpointLogName('customer-project');
+const LOG = 'projects/customer-project/logs/keywarden-checkpoints';
 const SECRET = checkpointSecretName(key.origin);
+const W = 'witness-1';
+
+const gcp = (e: unknown): NoteWitnessRecord => readWitnessEntry(e, LOG, key, W)!;
+const azure = (v: VersionSeen): NoteWitnessRecord => readWitnessVersion(v, SECRET, key, W);
+function expectWitnessed(rec: NoteWitnessRecord, cp: WitnessCheckpoint): void {
+  expect(rec).toMatchObject({ state: 'ok', check: 'witnessed', problem: null, origin: cp.origin, tree_size: cp.treeSize, root_hash: cp.rootHash.toString('base64') });
+}
 const RUNS = { numRuns: 200 };
 
 const size = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
@@ -34,16 +42,18 @@ describe('a genuine checkpoint reads back as witnessed', () => {
   it('GCP: any size and root round-trip through the entry, with insertId and receiveTimestamp as id and time', () => {
     fc.assert(fc.property(size, root, insertId, (n, r, id) => {
       const cp = checkpointOf(key, n, r);
-      const rec = readWitnessEntry(entry(checkpointPayload(cp), id), LOG, key);
-      expect(rec).toEqual({ provider: 'gcp', event_id: id, provider_time: '2026-12-04T07:00:00.223Z', state: 'witnessed', problem: null, checkpoint: cp });
+      const rec = gcp(entry(checkpointPayload(cp), id, { labels: { 'keywarden-cid': 'cid-1' } }));
+      expectWitnessed(rec, cp);
+      expect(rec).toMatchObject({ kind: 'gcp_logging', witness_id: W, provider_event_id: id, provider_time: '2026-12-04T07:00:00.223Z', correlation_id: 'cid-1' });
     }), RUNS);
   });
 
   it('Azure: any size and root round-trip through the secret value and tags, with version and createdOn as id and time', () => {
     fc.assert(fc.property(size, root, version, (n, r, v) => {
       const cp = checkpointOf(key, n, r);
-      const rec = readWitnessVersion(seen(cp.note, { version: v, tags: checkpointTags(cp) }), SECRET, key);
-      expect(rec).toEqual({ provider: 'azure', event_id: v, provider_time: '2026-12-04T07:00:00.000Z', state: 'witnessed', problem: null, checkpoint: cp });
+      const rec = azure(seen(cp.note, { version: v, tags: checkpointTags(cp, 'cid-2') }));
+      expectWitnessed(rec, cp);
+      expect(rec).toMatchObject({ kind: 'azure_secret', provider_event_id: v, provider_time: '2026-12-04T07:00:00.000Z', correlation_id: 'cid-2' });
     }), RUNS);
   });
 });
@@ -51,19 +61,20 @@ describe('a genuine checkpoint reads back as witnessed', () => {
 describe('nothing else is ever trusted', () => {
   it('arbitrary JSON as an entry or a payload never throws and is never witnessed', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => {
-      for (const rec of [readWitnessEntry(v, LOG, key), readWitnessEntry(entry(v), LOG, key)]) {
-        expect(rec.state).not.toBe('witnessed');
-        expect(rec.checkpoint).toBeNull();
+      for (const rec of [readWitnessEntry(v, LOG, key, W), readWitnessEntry(entry(v), LOG, key, W)]) {
+        if (rec === null) continue; // only the SDK's instrumentation shape, which claims nothing
+        expect(rec.state).not.toBe('ok');
         expect(rec.problem).toEqual(expect.any(String));
+        expect(rec.provider_event_id.length).toBeGreaterThan(0);
       }
     }), RUNS);
   });
 
   it('arbitrary text as a secret value is never witnessed', () => {
     fc.assert(fc.property(fc.string({ maxLength: 600 }), (v) => {
-      const rec = readWitnessVersion(seen(v), SECRET, key);
-      expect(rec.state).not.toBe('witnessed');
-      expect(rec.checkpoint).toBeNull();
+      const rec = azure(seen(v));
+      expect(rec.state).not.toBe('ok');
+      expect(rec.check).not.toBe('witnessed');
     }), RUNS);
   });
 
@@ -72,8 +83,8 @@ describe('nothing else is ever trusted', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: cp.note.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (i, c) => {
       const note = cp.note.slice(0, i) + c + cp.note.slice(i + 1);
       fc.pre(note !== cp.note);
-      expect(readWitnessEntry(entry({ ...checkpointPayload(cp), note }), LOG, key).state).not.toBe('witnessed');
-      expect(readWitnessVersion(seen(note), SECRET, key).state).not.toBe('witnessed');
+      expect(gcp(entry({ ...checkpointPayload(cp), note })).state).not.toBe('ok');
+      expect(azure(seen(note)).state).not.toBe('ok');
     }), RUNS);
   });
 
@@ -86,8 +97,9 @@ describe('nothing else is ever trusted', () => {
     );
     fc.assert(fc.property(notCanonical, (s) => {
       const cp = checkpointOf(key, 7);
-      const rec = readWitnessEntry(entry({ ...checkpointPayload(cp), size: s }), LOG, key);
-      expect(rec.state).toBe('bad_size');
+      const rec = gcp(entry({ ...checkpointPayload(cp), size: s }));
+      expect([rec.state, rec.check]).toEqual(['malformed', 'bad_size']);
+      expect(rec.problem).toMatch(/^bad_size: /);
       expect(parseClaimedSize(s)).toBeUndefined();
     }), RUNS);
   });
@@ -99,15 +111,16 @@ describe('nothing else is ever trusted', () => {
     const respelled = root.map((r) => r.toString('base64url')).filter((s) => s !== Buffer.from(s, 'base64url').toString('base64'));
     fc.assert(fc.property(fc.oneof(wrongLength, notBase64, respelled, fc.constantFrom<unknown>(null, 32, [])), (r) => {
       const cp = checkpointOf(key, 7);
-      expect(readWitnessEntry(entry({ ...checkpointPayload(cp), root: r }), LOG, key).state).toBe('bad_root');
+      expect(gcp(entry({ ...checkpointPayload(cp), root: r })).check).toBe('bad_root');
     }), RUNS);
   });
 
   it('another origin is other_origin, whoever signed it', () => {
     fc.assert(fc.property(size, root, (n, r) => {
       const theirs = checkpointOf(otherKey, n, r);
-      expect(readWitnessEntry(entry(checkpointPayload(theirs)), LOG, key).state).toBe('other_origin');
-      expect(readWitnessVersion(seen(theirs.note), SECRET, key).state).toBe('other_origin');
+      for (const rec of [gcp(entry(checkpointPayload(theirs))), azure(seen(theirs.note))]) {
+        expect([rec.state, rec.check, rec.origin]).toEqual(['foreign_origin', 'other_origin', otherKey.origin]);
+      }
     }), RUNS);
   });
 
@@ -115,9 +128,9 @@ describe('nothing else is ever trusted', () => {
     fc.assert(fc.property(size, root, (n, r) => {
       const forged = otherKey.note(n, r, key.origin); // right origin, wrong key
       const payload = { origin: key.origin, size: String(n), root: r.toString('base64'), note: forged };
-      const g = readWitnessEntry(entry(payload), LOG, key);
-      const a = readWitnessVersion(seen(forged), SECRET, key);
-      expect([g.state, a.state]).toEqual(['bad_signature', 'bad_signature']);
+      const g = gcp(entry(payload));
+      const a = azure(seen(forged));
+      expect([g.state, g.check, a.state, a.check]).toEqual(['malformed', 'bad_signature', 'malformed', 'bad_signature']);
       expect(g.problem).toContain('not signed by this installation');
     }), RUNS);
   });
@@ -126,24 +139,37 @@ describe('nothing else is ever trusted', () => {
     fc.assert(fc.property(size, size, root, root, (n, m, r, s) => {
       fc.pre(n !== m || !r.equals(s));
       const cp = checkpointOf(key, n, r);
-      const rec = readWitnessEntry(entry({ ...checkpointPayload(cp), size: String(m), root: s.toString('base64') }), LOG, key);
-      expect(rec.state).toBe('mismatch');
-      const tagged = readWitnessVersion(seen(cp.note, { tags: { [SIZE_TAG]: String(m), [ROOT_TAG]: s.toString('base64') } }), SECRET, key);
-      expect(tagged.state).toBe('mismatch');
+      const rec = gcp(entry({ ...checkpointPayload(cp), size: String(m), root: s.toString('base64') }));
+      expect(rec.check).toBe('mismatch');
+      const tagged = azure(seen(cp.note, { tags: { [SIZE_TAG]: String(m), [ROOT_TAG]: s.toString('base64') } }));
+      expect([tagged.state, tagged.check]).toEqual(['malformed', 'mismatch']);
     }), RUNS);
   });
 
   it('repeats are duplicate, the first one kept: same id, or same checkpoint under another id', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 20 }), (picks) => {
       const cps = [0, 1, 2, 3].map((n) => checkpointOf(key, n));
-      const records = picks.map(([id, c]) => readWitnessEntry(entry(checkpointPayload(cps[c]!), `id-${id}`), LOG, key));
+      const records = picks.map(([id, c]) => gcp(entry(checkpointPayload(cps[c]!), `id-${id}`)));
       const out = markDuplicates(records);
-      const witnessed = out.filter((r) => r.state === 'witnessed');
-      const ids = witnessed.map((r) => r.event_id);
-      const sizes = witnessed.map((r) => r.checkpoint!.tree_size);
+      const witnessed = out.filter((r) => r.state === 'ok');
+      const ids = witnessed.map((r) => r.provider_event_id);
+      const sizes = witnessed.map((r) => r.tree_size);
       expect(new Set(ids).size).toBe(ids.length);
       expect(new Set(sizes).size).toBe(sizes.length);
-      expect(out.filter((r) => r.state === 'duplicate')).toHaveLength(out.length - witnessed.length);
+      // Model: a record counts when its id is new and its checkpoint is new.
+      const ids0 = new Set<number>();
+      const cps0 = new Set<number>();
+      let expected = 0;
+      for (const [id, c] of picks) {
+        if (ids0.has(id)) continue;
+        ids0.add(id);
+        if (!cps0.has(c)) expected++;
+        cps0.add(c);
+      }
+      expect(witnessed).toHaveLength(expected);
+      const dups = out.filter((r) => r.check === 'duplicate');
+      expect(dups).toHaveLength(out.length - witnessed.length);
+      for (const d of dups) expect([d.state, d.problem?.startsWith('duplicate: ')]).toEqual(['malformed', true]);
       expect(witnessed.length).toBeGreaterThan(0);
     }), RUNS);
   });
@@ -152,7 +178,7 @@ describe('nothing else is ever trusted', () => {
 describe('named states for the record around the payload', () => {
   const cp = checkpointOf(key, 3);
   const good = checkpointPayload(cp);
-  const cases: Array<[string, unknown, WitnessReadRecord['state'], string]> = [
+  const cases: Array<[string, unknown, NoteRecordState, string]> = [
     ['no insertId', entry(good, 'x', { insertId: undefined }), 'malformed', 'insertId'],
     ['insertId with spaces', entry(good, 'a b'), 'malformed', 'insertId'],
     ['no receiveTimestamp', entry(good, 'x', { receiveTimestamp: 'yesterday' }), 'malformed', 'receiveTimestamp'],
@@ -160,20 +186,31 @@ describe('named states for the record around the payload', () => {
     ['a textPayload', entry(undefined, 'x', { textPayload: cp.note }), 'malformed', 'textPayload'],
     ['payload missing the note', entry({ ...good, note: undefined }), 'malformed', 'note'],
     ['note that is not a signed note', entry({ ...good, note: 'hello\n' }), 'malformed', 'not a signed note'],
-    ['the SDK instrumentation entry', entry({ 'logging.googleapis.com/diagnostic': { instrumentation_source: [{ name: 'nodejs', version: '11.2.1' }] } }), 'sdk_diagnostic', 'instrumentation'],
   ];
   it.each(cases)('GCP entry with %s', (_name, e, state, words) => {
-    const rec = readWitnessEntry(e, LOG, key);
-    expect(rec.state).toBe(state);
+    const rec = gcp(e);
+    expect([rec.state, rec.check]).toEqual(['malformed', state]);
     expect(rec.problem).toContain(words);
-    expect(rec.checkpoint).toBeNull();
+    expect(rec.provider_event_id).toMatch(/\S/); // a derived sha256: id when the entry has none
+  });
+
+  it('the SDK’s own instrumentation entry is no record at all', () => {
+    const diag = entry({ 'logging.googleapis.com/diagnostic': { instrumentation_source: [{ name: 'nodejs', version: '11.2.1' }] } });
+    expect(readWitnessEntry(diag, LOG, key, W)).toBeNull();
+  });
+
+  it('without the audit verifier key nothing is trusted', () => {
+    const cp = checkpointOf(key, 9);
+    const rec = readWitnessEntry(entry(checkpointPayload(cp)), LOG, { origin: key.origin, verifierKey: null }, W)!;
+    expect([rec.state, rec.check]).toEqual(['malformed', 'bad_signature']);
+    expect(rec.problem).toContain('no audit verifier key');
   });
 
   it('Azure: bad version id, another secret, no creation time, unreadable value', () => {
-    expect(readWitnessVersion(seen(cp.note, { version: 'latest' }), SECRET, key)).toMatchObject({ state: 'malformed', event_id: null });
-    expect(readWitnessVersion(seen(cp.note, { name: 'other-secret' }), SECRET, key)).toMatchObject({ state: 'malformed', problem: expect.stringContaining('other-secret') });
-    expect(readWitnessVersion(seen(cp.note, { createdOn: 'today' }), SECRET, key)).toMatchObject({ state: 'malformed', problem: expect.stringContaining('creation time') });
-    expect(readWitnessVersion(seen(undefined, { unreadable: 'the version is disabled' }), SECRET, key)).toMatchObject({ state: 'unreadable', problem: 'the version is disabled' });
+    expect(azure(seen(cp.note, { version: 'latest' }))).toMatchObject({ state: 'malformed', provider_event_id: expect.stringMatching(/^sha256:/) });
+    expect(azure(seen(cp.note, { name: 'other-secret' }))).toMatchObject({ state: 'malformed', problem: expect.stringContaining('other-secret') });
+    expect(azure(seen(cp.note, { createdOn: 'today' }))).toMatchObject({ state: 'malformed', problem: expect.stringContaining('creation time') });
+    expect(azure(seen(undefined, { unreadable: 'the version is disabled' }))).toMatchObject({ state: 'malformed', check: 'unreadable', problem: 'unreadable: the version is disabled' });
   });
 
   it('purge protection: only levels without "Purgeable" are protected', () => {

@@ -6,21 +6,24 @@
  * time are the witness id and time.
  */
 import { createHash } from 'node:crypto';
-import { checkClaim, claimFromNote, shown, type WitnessedLog, type WitnessReadRecord } from '../note-record';
+import { checkClaim, claimFromNote, missingFact, noteWitnessRecord, shown, type NoteWitnessRecord, type RecordCheck, type WitnessedLog } from '../note-record';
+import type { WitnessCheckpoint } from '../types';
 
 export const SIZE_TAG = 'keywarden-size';
 export const ROOT_TAG = 'keywarden-root';
+export const CID_TAG = 'keywarden-cid';
 export const CHECKPOINT_CONTENT_TYPE = 'text/plain; keywarden-checkpoint-note';
 
 const VERSION_RE = /^[0-9a-f]{32}$/;
+const CID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** One secret per log: `keywarden-checkpoint-<first 16 hex of SHA-256(origin)>` (names allow only letters, digits, hyphens). */
 export function checkpointSecretName(origin: string): string {
   return `keywarden-checkpoint-${createHash('sha256').update(origin, 'utf8').digest('hex').slice(0, 16)}`;
 }
 
-export function checkpointTags(cp: { tree_size: number; root_hash: string }): Record<string, string> {
-  return { [SIZE_TAG]: String(cp.tree_size), [ROOT_TAG]: cp.root_hash };
+export function checkpointTags(cp: WitnessCheckpoint, correlationId: string): Record<string, string> {
+  return { [SIZE_TAG]: String(cp.treeSize), [ROOT_TAG]: cp.rootHash.toString('base64'), [CID_TAG]: correlationId };
 }
 
 /**
@@ -52,7 +55,7 @@ export interface VersionSeen {
   unreadable?: string;
 }
 
-function tagProblem(tags: unknown, cp: { tree_size: number; root_hash: string }): string | null {
+function tagProblem(tags: unknown, cp: { tree_size: number | null; root_hash: string | null }): string | null {
   if (tags === undefined || tags === null) return null;
   if (typeof tags !== 'object' || Array.isArray(tags)) return `tags are ${shown(tags)}, not a map`;
   const t = tags as Record<string, unknown>;
@@ -63,18 +66,32 @@ function tagProblem(tags: unknown, cp: { tree_size: number; root_hash: string })
   return null;
 }
 
+/** The record as Key Vault returned it, for the report (the value is a public checkpoint note, not a secret). */
+function rawOf(v: VersionSeen): string {
+  const created = v.createdOn instanceof Date && !Number.isNaN(v.createdOn.getTime()) ? v.createdOn.toISOString() : v.createdOn;
+  return JSON.stringify({ name: v.name, version: v.version, createdOn: created, tags: v.tags, value: v.value, ...(v.unreadable ? { unreadable: v.unreadable } : {}) }) ?? '';
+}
+
 /** Reads one secret version (untrusted) of the checkpoint secret. Never throws. */
-export function readWitnessVersion(v: VersionSeen, secretName: string, log: WitnessedLog): WitnessReadRecord {
+export function readWitnessVersion(v: VersionSeen, secretName: string, log: WitnessedLog, witnessId: string): NoteWitnessRecord {
   const version = typeof v.version === 'string' && VERSION_RE.test(v.version) ? v.version : null;
   const created = v.createdOn instanceof Date && !Number.isNaN(v.createdOn.getTime()) ? v.createdOn.toISOString() : null;
-  const known = { provider: 'azure' as const, event_id: version, provider_time: created, checkpoint: null };
-  if (!version) return { ...known, state: 'malformed', problem: `version id ${shown(v.version)} is not 32 hexadecimal characters` };
-  if (v.name !== secretName) return { ...known, state: 'malformed', problem: `version belongs to secret ${shown(v.name)}, not ${secretName}` };
-  if (!created) return { ...known, state: 'malformed', problem: 'version has no creation time' };
-  if (v.value === undefined) return { ...known, state: 'unreadable', problem: v.unreadable ?? 'Key Vault did not return the version’s value' };
-  const checked = checkClaim(claimFromNote(v.value), log);
-  if (checked.state !== 'witnessed') return { ...known, ...checked };
-  const bad = tagProblem(v.tags, checked.checkpoint);
-  if (bad) return { ...known, state: 'mismatch', problem: bad, checkpoint: null };
-  return { ...known, ...checked };
+  const cid = v.tags && typeof v.tags === 'object' ? (v.tags as Record<string, unknown>)[CID_TAG] : undefined;
+  const meta = {
+    kind: 'azure_secret' as const, witness_id: witnessId, provider_event_id: version, provider_time: created,
+    correlation_id: typeof cid === 'string' && CID_RE.test(cid) ? cid : null, raw: rawOf(v),
+  };
+  const claim = claimFromNote(v.value);
+  const fact = !version ? `version id ${shown(v.version)} is not 32 hexadecimal characters`
+    : v.name !== secretName ? `version belongs to secret ${shown(v.name)}, not ${secretName}`
+      : !created ? 'version has no creation time' : null;
+  let result: RecordCheck;
+  if (fact) result = missingFact(fact);
+  else if (v.value === undefined) result = { state: 'unreadable', problem: v.unreadable ?? 'Key Vault did not return the version’s value', checkpoint: null };
+  else result = checkClaim(claim, log);
+  if (result.state === 'witnessed') {
+    const bad = tagProblem(v.tags, result.checkpoint);
+    if (bad) result = { state: 'mismatch', problem: bad, checkpoint: null };
+  }
+  return noteWitnessRecord(result, claim, meta);
 }

@@ -3,9 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { formatCheckpoint } from '../../../core/audit/tlog/checkpoint';
 import { formatVerifierKey, generateLogKeyPair } from '../../../core/audit/tlog/log-key';
 import { createNoteSigner, signNote } from '../../../core/audit/tlog/signed-note';
-import type { WitnessedLog } from '../../../core/witness/note-record';
+import type { WitnessCheckpoint } from '../../../core/witness/types';
 
-export interface TestLogKey extends WitnessedLog {
+export interface TestLogKey {
+  origin: string;
   verifierKey: string;
   /** A signed checkpoint note of this log (or of `origin` when given, still signed by this key). */
   note(treeSize: number, root: Buffer, origin?: string): string;
@@ -22,11 +23,7 @@ export function testLogKey(): TestLogKey {
   };
 }
 
-export function randomRoot(): Buffer {
-  return randomBytes(32);
-}
-
-/** The checkpoint fields a witness writes, for a fresh random root. */
-export function checkpointOf(key: TestLogKey, treeSize: number, root = randomRoot()): { origin: string; tree_size: number; root_hash: string; note: string } {
-  return { origin: key.origin, tree_size: treeSize, root_hash: root.toString('base64'), note: key.note(treeSize, root) };
+/** A checkpoint of the key's log with a fresh random root (or the one given). */
+export function checkpointOf(key: TestLogKey, treeSize: number, root: Buffer = randomBytes(32)): WitnessCheckpoint {
+  return { origin: key.origin, treeSize, rootHash: root, note: key.note(treeSize, root) };
 }
