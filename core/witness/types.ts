@@ -88,6 +88,12 @@ export interface WitnessReadRange {
 export interface WitnessReadContext {
   /** This installation's log origin: a record naming another origin is `foreign_origin`, never trusted. */
   expectedOrigin: string;
+  /**
+   * The installation's audit verifier key (`<origin>+<key id>+<key>`). The GCP and Azure
+   * records carry the signed checkpoint note: without this key no note can be checked and
+   * none of their records is trusted.
+   */
+  verifierKey?: string;
   signal?: AbortSignal;
 }
 
