@@ -17,6 +17,7 @@ export const STEP_UP_WINDOW_MS = {
   record_delete: 2 * 60_000,
   fault: 2 * 60_000,
   session: 2 * 60_000,
+  witness: 5 * 60_000,
 } as const;
 
 export type StepUpPurpose = keyof typeof STEP_UP_WINDOW_MS;

@@ -71,7 +71,7 @@ export const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS I
 export const opCaseSql = (column: string, pairs: [string, EvidenceOperation][]): string =>
   `CASE ${column} ${pairs.map(([name, op]) => `WHEN '${name}' THEN ${opCode(op)}`).join(' ')} ELSE ${opCode('use')} END`;
 /** kms_calls.operation in the comparison's vocabulary, as a code. */
-const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe', ...REVIEW_OPERATIONS].map((o) => [o, appOperation(o)]));
+const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'witness', 'unwrap', 'probe_unwrap', 'describe', ...REVIEW_OPERATIONS].map((o) => [o, appOperation(o)]));
 
 type CallRow = [number, number, number, number, string | null, string, string | null, string | null];
 

@@ -9,6 +9,7 @@
  * the witness service through the KMS gateway so it is a `kms_calls` row with a
  * correlation id, operation 'witness') and the reader (the provider's log read back, each record classified).
  */
+import type { EndpointKind } from '../engine/allowed-endpoints';
 import type { ReaderOptions } from '../evidence/readers/build';
 import type { CallerIdentity, KmsCallResult, ProviderDeps } from '../providers/types';
 
@@ -146,6 +147,14 @@ export interface WitnessKindSpec {
   permission: string;
   /** Validates a target ref; returns it normalised or throws KeywardenError('invalid_input') naming `target_ref`. */
   parseTarget(targetRef: string): string;
+  /**
+   * Validates the provider config used with a target (the witness's own, or the tenant's
+   * it borrows) and returns it as stored; throws invalid_input naming `config.<field>`,
+   * refusing static credentials as onboarding does. Called on `witness add` and before each run.
+   */
+  parseConfig(config: Record<string, unknown>, targetRef: string): Record<string, unknown>;
+  /** The endpoint-policy kinds of the target itself (Azure: the vault URL) and of `read_endpoint`; checked on add and before each call. */
+  endpointKinds: { target?: EndpointKind; read: EndpointKind };
   createWriter(target: WitnessTarget, deps: WitnessDeps): WitnessWriter;
   createReader(target: WitnessTarget, deps: WitnessDeps): WitnessReader;
   /** Warnings about the target that do not stop it (Azure: the vault lacks purge protection). Optional. */
