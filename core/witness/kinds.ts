@@ -3,3 +3,4 @@
  * importing its module here (its module calls registerWitnessKind).
  */
 import './aws/kind';
+import './gcp/kind';

@@ -279,7 +279,7 @@ export class WitnessService {
   /** Reads every witness's records back from its provider's log and keeps them (a cache for screens and reports). */
   async readBack(signal?: AbortSignal): Promise<{ records: WitnessRecord[]; errors: { witness_id: string; kind: WitnessConfigRow['kind']; message: string }[] }> {
     const configs = this.store.configs();
-    const origin = this.s.ledger.publicKey().origin;
+    const { origin, verifier_key: verifierKey } = this.s.ledger.publicKey();
     const now = this.#ctx.clock.now();
     const records: WitnessRecord[] = [];
     const errors: { witness_id: string; kind: WitnessConfigRow['kind']; message: string }[] = [];
@@ -289,7 +289,7 @@ export class WitnessService {
         const spec = witnessKind(c.kind);
         reader = spec.createReader(this.#target(c, spec), this.s.deps);
         const fromMs = Math.max(now - READ_BACK_MS, Date.parse(c.created_at) - 3_600_000);
-        records.push(...(await reader.readBack({ fromMs, toMs: now + 60_000 }, { expectedOrigin: origin, ...(signal ? { signal } : {}) })));
+        records.push(...(await reader.readBack({ fromMs, toMs: now + 60_000 }, { expectedOrigin: origin, verifierKey, ...(signal ? { signal } : {}) })));
       } catch (e) {
         errors.push({ witness_id: c.id, kind: c.kind, message: scrubErrorMessage(e instanceof Error ? e.message : 'the read failed') });
       } finally {
