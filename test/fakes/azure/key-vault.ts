@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import type { FaultMode } from '../fault-mode';
 import type { AzkvAuditRow } from './audit';
 import { json, type FakeAuthority, type TokenRecord } from './authority';
+import { FakeSecrets, type SecretOp } from './secrets';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -29,10 +30,12 @@ export interface FakeKeyVersion {
   privateKey: KeyObject;
 }
 
-type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'Authentication';
+type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'Authentication' | SecretOp;
 
 export class FakeKeyVault {
   readonly keys = new Map<string, FakeKeyVersion[]>();
+  /** The vault's secrets (the Azure checkpoint witness writes versions of one). */
+  readonly secrets: FakeSecrets;
   readonly rows: AzkvAuditRow[] = [];
   /** Raw request log for assertions on the wire (headers lower-cased; no Authorization). */
   readonly requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined> }> = [];
@@ -46,7 +49,9 @@ export class FakeKeyVault {
     private readonly authority: FakeAuthority,
     private readonly authorityHost: () => string,
     readonly vaultName: string,
-  ) {}
+  ) {
+    this.secrets = new FakeSecrets(vaultUrl);
+  }
 
   get resourceId(): string {
     return `/SUBSCRIPTIONS/${this.subscriptionId.toUpperCase()}/RESOURCEGROUPS/KEYWARDEN-TEST/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/${this.vaultName.toUpperCase()}`;
@@ -89,9 +94,10 @@ export class FakeKeyVault {
     delete headers.authorization;
     this.requests.push({ method: req.method ?? '', path: `${url.pathname}?${url.searchParams.toString()}`, headers });
     const m = /^\/keys\/([0-9A-Za-z-]+)(?:\/([0-9a-fA-F]{32}))?(?:\/(wrapkey|unwrapkey))?\/?$/i.exec(url.pathname);
-    const keyName = m?.[1];
+    const secretPath = /^\/secrets(?:\/|$)/.test(url.pathname);
+    const keyName = secretPath ? FakeSecrets.nameOf(url.pathname) : m?.[1];
     const action = m?.[3]?.toLowerCase();
-    const op: Op = action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
+    const op: Op = secretPath ? FakeSecrets.opOf(req.method, url.pathname) : action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
     const fault = this.faultFor(keyName);
     if (fault.kind === 'refuse') {
       req.socket.destroy();
@@ -103,13 +109,13 @@ export class FakeKeyVault {
     const used: { version?: FakeKeyVersion | undefined } = {};
     const requestId = randomUUID();
     const clientRequestId = req.headers['x-ms-client-request-id'];
-    const reply = (status: number, payload: unknown, extra: Record<string, string> = {}, operation: Op = op) => {
+    const reply = (status: number, payload: unknown, extra: Record<string, string> = {}, operation: Op = op, touched?: string) => {
       json(res, status, payload, {
         'x-ms-request-id': requestId,
         ...(typeof clientRequestId === 'string' ? { 'x-ms-client-request-id': clientRequestId } : {}),
         ...extra,
       });
-      const id = keyName && used.version ? this.kid(keyName, used.version.version) : `${this.vaultUrl()}${url.pathname}`;
+      const id = touched ?? (keyName && used.version ? this.kid(keyName, used.version.version) : `${this.vaultUrl()}${url.pathname}`);
       this.audit(req, url, operation, status, payload, principal, id, requestId, Date.now() - started);
     };
     const apiVersion = url.searchParams.get('api-version');
@@ -124,6 +130,7 @@ export class FakeKeyVault {
       return reply(401, { error: { code: 'Unauthorized', message: authz ? 'AKV10000: Request is missing a valid Bearer token.' : 'Request is missing a Bearer or PoP token.' } },
         { 'www-authenticate': challenge }, 'Authentication');
     }
+    if (secretPath) return this.handleSecret(req, url, body, fault, principal, reply);
     if (!m || (req.method === 'GET') !== !action || (action && req.method !== 'POST')) {
       return reply(400, { error: { code: 'BadParameter', message: 'Unsupported path or method for this fake.' } });
     }
@@ -178,6 +185,24 @@ export class FakeKeyVault {
     } catch {
       return reply(400, { error: { code: 'BadParameter', message: wrap ? 'Value is too long for the key.' : 'Unwrap failed: the ciphertext is not valid for this key.' } });
     }
+  }
+
+  /** The secrets routes, after authentication: the fault modes as for keys, then the secrets data plane. */
+  private handleSecret(
+    req: IncomingMessage, url: URL, body: string, fault: FaultMode, principal: TokenRecord,
+    reply: (status: number, payload: unknown, extra?: Record<string, string>, operation?: Op, id?: string) => void,
+  ): void {
+    const op = FakeSecrets.opOf(req.method, url.pathname);
+    if (fault.kind === 'deny') {
+      const action = op === 'SecretSet' ? 'setSecret' : op === 'SecretGet' ? 'getSecret' : 'readMetadata';
+      return reply(403, { error: { code: 'Forbidden', message: `Caller is not authorized to perform action on resource.\r\nCaller: appid=${principal.appId};oid=${principal.objectId};iss=https://sts.windows.net/${principal.tenantId}/\r\nAction: 'Microsoft.KeyVault/vaults/secrets/${action}/action'\r\nResource: '${this.resourceId.toLowerCase()}/secrets/${FakeSecrets.nameOf(url.pathname) ?? ''}'\r\nAssignment: (not found)\r\nVault: ${this.vaultName};location=eastus\r\n`, innererror: { code: 'ForbiddenByRbac' } } });
+    }
+    if (fault.kind === 'throttle') {
+      return reply(429, { error: { code: 'Throttled', message: 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached' } }, { 'retry-after': String(this.retryAfterS) });
+    }
+    if (fault.kind === 'server_error') return reply(500, { error: { code: 'InternalServerError', message: 'The service encountered an internal error. Please try again.' } });
+    const answer = this.secrets.handle(req.method, url, body);
+    reply(answer.status, answer.body, {}, answer.op, answer.id);
   }
 
   private audit(req: IncomingMessage, url: URL, op: Op, status: number, payload: unknown, who: TokenRecord | undefined, id: string, requestId: string, durationMs: number): void {
