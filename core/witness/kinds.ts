@@ -4,3 +4,4 @@
  */
 import './aws/kind';
 import './gcp/kind';
+import './azure/kind';

@@ -140,9 +140,12 @@ export function checkClaim(claim: ClaimedCheckpoint, log: WitnessedLog): RecordC
  * fields are read from the note's own body lines, unverified, so the same checks apply.
  */
 export function claimFromNote(note: unknown): ClaimedCheckpoint {
-  if (typeof note !== 'string') return { origin: undefined, size: undefined, root: undefined, note };
-  const lines = note.slice(0, MAX_NOTE_CHARS + 1).split('\n');
-  return { origin: lines[0], size: lines[1], root: lines[2], note };
+  const none = { origin: undefined, size: undefined, root: undefined, note };
+  if (typeof note !== 'string') return none;
+  // A note's body ends at its blank line; without one (or without three lines) it claims nothing.
+  const end = note.slice(0, MAX_NOTE_CHARS + 1).indexOf('\n\n');
+  const lines = end < 0 ? [] : note.slice(0, end).split('\n');
+  return lines.length < 3 ? none : { origin: lines[0], size: lines[1], root: lines[2], note };
 }
 
 /**
