@@ -97,6 +97,8 @@ export async function witnessFixture(opts: { t0?: number } = {}): Promise<Witnes
     kms_key_ref: tenantKey.arn,
     config: { region: aws.region, endpoint: aws.endpoint, sts_endpoint: aws.sts.endpoint, role_arn: FAKE_ROLE_ARN, external_id: FAKE_EXTERNAL_ID },
   });
+  // The continuous checks' cross-check reads acme's CloudTrail from the fake too.
+  await fx.call('evidence.settings', { tenant: 'acme', aws_cloudtrail_endpoint: aws.cloudtrail.endpoint, step_up_token: await fx.stepUp('evidence_settings', 'acme') });
   return fx;
 }
 
