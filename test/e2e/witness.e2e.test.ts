@@ -66,7 +66,7 @@ describe('checkpoint witnesses in the window', () => {
     await expect.poll(() => strip.textContent()).toContain('no checkpoint witnessed yet');
     await strip.getByRole('button', { name: 'Witness now' }).click();
     await expect.poll(() => strip.getAttribute('data-state')).toBe('ok');
-    await expect.poll(() => page.getByTestId('witness-summary').textContent()).toMatch(/^last witness .* at 5 entries; 0 entries since \(every 15 min when the log grows\)$/);
+    await expect.poll(() => page.getByTestId('witness-summary').textContent()).toMatch(/^last witness .* at 6 entries; 0 entries since \(every 15 min when the log grows\)$/);
     expect(await page.getByTestId('witness-timeline').locator('li[data-state="ok"]').count()).toBe(1);
     await s.shot('witness-01-strip-ok');
   });

@@ -15,7 +15,7 @@ import { useWitness } from './witness-store';
 const STATE_TEXT = { none: 'No witness', ok: 'Witnessed', failing: 'Witness failing', behind: 'Witness behind' } as const;
 
 export function WitnessStrip() {
-  const { witness } = useServices();
+  const { witness, audit } = useServices();
   const list = useWitness((s) => s.list);
   const error = useWitness((s) => s.error);
   const witnessing = useWitness((s) => s.witnessing);
@@ -40,7 +40,7 @@ export function WitnessStrip() {
         </span>
         {s.witnesses > 0 ? (
           <span className="witness-actions">
-            <Button size="sm" variant="ghost" icon="key" busy={witnessing} onClick={() => void witness.getState().witnessNow()}>
+            <Button size="sm" variant="ghost" icon="key" busy={witnessing} onClick={() => void witness.getState().witnessNow().then(() => audit.getState().loadCheckpoint())}>
               Witness now
             </Button>
             <Button size="sm" variant="ghost" icon="check" busy={checking} onClick={() => void witness.getState().verify()}>
