@@ -1,7 +1,8 @@
 /**
  * The checkpoint-witness methods (issue 16 B), spread into the one contract. Plain data
  * and zod only, so the renderer can import it. Changing which witnesses run needs a
- * step-up (purpose `witness`, scope "installation"): they are the installation's.
+ * step-up (purpose `witness`, scope "installation"): they are the installation's. The
+ * window shows and runs witnesses; adding and removing them is the CLI's (for now).
  */
 import { z } from 'zod';
 import { method } from './method-spec';
@@ -15,7 +16,7 @@ export const witnessMethods = {
     input: z.object({}).strict(),
     summary: 'The checkpoint witnesses: each one’s target, state, last run and last failure; the interval; the recent runs.',
   }),
-  'witness.add': method<WitnessView>()({ window: true,
+  'witness.add': method<WitnessView>()({
     input: z
       .object({
         kind: z.enum(WITNESS_KIND_VALUES),
@@ -28,11 +29,11 @@ export const witnessMethods = {
       .strict(),
     summary: 'Adds a witness: where checkpoints are recorded (AWS: a KMS key ARN) with a tenant’s onboarded config and credentials (tenant) or its own (config). Needs step-up (witness).',
   }),
-  'witness.remove': method<{ removed: true; id: string }>()({ window: true,
+  'witness.remove': method<{ removed: true; id: string }>()({
     input: z.object({ id: z.string().min(1).max(100), step_up_token: stepUpToken }).strict(),
     summary: 'Removes a witness (its past runs stay). Needs step-up (witness).',
   }),
-  'witness.settings': method<WitnessStatusView>()({ window: true,
+  'witness.settings': method<WitnessStatusView>()({
     input: z.object({ interval_minutes: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1440, 'must be at most 1440').optional(), step_up_token: stepUpToken }).strict(),
     summary: 'Shows the witness status; with interval_minutes, sets how old the last witness may grow before the next run (default 15). Changing it needs step-up (witness).',
   }),

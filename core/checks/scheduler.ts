@@ -92,11 +92,27 @@ export class CheckScheduler {
     return raised;
   }
 
+  /**
+   * Checkpoint witnesses due by their own interval (the log grew and the last witness is
+   * older): a few provider calls, off the audit append path. A failing witness is a
+   * failed run in witness_runs (status and Settings show it), never a stopped tick.
+   */
+  private async witness(): Promise<void> {
+    try {
+      const out = await this.kw.witness.witnessIfDue();
+      for (const r of out.runs) this.options.log?.(`[witness] ${r.witness_id} ${r.state}${r.failure_reason ? ` (${r.failure_reason})` : ''} at ${r.tree_size} entries`);
+    } catch (e) {
+      const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : 'internal';
+      this.options.log?.(`[witness] run failed: ${code}`);
+    }
+  }
+
   /** Runs every due check once (and the seal watch); returns the alerts raised. */
   async tick(): Promise<CheckAlertView[]> {
     const raised = this.raise(sealAlerts(this.kw));
     const db = dbOf(this.kw.ctx);
     if (readChecksSettings(db).pause_on_battery && this.options.onBattery?.()) return raised;
+    await this.witness();
     for (const check of CHECKS) {
       if (this.stopped) break;
       if (nextRunAt(this.kw, check, this.options) > this.kw.ctx.clock.now()) continue;

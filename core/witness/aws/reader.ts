@@ -103,11 +103,11 @@ export class AwsKmsWitnessReader implements WitnessReader {
     const envelopeId = typeof ev.EventId === 'string' ? ev.EventId : null;
     const meta = { kind: this.kind, witness_id: this.target.id, correlation_id: null as string | null };
     if (!detail) {
-      // Unreadable: only a witness when the envelope says Encrypt and the text mentions our fields.
-      if (ev.EventName !== 'Encrypt' || !text.includes(WITNESS_FIELDS.origin)) return null;
+      // Unreadable: an Encrypt on the witness key may have been a witness record; report it, trust nothing.
+      if (ev.EventName !== 'Encrypt') return null;
       const raw = JSON.stringify({ EventId: ev.EventId, EventName: ev.EventName, EventTime: envelopeTime, CloudTrailEvent: text });
       const bad = classifyWitnessRecord({ origin: null, size: null, root: null }, { ...meta, provider_event_id: envelopeId, provider_time: envelopeTime, raw }, expectedOrigin);
-      return { ...bad, problem: 'the CloudTrail event is not readable JSON' };
+      return { ...bad, problem: 'the CloudTrail event is not readable JSON (an Encrypt on the witness key: it may have been a witness record)' };
     }
     const params = detail.requestParameters as Record<string, unknown> | null | undefined;
     const context = params && typeof params === 'object' ? params.encryptionContext : undefined;
