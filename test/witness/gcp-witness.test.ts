@@ -46,7 +46,7 @@ function injected(payload: unknown, insertId: string, over: Partial<WrittenEntry
 }
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION = 'none';
+  // (no metadata-server switch: the witness names its project and resource, so nothing probes)
   fake = await startGcpFake();
 });
 afterAll(() => fake.close());
