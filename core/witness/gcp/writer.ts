@@ -8,6 +8,9 @@
  * the service stored it) is the same entry: Cloud Logging keeps one per (insertId,
  * timestamp). The User-Agent carries `keywarden-cid/<id>` like every provider call; the
  * entry's label carries it too, so the record read back names its kms_calls row.
+ *
+ * Writes and reads go to the same service, so the target's `read_endpoint` (a private
+ * endpoint, or the loopback fake) is the Cloud Logging endpoint for both.
  */
 import { Logging, type LoggingOptions } from '@google-cloud/logging';
 import { kmsClientEndpoint } from '../../providers/gcp/endpoint';
