@@ -5,8 +5,7 @@
  * read-back instead of waiting forever as "missing".
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { witnessFixture, work, type WitnessFixture } from './support/witness-fixture';
-import { addAwsWitness } from './support/witness-fixture';
+import { addAwsWitness, witnessFixture, work, type WitnessFixture } from './support/witness-fixture';
 
 let fx: WitnessFixture;
 beforeEach(async () => {
