@@ -43,6 +43,8 @@ export interface WitnessView {
   last_run: WitnessRunView | null;
   last_ok: WitnessRunView | null;
   last_failure: WitnessRunView | null;
+  /** What the kind found about its target when it was added (Azure: no purge protection); empty otherwise. */
+  warnings: string[];
 }
 
 /** The witnesses at a glance, for status, Settings and the Audit screen's strip. */

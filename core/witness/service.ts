@@ -89,10 +89,20 @@ export class WitnessService {
     return this.status();
   }
 
-  add(input: AddWitnessInput, caller: Caller): WitnessView {
+  /** Adds a witness; the kind may look at its target first (Azure: purge protection) and warn, never refuse. */
+  async add(input: AddWitnessInput, caller: Caller): Promise<WitnessView> {
     const row = buildWitnessRow(this.#ctx, input, isoAt(this.#ctx.clock));
     if (this.store.configs().some((c) => c.kind === row.kind && c.target_ref === row.target_ref)) {
       throw new KeywardenError('conflict', `a ${row.kind} witness for …${row.target_ref.slice(-12)} exists already`, { kind: row.kind });
+    }
+    const spec = witnessKind(row.kind);
+    let warnings: string[] = [];
+    if (spec.describeTarget) {
+      try {
+        warnings = await spec.describeTarget(this.#target(row, spec), this.s.deps);
+      } catch (e) {
+        warnings = [`the target could not be checked: ${scrubErrorMessage(e instanceof Error ? e.message : 'error')}`];
+      }
     }
     this.#ctx.store.transaction(() => {
       this.store.addConfig(row);
@@ -102,9 +112,10 @@ export class WitnessService {
         target: keySuffix(row.target_ref),
         uses: row.tenant_id ? 'tenant config' : 'own config',
         read_host: endpointHost(row.read_endpoint),
+        warnings: warnings.length,
       });
     });
-    return this.#view(row);
+    return { ...this.#view(row), warnings };
   }
 
   remove(id: string, caller: Caller): { removed: true; id: string } {
@@ -142,6 +153,7 @@ export class WitnessService {
       last_run: last ? runView(last) : null,
       last_ok: ((r) => (r ? runView(r) : null))(this.store.lastOk(c.id)),
       last_failure: ((r) => (r ? runView(r) : null))(this.store.lastFailure(c.id)),
+      warnings: [],
     };
   }
 

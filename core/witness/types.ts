@@ -72,6 +72,12 @@ export interface WitnessWriteResult extends KmsCallResult {
   providerTime?: string;
 }
 
+/**
+ * One witness's writer. The service wraps each `write` in the KMS gateway (a kms_calls row,
+ * operation 'witness', with the correlation id it passes in `ctx`); throw a classified
+ * `KmsError` (access_denied, unreachable, ...) so the failed run records why. Never put a
+ * credential, token or response body in an error message.
+ */
 export interface WitnessWriter {
   readonly kind: WitnessKind;
   write(checkpoint: WitnessCheckpoint, ctx: WitnessWriteContext): Promise<WitnessWriteResult>;
@@ -126,6 +132,11 @@ export interface WitnessRecord {
   raw: string;
 }
 
+/**
+ * One witness's reader: every record in the range that is (or pretends to be) a Keywarden
+ * witness record, classified with classifyWitnessRecord (record-fields.ts), one per
+ * provider event id. Throw on a read that fails (the service reports it and trusts nothing).
+ */
 export interface WitnessReader {
   readonly kind: WitnessKind;
   readBack(range: WitnessReadRange, ctx: WitnessReadContext): Promise<WitnessRecord[]>;
