@@ -85,12 +85,17 @@ describe('writing a checkpoint as a Key Vault secret version', () => {
     expect(versions()).toHaveLength(2);
   });
 
-  it('describeTarget reports the purge protection of a named secret', async () => {
+  it('describeTarget reports the vault’s purge protection from the named secret, else any secret, else says it cannot yet', async () => {
+    const named = az.target({ target_ref: `${az.fake.vaultUrl}/secrets/${NAME}` });
+    const bare = az.target();
+    expect(await azureSecretWitness.describeTarget!(bare, az.deps())).toEqual([expect.stringContaining('the first write reports it')]);
+    az.fake.secrets.add('some-other-secret', { value: 'x' });
+    expect(await azureSecretWitness.describeTarget!(bare, az.deps())).toEqual([expect.stringContaining('no purge protection')]);
     await write(checkpointOf(key, 3));
-    const target = az.target({ target_ref: `${az.fake.vaultUrl}/secrets/${NAME}` });
-    expect(await azureSecretWitness.describeTarget!(target, az.deps())).toEqual([expect.stringContaining('no purge protection')]);
+    expect(await azureSecretWitness.describeTarget!(named, az.deps())).toEqual([expect.stringContaining('no purge protection')]);
     az.fake.secrets.recoveryLevel = 'Recoverable';
-    expect(await azureSecretWitness.describeTarget!(target, az.deps())).toEqual([]);
+    expect(await azureSecretWitness.describeTarget!(named, az.deps())).toEqual([]);
+    expect(await azureSecretWitness.describeTarget!(bare, az.deps())).toEqual([]);
   });
 });
 

@@ -106,6 +106,9 @@ async function addWitnesses(): Promise<{ gcpId: string; azureId: string }> {
   });
   expect(g).toMatchObject({ kind: 'gcp_logging', target_ref: GCP_LOG, permission: expect.stringContaining('roles/logging.logWriter') });
   expect(a).toMatchObject({ kind: 'azure_secret', permission: expect.stringContaining('Key Vault Secrets Officer') });
+  // An empty vault shows no recovery level yet: said so on add (the first write reports it).
+  expect(a.warnings).toEqual([expect.stringContaining('purge protection could not be seen yet')]);
+  expect(g.warnings).toEqual([]);
   return { gcpId: g.id, azureId: a.id };
 }
 

@@ -3,7 +3,8 @@
  * sends it): `PUT /secrets/{name}` makes a new immutable version, `GET
  * /secrets/{name}/{version}` (or no version: the latest) returns it, `GET
  * /secrets/{name}/versions?maxresults=` lists versions' properties (no values) a page at
- * a time with `nextLink` and `$skiptoken`. Every secret carries the vault's
+ * a time with `nextLink` and `$skiptoken`, `GET /secrets` lists the secrets (their latest
+ * versions' properties, one page). Every secret carries the vault's
  * `recoveryLevel` (`Recoverable+Purgeable` without purge protection, `Recoverable` with).
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ export interface FakeSecretVersion {
   created: number;
 }
 
-export type SecretOp = 'SecretSet' | 'SecretGet' | 'SecretListVersions';
+export type SecretOp = 'SecretSet' | 'SecretGet' | 'SecretList' | 'SecretListVersions';
 
 export interface SecretAnswer {
   status: number;
@@ -48,6 +49,7 @@ export class FakeSecrets {
   /** Which operation a request is, before it is authorised (for the audit row of a refused one). */
   static opOf(method: string | undefined, path: string): SecretOp {
     if (method === 'PUT') return 'SecretSet';
+    if (/^\/secrets\/?$/.test(path)) return 'SecretList';
     return /\/versions\/?$/.test(path) ? 'SecretListVersions' : 'SecretGet';
   }
 
@@ -78,6 +80,7 @@ export class FakeSecrets {
 
   handle(method: string | undefined, url: URL, body: string): SecretAnswer {
     const op = FakeSecrets.opOf(method, url.pathname);
+    if (op === 'SecretList' && method === 'GET') return this.listSecrets();
     const m = /^\/secrets\/([^/]+)(?:\/([^/]*))?\/?$/.exec(url.pathname);
     if (!m || (method !== 'GET' && method !== 'PUT')) return bad(op, 'Unsupported path or method for this fake.');
     const name = m[1]!;
@@ -105,6 +108,15 @@ export class FakeSecrets {
     }
     if (!v.enabled) return { status: 403, op, id: this.id(name, v.version), body: { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } } };
     return { status: 200, op, body: this.bundle(name, v), id: this.id(name, v.version) };
+  }
+
+  /** Every secret's latest version, in one page (a vault of a few secrets). */
+  private listSecrets(): SecretAnswer {
+    const value = [...this.secrets].flatMap(([name, versions]) => {
+      const v = versions.at(-1);
+      return v ? [{ id: `${this.vaultUrl()}/secrets/${name}`, attributes: this.attributes(v), ...(v.contentType ? { contentType: v.contentType } : {}), ...(v.tags ? { tags: v.tags } : {}) }] : [];
+    });
+    return { status: 200, op: 'SecretList', body: { value, nextLink: null } };
   }
 
   private listVersions(name: string, versions: FakeSecretVersion[], url: URL): SecretAnswer {
