@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock';
 import { ReaderError } from '../../core/evidence/readers/types';
 import { KmsError } from '../../core/providers/types';
 import { gcpLoggingWitness } from '../../core/witness/gcp/kind';
@@ -111,6 +112,21 @@ describe('writing a checkpoint to Cloud Logging', () => {
     });
     expect(records.filter((r) => r.state === 'ok')).toHaveLength(1);
     expect(records.find((r) => r.provider_event_id === 'b-other')?.state).toBe('foreign_origin');
+  });
+});
+
+describe('the same call written twice is one entry', () => {
+  it('a retry of a call (same correlation id, same timestamp) is stored once: Cloud Logging keeps one entry per insertId and timestamp', async () => {
+    const clock = new ManualClock(Date.parse('2026-12-04T08:00:00.000Z'));
+    const deps = { ...gcpWitnessDeps(fake), clock };
+    const cp = checkpointOf(key, 30);
+    const cid = randomUUID();
+    for (let i = 0; i < 2; i++) {
+      const writer = gcpLoggingWitness.createWriter(gcpWitnessTarget(fake), deps);
+      await writer.write(cp, { correlationId: cid });
+      await writer.close?.();
+    }
+    expect(fake.writtenEntries().filter((e) => e.insertId === `keywarden-${cid}`)).toHaveLength(1);
   });
 });
 
