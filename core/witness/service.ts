@@ -329,7 +329,8 @@ export class WitnessService {
     const seen = new Set(records.filter((r) => r.state === 'ok').map((r) => `${r.witness_id}\n${r.tree_size}\n${r.root_hash}`));
     const unconfirmed = this.store
       .okRuns()
-      .filter((r) => kinds.has(r.witness_id) && !seen.has(`${r.witness_id}\n${r.tree_size}\n${r.root_hash}`))
+      // Only writes the read-back window still covers: older ones are past the provider's lookup history.
+      .filter((r) => kinds.has(r.witness_id) && Date.parse(r.finished_at) >= now - READ_BACK_MS && !seen.has(`${r.witness_id}\n${r.tree_size}\n${r.root_hash}`))
       .map((r) => ({ ...runView(r), kind: kinds.get(r.witness_id)!, overdue: now - Date.parse(r.finished_at) > DELIVERY_GRACE_MS }));
     const confirmed = verdicts.witnessed.filter((w) => w.verdict === 'consistent');
     const last = confirmed.reduce<(typeof confirmed)[number] | undefined>((b, w) => (!b || (w.tree_size ?? 0) > (b.tree_size ?? 0) ? w : b), undefined);
