@@ -6,6 +6,7 @@
  * `audit verify --witnesses` finds the record consistent with the log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderHuman } from '../../main/cli/render';
 import { addAwsWitness, witnessFixture, work, type WitnessFixture } from './support/witness-fixture';
 
 let fx: WitnessFixture;
@@ -61,6 +62,18 @@ describe('the AWS KMS witness', () => {
     expect(v.untrusted).toEqual([]);
     expect(v.unconfirmed).toEqual([]);
     expect(v.gap).toMatchObject({ last_witnessed_size: cp.tree_size, entries_since: 0 });
+  });
+
+  it('is collected by evidence fetch along with the key logs, and kept for the screens', async () => {
+    await addAwsWitness(fx);
+    await fx.call('audit.witness', {});
+    const fetched = await fx.call('evidence.fetch', {});
+    expect(fetched.sources.map((x) => x.state)).toEqual(['done']);
+    expect(fetched.witnesses).toEqual({ records: 1, untrusted: 0, errors: [] });
+    const kept = fx.kw.witness.store.records();
+    const event = fx.aws.events({ eventName: 'Encrypt' }).find((e) => e.resources?.[0]?.ARN === fx.witnessKey.arn)!;
+    expect(kept).toEqual([expect.objectContaining({ provider_event_id: event.eventID, state: 'ok', kind: 'aws_kms' })]);
+    expect(renderHuman('evidence.fetch', fetched)).toContain('checkpoint witnesses: 1 record(s) read back (check them: keywarden audit verify --witnesses)');
   });
 
   it('counts a write CloudTrail has not delivered yet as unconfirmed, not as a failure', async () => {
