@@ -26,6 +26,7 @@ import type { ProviderFactory } from './providers/types';
 import { openDatabase } from './store/database';
 import type { KeyringStore } from './store/keyring-store';
 import { SqliteStore } from './store/sqlite-store';
+import { WitnessService } from './witness/service';
 
 export const DATABASE_FILE = 'keywarden.db';
 export const PRODUCT_VERSION = '0.1.0';
@@ -81,6 +82,8 @@ export class Keywarden {
   readonly evidence: EvidenceService;
   /** The key access review: who else can use each customer key, and its posture (issue 17). */
   readonly access: AccessReviewService;
+  /** Checkpoint witnesses: the log's tree heads recorded in the customer's own cloud logs (issue 16). */
+  readonly witness: WitnessService;
   private readonly store: KeyringStore;
 
   constructor(options: KeywardenOptions) {
@@ -124,6 +127,7 @@ export class Keywarden {
     });
     const reviewers = new Map([...defaultReviewers(), ...(options.accessReviewers ?? [])]);
     this.access = new AccessReviewService({ db, keyring: this.store, clock, audit, providerDeps, reviewers });
+    this.witness = new WitnessService({ db, ctx: this.ctx, ledger: this.auditLog, deps: { ...providerDeps, readerOptions: options.evidenceReaders ?? {} } });
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,8 @@ export interface EvidenceFetchView {
   finished_at: string | null;
   cancelled: boolean;
   sources: EvidenceSourceProgress[];
+  /** With checkpoint witnesses configured: their records read back from the providers' logs in the same fetch. */
+  witnesses?: { records: number; untrusted: number; errors: string[] };
 }
 
 export interface EvidenceCoverageView {

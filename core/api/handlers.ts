@@ -19,6 +19,7 @@ import { rewrapProgressEvents, runRewraps } from '../rewrap/runner';
 import { rewrapJobView } from '../rewrap/view';
 import { requireTenant } from '../engine/tenant-lookup';
 import { accessHandlers } from '../access-review/handlers';
+import { witnessHandlers } from '../witness/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
 import { faultStatus } from '../seal/faults';
 import { sealHandlers } from '../seal/handlers';
@@ -58,6 +59,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
         sealed_tenants: tenants.filter((t) => t.sealed_since !== null).map((t) => t.slug),
         audit_entries: ctx.store.auditCount(),
         drill_faults: faultStatus(ctx, sealServices(ctx).faults, undefined),
+        witness: kw.witness.status(),
       };
     },
     'auth.init': async ({ passphrase }, caller) => {
@@ -133,6 +135,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
     ...reportHandlers(kw, hooks),
     ...overviewHandlers(kw),
     ...accessHandlers(kw),
+    ...witnessHandlers(kw),
   };
 }
 

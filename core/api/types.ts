@@ -5,6 +5,7 @@
 import type { StepUpPurpose } from '../engine/step-up-windows';
 import type { LogCheckSummary } from './audit-types';
 import type { FaultView } from './seal-types';
+import type { WitnessStatusView } from './witness-types';
 
 export type RecordTable = 'secret_environment_configs' | 'integration_configs';
 export type WrapMethod = 'global' | 'local' | 'operator_kms' | 'customer_kms';
@@ -163,6 +164,8 @@ export interface AppStatus {
   audit_entries: number;
   /** Drill fault injection switched on (anything but pass): shown as a banner so nobody takes a drill for an outage. */
   drill_faults: FaultView[];
+  /** The checkpoint witnesses at a glance: configured, failing, behind, the gap since the last. */
+  witness: WitnessStatusView;
 }
 
 export interface ProbeResult {

@@ -42,6 +42,9 @@ export const ACTION_CATALOGUE: Readonly<Record<string, ActionSpec>> = {
   'evidence.settings': { critical: false, summary: 'evidence cross-check settings changed' },
   'access.reviewed': { critical: false, summary: 'key access review stored: key suffix, status, finding and drift counts, missing permissions' },
   'access.finding.accepted': { critical: true, summary: 'access review finding accepted by the organisation: finding id, rule, severity, reason' },
+  'witness.added': { critical: true, summary: 'checkpoint witness added: kind, target suffix, tenant config or its own, read host' },
+  'witness.removed': { critical: true, summary: 'checkpoint witness removed: kind, target suffix' },
+  'witness.settings': { critical: true, summary: 'checkpoint witness interval changed' },
   'access.settings.changed': { critical: false, summary: 'access review settings changed: allow-list size, HSM requirement' },
 };
 

@@ -119,6 +119,21 @@ export class CheckScheduler {
     return raised;
   }
 
+  /**
+   * Checkpoint witnesses due by their own interval (the log grew and the last witness is
+   * older): a few provider calls, off the audit append path. A failing witness is a
+   * failed run in witness_runs (status and Settings show it), never a stopped tick.
+   */
+  private async witness(): Promise<void> {
+    try {
+      const out = await this.kw.witness.witnessIfDue();
+      for (const r of out.runs) this.options.log?.(`[witness] ${r.witness_id} ${r.state}${r.failure_reason ? ` (${r.failure_reason})` : ''} at ${r.tree_size} entries`);
+    } catch (e) {
+      const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : 'internal';
+      this.options.log?.(`[witness] run failed: ${code}`);
+    }
+  }
+
   /** Runs every due check once (and the seal watch); returns the alerts raised. */
   async tick(): Promise<CheckAlertView[]> {
     const db = dbOf(this.kw.ctx);
@@ -127,6 +142,7 @@ export class CheckScheduler {
     // Read every tick: a changed setting applies without restarting the host.
     const settings = readChecksSettings(db);
     if (settings.pause_on_battery && this.options.onBattery?.()) return raised;
+    await this.witness();
     for (const check of CHECKS) {
       if (this.stopped) break;
       if (nextRunAt(this.kw, check, intervalOf(check, settings, overridesS(this.options)).ms) > this.kw.ctx.clock.now()) continue;

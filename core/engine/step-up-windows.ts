@@ -19,6 +19,7 @@ export const STEP_UP_WINDOW_MS = {
   session: 2 * 60_000,
   // A real drill: agents get real sessions and the real tenant seals when the operator revokes access.
   drill: 2 * 60_000,
+  witness: 5 * 60_000,
 } as const;
 
 export type StepUpPurpose = keyof typeof STEP_UP_WINDOW_MS;

@@ -71,7 +71,15 @@ export const MS_OF_AT = 'CAST(round((julianday(at) - 2440587.5) * 86400000) AS I
 export const opCaseSql = (column: string, pairs: [string, EvidenceOperation][]): string =>
   `CASE ${column} ${pairs.map(([name, op]) => `WHEN '${name}' THEN ${opCode(op)}`).join(' ')} ELSE ${opCode('use')} END`;
 /** kms_calls.operation in the comparison's vocabulary, as a code. */
-const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'unwrap', 'probe_unwrap', 'describe', ...REVIEW_OPERATIONS].map((o) => [o, appOperation(o)]));
+const APP_OP_CODE_SQL = opCaseSql('operation', ['wrap', 'probe_wrap', 'witness', 'unwrap', 'probe_unwrap', 'describe', ...REVIEW_OPERATIONS].map((o) => [o, appOperation(o)]));
+
+/**
+ * A checkpoint witness's write (operation 'witness') is compared only on a key whose log
+ * is read (a tenant's key reused as the witness key): there CloudTrail shows it like any
+ * Encrypt. On a key read by no source it would wait forever as "missing"; the witness
+ * read-back (`audit verify --witnesses`) reconciles those writes instead.
+ */
+const WITNESS_ON_READ_KEYS = "(operation <> 'witness' OR (provider, key_ref) IN (SELECT provider, key_ref FROM evidence_sources))";
 
 type CallRow = [number, number, number, number, string | null, string, string | null, string | null];
 
@@ -87,12 +95,12 @@ export function readCallColumns(db: Database, period: CallPeriod, chunkSize = CA
          UNION SELECT provider, key_ref FROM evidence_sources WHERE tenant_id = @tenant)`
     : '';
   const keys = db
-    .prepare(`SELECT DISTINCT tenant_id, provider, key_ref FROM kms_calls WHERE at >= @from AND at < @to AND provider IN ('aws', 'gcp', 'azure')${tenantClause} ORDER BY tenant_id, provider, key_ref`)
+    .prepare(`SELECT DISTINCT tenant_id, provider, key_ref FROM kms_calls WHERE at >= @from AND at < @to AND provider IN ('aws', 'gcp', 'azure') AND ${WITNESS_ON_READ_KEYS}${tenantClause} ORDER BY tenant_id, provider, key_ref`)
     .all({ from: fromIso, to: toIso, ...(period.tenantId ? { tenant: period.tenantId } : {}) }) as CallKey[];
   const calls = db
     .prepare(
       `SELECT id, ${MS_OF_AT}, ${APP_OP_CODE_SQL}, outcome = 'ok', principal, correlation_id, provider_request_id, access_key_id FROM kms_calls
-       WHERE tenant_id = ? AND at >= ? AND at < ? AND provider = ? AND key_ref = ?`,
+       WHERE tenant_id = ? AND at >= ? AND at < ? AND provider = ? AND key_ref = ? AND ${WITNESS_ON_READ_KEYS}`,
     )
     .raw(true);
   const out = new ColumnWriter(keys, chunkSize);

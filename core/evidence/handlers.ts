@@ -10,7 +10,14 @@ export function evidenceHandlers(kw: Keywarden, onProgress?: ProgressSink): Pick
   const ev = kw.evidence;
   return {
     'evidence.settings': ({ step_up_token, ...input }, caller) => guardedSettings(kw, input, step_up_token, caller),
-    'evidence.fetch': (input) => ev.fetch(input, onProgress),
+    'evidence.fetch': async (input) => {
+      const fetched = await ev.fetch(input, onProgress);
+      // The checkpoint witnesses' records are read in the same fetch (core/witness): kept for the screens; verification reads them afresh.
+      if (kw.witness.store.configs().length === 0) return fetched;
+      const back = await kw.witness.readBack();
+      const ok = back.records.filter((r) => r.state === 'ok').length;
+      return { ...fetched, witnesses: { records: ok, untrusted: back.records.length - ok, errors: back.errors.map((e) => `${e.kind} ${e.witness_id}: ${e.message}`) } };
+    },
     'evidence.progress': () => ev.progress(),
     'evidence.cancel': () => ev.cancel(),
     'evidence.crosscheck': (input, caller) => ev.crosscheck(input, caller),

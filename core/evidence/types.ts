@@ -86,7 +86,8 @@ export function correlationIdIn(userAgent: string | null | undefined): string | 
 
 /** The engine's kms_calls operation in the comparison's vocabulary. */
 export function appOperation(op: string): EvidenceOperation {
-  if (op === 'wrap' || op === 'probe_wrap') return 'wrap';
+  // A checkpoint witness's write is an AWS KMS Encrypt: CloudTrail logs it as one.
+  if (op === 'wrap' || op === 'probe_wrap' || op === 'witness') return 'wrap';
   if (op === 'unwrap' || op === 'probe_unwrap') return 'unwrap';
   if (op === 'describe') return 'describe';
   if (op.startsWith('review_')) return op === 'review_describe' ? 'describe' : 'read'; // the key access review's reads (issue 17)

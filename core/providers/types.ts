@@ -38,7 +38,7 @@ export class KmsError extends Error {
   }
 }
 
-export type KmsOperation = 'probe_wrap' | 'probe_unwrap' | 'wrap' | 'unwrap' | 'describe';
+export type KmsOperation = 'probe_wrap' | 'probe_unwrap' | 'wrap' | 'unwrap' | 'describe' | 'witness';
 
 /**
  * What the engine tells a provider about one call. Providers bind `tenantId` and

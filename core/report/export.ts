@@ -26,6 +26,8 @@ import { describePeriod, parsePeriod, periodAsOf } from './period';
 import { buildDocument } from './pdf/document';
 import { renderPdf } from './pdf/render';
 import { CHECKPOINT_FILE, PROOFS_FILE, proofsDocument } from './proofs-file';
+import { packageWitnesses } from './package-witnesses';
+import { WITNESSES_FILE } from './witnesses-file';
 import { takeSnapshot, type ReportSource } from './sources/source';
 import { zipFolder } from './zip';
 
@@ -94,6 +96,8 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
   const asOf = periodAsOf(period, generatedAt);
   const sections = gatherSections(src);
   const cited = citedSeqs(sections);
+  // Every export is witnessed; the records the providers hold go in with their proofs.
+  const witnesses = await packageWitnesses(kw, anchor);
   const chain = await kw.auditLog.verify();
   const model: ReportModel = {
     scope: {
@@ -106,7 +110,7 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
       tenants_in_scope: sections.inventory.map((r) => r.tenant),
     },
     ...sections,
-    audit_verification: { chain, checkpoint: { tree_size: anchor.treeSize, root_hash: anchor.rootHash, origin: anchor.origin }, cited_entries: cited.length },
+    audit_verification: { chain, checkpoint: { tree_size: anchor.treeSize, root_hash: anchor.rootHash, origin: anchor.origin }, cited_entries: cited.length, witnesses: witnesses.summary },
   };
   const rowsTotal = sections.activity.kms_calls + sections.activity.audit_entries;
   report('gathering', 5, 0, rowsTotal);
@@ -127,6 +131,7 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
     report('proving', 90, rowsTotal, rowsTotal);
     files.push(await writeWhole(path.join(partial, ...CHECKPOINT_FILE.split('/')), CHECKPOINT_FILE, anchor.checkpointNote));
     files.push(await writeWhole(path.join(partial, ...PROOFS_FILE.split('/')), PROOFS_FILE, proofsDocument(anchor, cited)));
+    if (witnesses.doc) files.push(await writeWhole(path.join(partial, ...WITNESSES_FILE.split('/')), WITNESSES_FILE, `${JSON.stringify(witnesses.doc, null, 1)}\n`));
     report('signing', 94, rowsTotal, rowsTotal);
     const manifest = signManifest(
       {

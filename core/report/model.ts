@@ -30,10 +30,14 @@ export interface ReportScope {
   tenants_in_scope: string[];
 }
 
+import type { WitnessSummary } from './witnesses-file';
+
 export interface AuditVerificationSection {
   chain: ChainVerification;
   checkpoint: { tree_size: number; root_hash: string; origin: string };
   cited_entries: number;
+  /** The checkpoints the customer's own cloud logs recorded (audit/witnesses.json has the proofs). */
+  witnesses?: WitnessSummary;
 }
 
 export interface ReportModel {

@@ -10,6 +10,7 @@ import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
 import { ACCESS_COMMANDS } from './access-commands';
+import { WITNESS_COMMANDS } from './witness-commands';
 import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { REPORT_COMMANDS } from './report-commands';
@@ -24,6 +25,8 @@ export interface CommandSpec {
   /** Flags of the method that are filled by the CLI, not typed by the user. */
   hiddenFields?: string[];
   stepUp?: StepUpPurpose;
+  /** The step-up token's scope when it is not the input's tenant (witnesses: the installation). */
+  stepUpScope?: (input: Record<string, unknown>) => string;
   /** Ask for step-up only when this holds for the input (e.g. evidence settings that change something). */
   stepUpWhen?: (input: Record<string, unknown>) => boolean;
   /** A different method for some flags (e.g. `status --tenant S` shows one tenant). */
@@ -116,7 +119,13 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['record', 'delete'], method: 'record.delete', stepUp: 'record_delete', hiddenFields: ['step_up_token'], help: 'Delete a record: --tenant S --table T --name N (asks for the passphrase).' },
   { words: ['seed-sample'], method: 'record.seedSample', help: 'Write synthetic records: --tenant S --rows N.' },
   { words: ['audit', 'list'], method: 'audit.list', help: 'Audit entries, newest first: [--action PREFIX] [--tenant S] [--actor TEXT] [--from DAY|ISO] [--to DAY|ISO] [--limit N].' },
-  { words: ['audit', 'verify'], method: 'audit.verify', help: 'Re-hash the whole log and check it against every signed checkpoint; names the first bad entry.' },
+  {
+    words: ['audit', 'verify'],
+    method: 'audit.verify',
+    extraFlags: { witnesses: 'boolean' },
+    route: (f) => (f.witnesses ? 'audit.verifyWitnesses' : 'audit.verify'),
+    help: 'Re-hash the whole log and check it against every signed checkpoint; names the first bad entry. --witnesses: also read every witness record from the providers and check the log still has each witnessed root (exit 1 when history was rewritten).',
+  },
   { words: ['audit', 'checkpoint'], method: 'audit.checkpoint', help: 'Sign a checkpoint of the log now; prints the signed note.' },
   { words: ['audit', 'prove'], method: 'audit.prove', prepare: checkpointFromFile, help: 'Inclusion proof of one entry: --seq N [--checkpoint FILE] (save with --json > proof.json).' },
   { words: ['audit', 'prove-consistency'], method: 'audit.proveConsistency', help: 'Consistency proof between two checkpoints: --old-size N [--new-size M].' },
@@ -131,6 +140,7 @@ export const COMMANDS: CommandSpec[] = [
   ...EVIDENCE_COMMANDS,
   ...REPORT_COMMANDS,
   ...ACCESS_COMMANDS,
+  ...WITNESS_COMMANDS,
 ];
 
 export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -49,6 +49,9 @@ export function renderEvidence(method: string, value: unknown): string | undefin
       ...(failed.length > 0
         ? [`\nFAILED: ${failed.length} source(s) could not be read (what was read before the failure is kept; their cursor did not move):`, ...failed.map((s) => `  ${s.tenant} ${s.provider} ${s.key_ref_suffix}: ${s.error_kind ?? 'error'}: ${s.error ?? ''}`)]
         : []),
+      ...(v.witnesses
+        ? [`\ncheckpoint witnesses: ${v.witnesses.records} record(s) read back${v.witnesses.untrusted ? `, ${v.witnesses.untrusted} untrusted (malformed or another log)` : ''}${v.witnesses.errors.length ? `; not read: ${v.witnesses.errors.join('; ')}` : ''} (check them: keywarden audit verify --witnesses)`]
+        : []),
     ].join('\n');
   }
   if (method === 'evidence.crosscheck') return renderRun(value as EvidenceRunView);

@@ -8,6 +8,7 @@ import type { ChecksStatusView } from '../../core/api/checks-types';
 import { count, table } from './text';
 import { ago, formatTime, type TimeOptions } from './time-format';
 
+const WITNESS_WORDS = { none: 'none', ok: 'in order', failing: 'FAILING', behind: 'behind' } as const;
 const STATE_WORDS = { ok: 'in order', attention: 'needs attention', critical: 'ACTION REQUIRED', none: 'nothing yet' } as const;
 
 function areaLines(o: OverviewView, t: TimeOptions): string[][] {
@@ -48,6 +49,8 @@ export function renderStatus(value: AppStatus & { overview?: OverviewView; check
     `Keywarden ${value.version}: ${value.initialized ? 'initialized' : 'NOT initialized (run keywarden init)'}, ${count(value.tenants, 'tenant')}, ${count(value.audit_entries, 'audit entry', 'audit entries')}`,
     `data: ${value.data_dir} (schema ${value.schema_version})`,
   ];
+  const w = value.witness;
+  if (w) lines.push(`witnesses: ${WITNESS_WORDS[w.state]}: ${w.summary}${w.state === 'failing' ? ` (${w.failing.map((f) => `${f.id} ${f.at}: ${f.message}`).join('; ')})` : ''}`);
   if (value.drill_faults.length > 0) lines.push(`DRILL FAULT INJECTION ACTIVE: ${value.drill_faults.map((f) => `${f.tenant} ${f.mode}`).join(', ')} (switch off: keywarden fault set --tenant T --mode pass)`);
   const o = value.overview;
   if (!o) return lines.join('\n');

@@ -14,6 +14,7 @@ import { renderChecks, renderStatus } from './render-status';
 import type { ChecksStatusView } from '../../core/api/checks-types';
 import { renderReport } from './report-commands';
 import { renderSeal } from './seal-render';
+import { renderWitnessResult } from './witness-commands';
 import type { TimeOptions } from './time-format';
 
 export function renderHuman(method: string, value: unknown, time: TimeOptions = { utc: false }): string {
@@ -23,6 +24,8 @@ export function renderHuman(method: string, value: unknown, time: TimeOptions = 
   if (access !== undefined) return access;
   const evidence = renderEvidence(method, value);
   if (evidence !== undefined) return evidence;
+  const witness = renderWitnessResult(method, value, time);
+  if (witness !== undefined) return witness;
   const seal = renderSeal(method, value, time);
   if (seal !== undefined) return seal;
   if (method === 'app.status') return renderStatus(value as AppStatus & { overview?: OverviewView }, time);

@@ -26,6 +26,8 @@ import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
 import { renderAuditVerify } from './render-audit-verify';
+import { renderWitnessVerify } from './witness-commands';
+import type { WitnessVerificationView } from '../../core/api/witness-types';
 import type { ChainVerification } from '../../core/api/types';
 import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 
@@ -89,6 +91,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     let input: unknown;
     let dataDir: string | undefined;
     let stepUp: CommandSpec['stepUp'];
+    let stepUpScope: string | undefined;
     let exitCode: CommandSpec['exitCode'];
     let enrich: CommandSpec['enrich'];
     let passphraseField = false;
@@ -116,6 +119,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       input = built;
       dataDir = values['data-dir'] as string | undefined;
       stepUp = spec.stepUp && (!spec.stepUpWhen || spec.stepUpWhen(built)) ? spec.stepUp : undefined;
+      stepUpScope = spec.stepUpScope?.(built);
       exitCode = spec.exitCode;
       enrich = spec.enrich;
       passphraseField = spec.hiddenFields?.includes('passphrase') ?? false;
@@ -135,7 +139,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (stepUp) {
       const passphrase = await readPassphrase(`Operator passphrase (step-up for ${stepUp}): `, io.env);
-      const tenant = String((input as { tenant?: unknown }).tenant ?? '');
+      const tenant = stepUpScope ?? String((input as { tenant?: unknown }).tenant ?? '');
       const token = await dispatch(handlers, 'auth.stepUp', { passphrase, purpose: stepUp, tenant }, caller);
       if (!token.ok) return fail(io, json, token.error);
       input = { ...(input as object), step_up_token: token.value.token };
@@ -169,6 +173,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (method === 'audit.verify') {
       const v = value as ChainVerification;
       const shown = renderAuditVerify(v);
+      if (json) io.stdout(JSON.stringify(v) + '\n');
+      else {
+        if (shown.stdout) io.stdout(shown.stdout);
+        if (shown.stderr) io.stderr(shown.stderr);
+      }
+      return shown.code;
+    }
+    if (method === 'audit.verifyWitnesses') {
+      const v = value as WitnessVerificationView;
+      const shown = renderWitnessVerify(v, { utc: argv.includes('--utc') });
       if (json) io.stdout(JSON.stringify(v) + '\n');
       else {
         if (shown.stdout) io.stdout(shown.stdout);

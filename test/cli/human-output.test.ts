@@ -168,6 +168,6 @@ describe('human output of every command', () => {
     expect(shapes).toMatchSnapshot();
     // status: the installation's fields as before, the overview and the checks added beside them.
     expect(shapes['status']).toMatchObject({ initialized: 'boolean', version: 'string', data_dir: 'string', schema_version: 'number', tenants: 'number', sealed_tenants: [], audit_entries: 'number', drill_faults: [] });
-    expect(Object.keys(shapes['status'] as object).sort()).toEqual(['audit_entries', 'checks', 'data_dir', 'drill_faults', 'initialized', 'overview', 'schema_version', 'sealed_tenants', 'tenants', 'version']);
+    expect(Object.keys(shapes['status'] as object).sort()).toEqual(['audit_entries', 'checks', 'data_dir', 'drill_faults', 'initialized', 'overview', 'schema_version', 'sealed_tenants', 'tenants', 'version', 'witness']);
   });
 });

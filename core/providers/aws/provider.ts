@@ -136,6 +136,25 @@ export class AwsKmsProvider implements KmsProvider {
     return { ciphertext: this.bytes('Encrypt', out, 'CiphertextBlob'), ...this.result('Encrypt', out.KeyId) };
   }
 
+  /**
+   * An Encrypt under this key with a caller-given encryption context, for a checkpoint
+   * witness: CloudTrail logs the context verbatim in the event's requestParameters. The
+   * ciphertext is not needed (the record is the point) and is dropped.
+   */
+  async encryptWithContext(plaintext: Buffer, context: Record<string, string>, correlationId: string): Promise<{ keyId: string; principal?: string }> {
+    const out = await this.run('Encrypt', (signal, remaining) =>
+      this.client.send(
+        withCorrelation(
+          new EncryptCommand({ KeyId: this.keyRef, Plaintext: plaintext, EncryptionContext: context, EncryptionAlgorithm: ENCRYPTION_ALGORITHM }),
+          correlationId,
+        ),
+        { abortSignal: signal, requestTimeout: remaining },
+      ),
+    );
+    this.bytes('Encrypt', out, 'CiphertextBlob');
+    return this.result('Encrypt', out.KeyId);
+  }
+
   async unwrap(ciphertext: Buffer, ctx: KmsCallContext): Promise<UnwrapResult> {
     const out = await this.run('Decrypt', (signal, remaining) =>
       this.client.send(

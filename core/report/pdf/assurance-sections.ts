@@ -183,7 +183,48 @@ export function auditSection(m: ReportModel, num: number, fingerprint: string): 
       ],
       '',
     ),
+    ...witnessBlock(av.witnesses),
     ...activitySection(m, num),
+  ];
+}
+
+/** The one paragraph an auditor follows to check the log against their own cloud console, and the event ids to look up. */
+function witnessBlock(w: ReportModel['audit_verification']['witnesses']): Node[] {
+  if (!w || w.configured === 0) {
+    return [callout('warn', 'No checkpoint witness', 'This installation records no checkpoint in a log outside its own machine, so the history above rests on its own signatures: someone with its data folder and signing key could have rewritten it. Adding a witness (keywarden witness add) makes that detectable.')];
+  }
+  const how =
+    'Each witness writes the log’s checkpoint (its origin, size and Merkle root) into a log the customer’s cloud account keeps and this installation cannot rewrite: for AWS, a KMS Encrypt whose encryption context holds the three values, which CloudTrail records with its own event id and time. audit/witnesses.json gives, for each witnessed checkpoint below, a consistency proof that this package’s checkpoint extends it; keywarden report verify checks those proofs offline. To finish the check, open the provider’s console yourself (CloudTrail Event history, filter by Event ID), find each event id and compare its keywarden:size and keywarden:root with the row below: equal values prove the log had exactly this history when the provider recorded it.';
+  const tone = w.inconsistent > 0 ? 'bad' : w.witnessed.length > 0 ? 'good' : 'warn';
+  const title =
+    w.inconsistent > 0
+      ? `${count(w.inconsistent)} witnessed checkpoint${w.inconsistent === 1 ? '' : 's'} no longer match the log: history was rewritten`
+      : w.witnessed.length > 0
+        ? `${count(w.witnessed.length)} checkpoint${w.witnessed.length === 1 ? '' : 's'} witnessed in the customer’s own cloud log`
+        : 'No witnessed checkpoint delivered yet';
+  const extra = [
+    w.writes_at_export ? `${count(w.writes_at_export)} witness write${w.writes_at_export === 1 ? '' : 's'} made at export${w.writes_failed ? ` (${count(w.writes_failed)} failed)` : ''}; the provider shows them after its delivery delay.` : '',
+    w.untrusted_records ? `${count(w.untrusted_records)} malformed or other-log record${w.untrusted_records === 1 ? ' was' : 's were'} found and not trusted.` : '',
+    w.read_errors.length ? `Not read: ${w.read_errors.join('; ')}.` : '',
+  ].filter(Boolean);
+  return [
+    subhead('Checkpoints witnessed outside this machine'),
+    { text: how, fontSize: 8.5, color: COLORS.body, margin: [0, 0, 0, 6], lineHeight: 1.25 },
+    callout(tone, title, extra.join(' ') || 'Every witnessed checkpoint is consistent with this package’s checkpoint.'),
+    ...(w.witnessed.length > 0
+      ? [
+          table(
+            w.witnessed,
+            [
+              { header: 'Provider', width: 60, cell: (r) => r.kind },
+              { header: 'Event id (look it up in the console)', width: '*', cell: (r) => mono(r.provider_event_id) },
+              { header: 'Recorded at (UTC)', width: 110, cell: (r) => r.provider_time ?? '-' },
+              { header: 'Entries', width: 50, cell: (r) => count(r.tree_size) },
+            ],
+            '',
+          ),
+        ]
+      : []),
   ];
 }
 

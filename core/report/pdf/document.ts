@@ -132,6 +132,7 @@ function howToVerify(num: number, ctx: PdfContext): Node[] {
         'The manifest is signed (Ed25519) over a domain line and its canonical JSON. Compare the fingerprint below with the one the entity gives you out of band; pass their public key with --public-key to pin it.',
         'audit/checkpoint.txt is a signed checkpoint (C2SP tlog-checkpoint, signed-note format) of the audit log at export: its size and Merkle root.',
         'audit/inclusion-proofs.json holds an RFC 9162 inclusion proof for every audit entry this report cites, with the entry itself: each must hash into the checkpoint’s root.',
+        'audit/witnesses.json (when the installation has checkpoint witnesses) lists the checkpoints the customer’s own cloud log recorded, each with its provider event id and an RFC 9162 consistency proof to the checkpoint above; look each event id up in the provider’s console.',
       ],
       fontSize: 8.5,
       color: COLORS.body,
@@ -149,7 +150,7 @@ function howToVerify(num: number, ctx: PdfContext): Node[] {
       ],
       '',
     ),
-    callout('neutral', 'Files in this package', 'report.pdf (this document) · report.json (every section and every row, machine-readable) · csv/*.csv (one file per table) · audit/checkpoint.txt · audit/inclusion-proofs.json · manifest.json.'),
+    callout('neutral', 'Files in this package', 'report.pdf (this document) · report.json (every section and every row, machine-readable) · csv/*.csv (one file per table) · audit/checkpoint.txt · audit/inclusion-proofs.json · audit/witnesses.json (with witnesses) · manifest.json.'),
   ];
 }
 

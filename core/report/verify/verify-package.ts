@@ -12,11 +12,12 @@ import { publicKeyFromRaw } from '../../audit/tlog/log-key';
 import { decodeBase64Strict } from '../../audit/tlog/encoding';
 import { MANIFEST_FILE, manifestSchema, manifestSignatureValid, type Manifest } from '../manifest';
 import { proofsFileSchema } from '../proofs-file';
+import { checkWitnesses, type VerifiedWitness } from './witness-check';
 import { openPackage, type PackageReader } from './package-reader';
 import { parsePinnedKey } from './public-key';
 
 export interface CheckResult {
-  check: 'package' | 'manifest' | 'public_key' | 'signature' | 'files' | 'checkpoint' | 'proofs';
+  check: 'package' | 'manifest' | 'public_key' | 'signature' | 'files' | 'checkpoint' | 'proofs' | 'witnesses';
   ok: boolean;
   detail: string;
 }
@@ -33,6 +34,8 @@ export interface PackageVerification {
   key_pinned: boolean;
   files_checked: number;
   proofs_checked: number;
+  /** The checkpoints the customer's cloud logs recorded whose consistency proofs verified: look these event ids up in the provider's console. */
+  witnesses: VerifiedWitness[];
 }
 
 export interface VerifyOptions {
@@ -270,6 +273,7 @@ async function checkProofs(pkg: PackageReader, m: Manifest, vkey: string, note: 
 
 export async function verifyPackage(target: string, opts: VerifyOptions = {}): Promise<PackageVerification> {
   const r = new Report();
+  const witnesses: VerifiedWitness[] = [];
   const result = (kind: PackageVerification['kind'], signer: PackageVerification['signer'], pinned: boolean, files: number, proofs: number): PackageVerification => ({
     ok: r.failures.length === 0,
     package: target,
@@ -280,6 +284,7 @@ export async function verifyPackage(target: string, opts: VerifyOptions = {}): P
     key_pinned: pinned,
     files_checked: files,
     proofs_checked: proofs,
+    witnesses,
   });
   let pkg: PackageReader;
   try {
@@ -299,6 +304,7 @@ export async function verifyPackage(target: string, opts: VerifyOptions = {}): P
     const files = await checkFiles(pkg, m, r);
     const note = await checkCheckpoint(pkg, m, key.vkey, r);
     const proofs = await checkProofs(pkg, m, key.vkey, note, r);
+    witnesses.push(...(await checkWitnesses(pkg, m, note, r)));
     return result(pkg.kind, { fingerprint: publicKeyFingerprint(key.key), verifier_key: key.vkey }, key.pinned, files, proofs);
   } finally {
     pkg.close();

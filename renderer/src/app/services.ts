@@ -5,6 +5,7 @@
  */
 import type { KeywardenClient } from '../../api/client';
 import { createAuditStore } from '../features/audit-trail/audit-store';
+import { createWitnessStore } from '../features/audit-trail/witness-store';
 import { createDrillsStore } from '../features/drills/drills-store';
 import { createEvidenceStore } from '../features/evidence/evidence-store';
 import { createFirstRunStore } from '../features/first-run/first-run-store';
@@ -34,6 +35,7 @@ export function createServices(client: KeywardenClient, options: { screen?: Scre
     onboard: createOnboardStore(client, { onSaved: refreshAfterChange }),
     keys: createKeysStore(client, { onChanged: refreshAfterChange, pollMs: options.rewrapPollMs ?? 2000 }),
     audit: createAuditStore(client),
+    witness: createWitnessStore(client),
     drills: createDrillsStore(client, { onChanged: refreshAfterChange, pollMs: 2000 }),
     evidence: createEvidenceStore(client),
     reports: createReportsStore(client),

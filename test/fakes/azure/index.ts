@@ -8,6 +8,7 @@
  *   const { kid } = await fake.createKey('tenant-wrapping-key');
  *   fake.setFault({ kind: 'deny' });          // every key, or setFault(mode, 'name')
  *   fake.auditEvents();                       // AZKVAuditLogs rows
+ *   fake.secrets.secrets.get('name');         // secret versions (PUT/GET secret, list versions)
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,12 +19,14 @@ import { FakeArm } from './arm';
 import { inTimespan, KqlError, runKql, type AzkvAuditRow } from './audit';
 import { FakeAuthority, json, type FakeApp } from './authority';
 import { FakeKeyVault, type FakeKeyReviewData } from './key-vault';
+import type { FakeSecrets } from './secrets';
 import { fakeTlsMaterial } from './tls';
 
 export type { AzkvAuditRow } from './audit';
 export type { FakeApp } from './authority';
 export { ARM_PERMISSION, BUILT_IN_ROLES, ROLE, type ArmRoleAssignment } from './arm';
 export type { FakeKeyReviewData } from './key-vault';
+export type { FakeSecretVersion, FakeSecrets } from './secrets';
 
 export interface AzureFakeOptions {
   tenantId?: string;
@@ -67,6 +70,11 @@ export interface AzureFake {
   setLogsFault(fault: 'pass' | 'server_error' | 'non_json'): void;
   /** Removes rows (by correlation id or predicate), as if delivery lost them; returns count. */
   dropEvent(match: string | ((row: AzkvAuditRow) => boolean)): number;
+  /**
+   * The vault's secrets: `versions`, `add(name, …)` (as if someone with set rights had
+   * written a version), `recoveryLevel` (`Recoverable` = purge protection on), `pageSize`.
+   */
+  secrets: FakeSecrets;
   /** Requests the vault saw (no Authorization header). */
   requests(): FakeKeyVault['requests'];
   tokenRequests(): FakeAuthority['tokenRequests'];
@@ -217,6 +225,7 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
       vault.rows.splice(0, vault.rows.length, ...keep);
       return before - keep.length;
     },
+    secrets: vault.secrets,
     requests: () => vault.requests,
     tokenRequests: () => authority.tokenRequests,
     authorityRequests: () => authority.requests,

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import type { FaultMode } from '../fault-mode';
 import type { AzkvAuditRow } from './audit';
 import { json, type FakeAuthority, type TokenRecord } from './authority';
+import { FakeSecrets, type SecretOp } from './secrets';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -29,7 +30,7 @@ export interface FakeKeyVersion {
   privateKey: KeyObject;
 }
 
-type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'KeyRotationPolicyGet' | 'Authentication';
+type Op = 'KeyGet' | 'KeyWrap' | 'KeyUnwrap' | 'KeyRotationPolicyGet' | 'Authentication' | SecretOp;
 
 /** What the access review reads of a key besides its material: attributes and the rotation policy (REST shape). */
 export interface FakeKeyReviewData {
@@ -47,6 +48,8 @@ export interface FakeKeyReviewData {
 
 export class FakeKeyVault {
   readonly keys = new Map<string, FakeKeyVersion[]>();
+  /** The vault's secrets (the Azure checkpoint witness writes versions of one). */
+  readonly secrets: FakeSecrets;
   readonly rows: AzkvAuditRow[] = [];
   /** Raw request log for assertions on the wire (headers lower-cased; no Authorization). */
   readonly requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined> }> = [];
@@ -61,7 +64,9 @@ export class FakeKeyVault {
     private readonly authority: FakeAuthority,
     private readonly authorityHost: () => string,
     readonly vaultName: string,
-  ) {}
+  ) {
+    this.secrets = new FakeSecrets(vaultUrl);
+  }
 
   get resourceId(): string {
     return `/SUBSCRIPTIONS/${this.subscriptionId.toUpperCase()}/RESOURCEGROUPS/KEYWARDEN-TEST/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/${this.vaultName.toUpperCase()}`;
@@ -111,10 +116,11 @@ export class FakeKeyVault {
     delete headers.authorization;
     this.requests.push({ method: req.method ?? '', path: `${url.pathname}?${url.searchParams.toString()}`, headers });
     const policyPath = /^\/keys\/([0-9A-Za-z-]+)\/rotationpolicy\/?$/i.exec(url.pathname);
-    const m = policyPath ? null : /^\/keys\/([0-9A-Za-z-]+)(?:\/([0-9a-fA-F]{32}))?(?:\/(wrapkey|unwrapkey))?\/?$/i.exec(url.pathname);
-    const keyName = m?.[1] ?? policyPath?.[1];
+    const secretPath = /^\/secrets(?:\/|$)/.test(url.pathname);
+    const m = policyPath || secretPath ? null : /^\/keys\/([0-9A-Za-z-]+)(?:\/([0-9a-fA-F]{32}))?(?:\/(wrapkey|unwrapkey))?\/?$/i.exec(url.pathname);
+    const keyName = secretPath ? FakeSecrets.nameOf(url.pathname) : (m?.[1] ?? policyPath?.[1]);
     const action = m?.[3]?.toLowerCase();
-    const op: Op = policyPath ? 'KeyRotationPolicyGet' : action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
+    const op: Op = secretPath ? FakeSecrets.opOf(req.method, url.pathname) : policyPath ? 'KeyRotationPolicyGet' : action === 'wrapkey' ? 'KeyWrap' : action === 'unwrapkey' ? 'KeyUnwrap' : 'KeyGet';
     const fault = this.faultFor(keyName);
     if (fault.kind === 'refuse') {
       req.socket.destroy();
@@ -126,13 +132,13 @@ export class FakeKeyVault {
     const used: { version?: FakeKeyVersion | undefined } = {};
     const requestId = randomUUID();
     const clientRequestId = req.headers['x-ms-client-request-id'];
-    const reply = (status: number, payload: unknown, extra: Record<string, string> = {}, operation: Op = op) => {
+    const reply = (status: number, payload: unknown, extra: Record<string, string> = {}, operation: Op = op, touched?: string) => {
       json(res, status, payload, {
         'x-ms-request-id': requestId,
         ...(typeof clientRequestId === 'string' ? { 'x-ms-client-request-id': clientRequestId } : {}),
         ...extra,
       });
-      const id = keyName && used.version ? this.kid(keyName, used.version.version) : `${this.vaultUrl()}${url.pathname}`;
+      const id = touched ?? (keyName && used.version ? this.kid(keyName, used.version.version) : `${this.vaultUrl()}${url.pathname}`);
       this.audit(req, url, operation, status, payload, principal, id, requestId, Date.now() - started);
     };
     const apiVersion = url.searchParams.get('api-version');
@@ -148,6 +154,7 @@ export class FakeKeyVault {
         { 'www-authenticate': challenge }, 'Authentication');
     }
     if (policyPath && req.method === 'GET') return this.rotationPolicy(policyPath[1]!, fault, reply);
+    if (secretPath) return this.handleSecret(req, url, body, fault, principal, reply);
     if (!m || (req.method === 'GET') !== !action || (action && req.method !== 'POST')) {
       return reply(400, { error: { code: 'BadParameter', message: 'Unsupported path or method for this fake.' } });
     }
@@ -215,6 +222,24 @@ export class FakeKeyVault {
     const set = this.review(name).rotationPolicy;
     if (!set) return reply(200, { id, lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }], attributes: {} });
     return reply(200, { id, lifetimeActions: set.lifetimeActions, attributes: { ...(set.attributes ?? {}), created: 1764000000, updated: 1764000000 } });
+  }
+
+  /** The secrets routes, after authentication: the fault modes as for keys, then the secrets data plane. */
+  private handleSecret(
+    req: IncomingMessage, url: URL, body: string, fault: FaultMode, principal: TokenRecord,
+    reply: (status: number, payload: unknown, extra?: Record<string, string>, operation?: Op, id?: string) => void,
+  ): void {
+    const op = FakeSecrets.opOf(req.method, url.pathname);
+    if (fault.kind === 'deny') {
+      const action = op === 'SecretSet' ? 'setSecret' : op === 'SecretGet' ? 'getSecret' : 'readMetadata';
+      return reply(403, { error: { code: 'Forbidden', message: `Caller is not authorized to perform action on resource.\r\nCaller: appid=${principal.appId};oid=${principal.objectId};iss=https://sts.windows.net/${principal.tenantId}/\r\nAction: 'Microsoft.KeyVault/vaults/secrets/${action}/action'\r\nResource: '${this.resourceId.toLowerCase()}/secrets/${FakeSecrets.nameOf(url.pathname) ?? ''}'\r\nAssignment: (not found)\r\nVault: ${this.vaultName};location=eastus\r\n`, innererror: { code: 'ForbiddenByRbac' } } });
+    }
+    if (fault.kind === 'throttle') {
+      return reply(429, { error: { code: 'Throttled', message: 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached' } }, { 'retry-after': String(this.retryAfterS) });
+    }
+    if (fault.kind === 'server_error') return reply(500, { error: { code: 'InternalServerError', message: 'The service encountered an internal error. Please try again.' } });
+    const answer = this.secrets.handle(req.method, url, body);
+    reply(answer.status, answer.body, {}, answer.op, answer.id);
   }
 
   private audit(req: IncomingMessage, url: URL, op: Op, status: number, payload: unknown, who: TokenRecord | undefined, id: string, requestId: string, durationMs: number): void {

@@ -121,6 +121,23 @@ export function kmsAuditEntry(p: KmsAuditParams): LogEntry {
   };
 }
 
+/** An entry written through entries.write: a jsonPayload (or textPayload) instead of an AuditLog. */
+export interface WrittenEntry {
+  logName: string;
+  resource: { type: string; labels: Record<string, string> };
+  timestamp: string;
+  receiveTimestamp: string;
+  insertId: string;
+  severity?: string;
+  labels?: Record<string, string>;
+  jsonPayload?: Record<string, unknown>;
+  textPayload?: string;
+  [k: string]: unknown;
+}
+
+type StoredEntry = LogEntry | WrittenEntry;
+const isAudit = (e: StoredEntry): e is LogEntry => (e as LogEntry).protoPayload !== undefined;
+
 export interface ListRequest {
   resourceNames?: string[];
   filter?: string;
@@ -131,22 +148,45 @@ export interface ListRequest {
 
 export class ListError extends Error {}
 
-/** The stored entries of the fake's Cloud Logging, with delivery delay and paging. */
+/**
+ * The stored entries of the fake's Cloud Logging (the Cloud KMS audit entries and those
+ * written through entries.write), with delivery delay and paging.
+ */
 export class AuditLogStore {
-  private readonly stored: LogEntry[] = [];
+  private readonly stored: StoredEntry[] = [];
   constructor(private readonly deliveryDelayMs: () => number) {}
 
-  append(entry: LogEntry): LogEntry {
+  append<T extends StoredEntry>(entry: T): T {
     this.stored.push(structuredClone(entry));
     return entry;
   }
 
+  /** The Cloud KMS audit entries. */
   all(): LogEntry[] {
-    return this.stored.map((e) => structuredClone(e));
+    return this.stored.filter(isAudit).map((e) => structuredClone(e));
+  }
+
+  /** The entries written through entries.write. */
+  written(): WrittenEntry[] {
+    return this.stored.filter((e): e is WrittenEntry => !isAudit(e)).map((e) => structuredClone(e));
+  }
+
+  /** Whether a written entry with this log, insertId and timestamp is stored (Cloud Logging keeps one of such). */
+  hasWritten(logName: string, insertId: string, timestamp: string): boolean {
+    return this.stored.some((e) => !isAudit(e) && e.logName === logName && e.insertId === insertId && Date.parse(e.timestamp) === Date.parse(timestamp));
   }
 
   drop(match: string | ((e: LogEntry) => boolean)): number {
-    const pred = typeof match === 'string' ? (e: LogEntry) => e.insertId === match : match;
+    const pred = typeof match === 'string' ? (e: StoredEntry) => e.insertId === match : (e: StoredEntry) => isAudit(e) && match(e);
+    return this.remove(pred);
+  }
+
+  /** Removes written entries (by insertId or predicate), as an attacker with logging.logEntries.delete could. */
+  dropWritten(match: string | ((e: WrittenEntry) => boolean)): number {
+    return this.remove((e) => !isAudit(e) && (typeof match === 'string' ? e.insertId === match : match(e)));
+  }
+
+  private remove(pred: (e: StoredEntry) => boolean): number {
     let n = 0;
     for (let i = this.stored.length - 1; i >= 0; i--) {
       if (pred(this.stored[i]!)) { this.stored.splice(i, 1); n++; }
@@ -154,7 +194,7 @@ export class AuditLogStore {
     return n;
   }
 
-  list(req: ListRequest, now: number): { entries: LogEntry[]; nextPageToken?: string } {
+  list(req: ListRequest, now: number): { entries: StoredEntry[]; nextPageToken?: string } {
     const names = req.resourceNames ?? [];
     if (names.length === 0) throw new ListError('resourceNames must name at least one project');
     const order = (req.orderBy ?? 'timestamp asc').trim().toLowerCase().replace(/\s+/g, ' ');

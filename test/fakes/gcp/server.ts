@@ -2,14 +2,16 @@
  * A wire-level fake of Cloud KMS v1 (REST, as the `fallback: true` client sends it), of
  * the IAM Credentials `generateAccessToken` call used for impersonation, and of Cloud
  * Logging `POST /v2/entries:list` over the Data Access audit entries every KMS call
- * leaves behind, and of the OAuth2 token info endpoint (`/tokeninfo`: whose token is this). HTTP on 127.0.0.1, bearer tokens mapped to principals, every FaultMode.
+ * leaves behind, of Cloud Logging `POST /v2/entries:write` (the checkpoint witness; the
+ * written entries list back too), and of the OAuth2 token info endpoint (`/tokeninfo`: whose token is this). HTTP on 127.0.0.1, bearer tokens mapped to principals, every FaultMode.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../core/clock';
 import type { FaultMode } from '../fault-mode';
-import { AuditLogStore, kmsAuditEntry, kmsPermission, ListError, type KmsAuditMethod, type LogEntry } from './audit-log';
+import { AuditLogStore, kmsAuditEntry, kmsPermission, ListError, type KmsAuditMethod, type LogEntry, type WrittenEntry } from './audit-log';
+import { projectsOf, writeEntries } from './logging-write';
 import { handleDecrypt, handleEncrypt, handleGetCryptoKey, type IntegrityFault } from './kms-handlers';
 import { KmsFailure, KmsKeyStore, type VersionState } from './kms-store';
 import { attributesOf, newGcpReviewState, reviewRoute, withReviewAttributes, type GcpReviewState, type IamBinding, type KeyReviewAttributes } from './review-routes';
@@ -64,6 +66,16 @@ export interface GcpFake {
   /** entries:list answers 500, a body that is not JSON, the same nextPageToken again, or endless empty pages. */
   setLogListFault(fault: LogListFault): void;
   auditEntries(): LogEntry[];
+  /** Entries written through entries.write (the checkpoint witness), as stored. */
+  writtenEntries(): WrittenEntry[];
+  /** Stores an entry as if entries.write had (anyone with roles/logging.logWriter can). */
+  injectWrittenEntry(entry: WrittenEntry): void;
+  /** Removes written entries (by insertId or predicate); returns the count. */
+  dropWrittenEntry(match: string | ((e: WrittenEntry) => boolean)): number;
+  /** Faults of Cloud Logging entries.write and entries.list (every FaultMode; `key_disabled` acts as `deny`). */
+  setLoggingFault(mode: FaultMode): void;
+  /** Takes roles/logging.logWriter away from a principal (entries.write answers 403), or gives it back. */
+  setLogWriter(principal: string, allowed: boolean): void;
   injectEntry(entry: LogEntry): void;
   dropEntry(match: string | ((e: LogEntry) => boolean)): number;
   requests(): RecordedRequest[];
@@ -130,6 +142,8 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   let listFault: LogListFault = 'pass';
   let firstToken: string | undefined;
   let tokenInfoFault: FaultMode = { kind: 'pass' };
+  let loggingFault: FaultMode = { kind: 'pass' };
+  const noLogWriter = new Set<string>();
   let seq = 0;
   const recorded: RecordedRequest[] = [];
   const review = newGcpReviewState();
@@ -228,8 +242,49 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     });
   }
 
-  async function listRoute(req: http.IncomingMessage, res: http.ServerResponse) {
+  /** The shared Logging fault, before the route's own work; true when the answer was sent. */
+  async function loggingFaultAnswered(req: http.IncomingMessage, res: http.ServerResponse, permission: string): Promise<boolean> {
+    const fault = loggingFault;
+    if (fault.kind === 'refuse') {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault.kind === 'slow') await sleep(fault.delayMs);
+    if (fault.kind === 'deny' || fault.kind === 'key_disabled') {
+      sendFailure(res, new KmsFailure(403, 'PERMISSION_DENIED', 7, `Permission '${permission}' denied on resource (or it may not exist).`));
+      return true;
+    }
+    if (fault.kind === 'throttle') {
+      sendFailure(res, new KmsFailure(429, 'RESOURCE_EXHAUSTED', 8, "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute' of service 'logging.googleapis.com'."));
+      return true;
+    }
+    if (fault.kind === 'server_error') {
+      sendFailure(res, new KmsFailure(500, 'INTERNAL', 13, 'Internal error encountered.'));
+      return true;
+    }
+    return false;
+  }
+
+  async function writeRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    if (loggingFault.kind === 'refuse') return void req.socket.destroy();
     const body = await readJson(req);
+    const caller = authenticate(req);
+    recorded.push({ method: 'POST', path: url.pathname, userAgent: `${req.headers['user-agent'] ?? ''},gzip(gfe)`, ...(caller ? { principal: caller.principal } : {}) });
+    if (await loggingFaultAnswered(req, res, 'logging.logEntries.create')) return;
+    if (!caller) return sendFailure(res, unauthenticated);
+    if (noLogWriter.has(caller.principal)) {
+      const project = projectsOf(body)[0] ?? '-';
+      return sendFailure(res, new KmsFailure(403, 'PERMISSION_DENIED', 7, `Permission 'logging.logEntries.create' denied on resource (or it may not exist).`),
+        [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'IAM_PERMISSION_DENIED', domain: 'logging.googleapis.com', metadata: { permission: 'logging.logEntries.create', resource: `projects/${project}` } }]);
+    }
+    writeEntries(log, body, clock.now(), () => seq++);
+    send(res, 200, {});
+  }
+
+  async function listRoute(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (loggingFault.kind === 'refuse') return void req.socket.destroy();
+    const body = await readJson(req);
+    if (await loggingFaultAnswered(req, res, 'logging.logEntries.list')) return;
     if (!authenticate(req)) return sendFailure(res, unauthenticated);
     if (listFault === 'server_error') return sendFailure(res, new KmsFailure(500, 'INTERNAL', 13, 'Internal error encountered.'));
     if (listFault === 'non_json') {
@@ -270,6 +325,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     const run = kms ? kmsRoute(req, res, kms[1]!, kms[2], url)
       : iam ? iamRoute(req, res, iam[1]!)
       : req.method === 'POST' && path === '/v2/entries:list' ? listRoute(req, res)
+      : req.method === 'POST' && path === '/v2/entries:write' ? writeRoute(req, res, url)
       : path === '/tokeninfo' ? tokenInfoRoute(req, res, url)
       : path.endsWith(':getIamPolicy') || path.endsWith('/cryptoKeyVersions') ? reviewRequest(req, res, path, url)
       : Promise.resolve(sendFailure(res, new KmsFailure(404, 'NOT_FOUND', 5, `No route for ${req.method} ${path}.`)));
@@ -317,6 +373,11 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     setDeliveryDelay: (ms) => { deliveryDelay = ms; },
     setLogListFault: (fault) => { listFault = fault; firstToken = undefined; },
     auditEntries: () => log.all(),
+    writtenEntries: () => log.written(),
+    injectWrittenEntry: (entry) => void log.append(entry),
+    dropWrittenEntry: (match) => log.dropWritten(match),
+    setLoggingFault: (mode) => void (loggingFault = mode),
+    setLogWriter: (principal, allowed) => void (allowed ? noLogWriter.delete(principal) : noLogWriter.add(principal)),
     injectEntry: (entry) => void log.append(entry),
     dropEntry: (match) => log.drop(match),
     requests: () => recorded.map((r) => ({ ...r })),

@@ -22,6 +22,7 @@ import { formatCount, formatUtc, formatUtcShort, shortHash } from '../../lib/for
 import { filtersOn, NO_FILTERS, useAudit, type AuditFilters } from './audit-store';
 import { CheckpointCard } from './checkpoint-card';
 import { InclusionProof } from './inclusion-proof';
+import { WitnessStrip } from './witness-strip';
 import './audit.css';
 
 const ROW_HEIGHT = 44;
@@ -60,6 +61,7 @@ export function AuditScreen() {
         actions={<VerifyButton />}
       />
       <VerifyResult />
+      <WitnessStrip />
       <CheckpointCard />
       <form
         className="audit-filter"

@@ -3,6 +3,7 @@ import { Badge } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
 import { formatCount } from '../../lib/format';
 import { ChecksPanel } from '../overview/checks-panel';
+import { WitnessPanel } from '../audit-trail/witness-panel';
 import '../overview/overview.css';
 // The grid's gaps: coming-soon.tsx, which used to pull this in, is no longer rendered.
 import './coming-soon.css';
@@ -16,6 +17,7 @@ export function SettingsScreen() {
       <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." actions={<Badge tone="indigo">More coming</Badge>} />
       <div className="settings-grid">
         <ChecksPanel />
+        <WitnessPanel />
         <section className="card">
           <div className="card-header">
             <div className="card-title">Installation</div>
