@@ -11,7 +11,7 @@
 import { normalizeKeyVaultRow } from '../normalize/azure';
 import { isoTime, obj, str, UnreadableRecord, type Json } from '../normalize/shared';
 import { rawId } from '../readers/retry';
-import { inPeriod, keyNamedIn, type RecordFilter, type RecordOutcome } from './record-outcome';
+import type { RecordOutcome } from './record-outcome';
 
 export const AUDIT_EVENT_CATEGORY = 'AuditEvent';
 
@@ -37,16 +37,15 @@ export function auditRecordAsRow(r: Json): Record<string, unknown> {
   };
 }
 
-function unreadable(raw: string, rec: Json | undefined, problem: string, filter: RecordFilter, notJson: boolean): RecordOutcome {
+function unreadable(raw: string, rec: Json | undefined, problem: string, notJson: boolean): RecordOutcome {
   return {
     kind: 'unreadable',
     item: { event_id: str(rec?.correlationId) ?? rawId(raw), at: isoTime(rec?.time), problem, raw },
-    keyRef: keyNamedIn(raw, filter.keyRefs, true),
     notJson,
   };
 }
 
-function recordOutcome(raw: string, rec: Json, filter: RecordFilter, match: (ref: string) => string | null): RecordOutcome {
+function recordOutcome(raw: string, rec: Json, match: (ref: string) => string | null): RecordOutcome {
   const category = str(rec.category);
   if (category !== null && category !== AUDIT_EVENT_CATEGORY) return { kind: 'other_service' };
   let event;
@@ -54,30 +53,29 @@ function recordOutcome(raw: string, rec: Json, filter: RecordFilter, match: (ref
     event = normalizeKeyVaultRow(auditRecordAsRow(rec), 'AZKVAuditLogs');
   } catch (e) {
     if (!(e instanceof UnreadableRecord)) throw e;
-    return unreadable(raw, rec, 'AuditEvent record without correlationId, time or operationName', filter, false);
+    return unreadable(raw, rec, 'AuditEvent record without correlationId, time or operationName', false);
   }
-  if (!inPeriod(event.at, filter)) return { kind: 'outside_period' };
   const key = match(event.key_ref);
   if (key === null) return { kind: 'other_key', at: event.at };
   return { kind: 'event', event: { ...event, key_ref: key, raw } };
 }
 
 /** One line: usually one record; a legacy `{"records":[...]}` line gives several. */
-export function auditLineOutcomes(raw: string, filter: RecordFilter, match: (ref: string) => string | null): RecordOutcome[] {
+export function auditLineOutcomes(raw: string, match: (ref: string) => string | null): RecordOutcome[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return [unreadable(raw, undefined, 'not a JSON AuditEvent record (a cut or corrupted line)', filter, true)];
+    return [unreadable(raw, undefined, 'not a JSON AuditEvent record (a cut or corrupted line)', true)];
   }
   const rec = obj(parsed);
-  if (!rec) return [unreadable(raw, undefined, 'not an AuditEvent record object', filter, true)];
+  if (!rec) return [unreadable(raw, undefined, 'not an AuditEvent record object', true)];
   if (Array.isArray(rec.records)) {
     return rec.records.map((r) => {
       const one = obj(r);
       const text = JSON.stringify(r) ?? String(r);
-      return one ? recordOutcome(text, one, filter, match) : unreadable(text, undefined, 'not an AuditEvent record object', filter, false);
+      return one ? recordOutcome(text, one, match) : unreadable(text, undefined, 'not an AuditEvent record object', false);
     });
   }
-  return [recordOutcome(raw, rec, filter, match)];
+  return [recordOutcome(raw, rec, match)];
 }

@@ -7,29 +7,28 @@
 import { normalizeLogEntry } from '../normalize/gcp';
 import { isoTime, obj, str, UnreadableRecord } from '../normalize/shared';
 import { rawId } from '../readers/retry';
-import { inPeriod, keyNamedIn, type RecordFilter, type RecordOutcome } from './record-outcome';
+import type { RecordOutcome } from './record-outcome';
 
 export const CLOUD_KMS_SERVICE = 'cloudkms.googleapis.com';
 
-function unreadable(raw: string, parsed: unknown, problem: string, filter: RecordFilter, notJson: boolean): RecordOutcome {
+function unreadable(raw: string, parsed: unknown, problem: string, notJson: boolean): RecordOutcome {
   const e = obj(parsed);
   return {
     kind: 'unreadable',
     item: { event_id: str(e?.insertId) ?? rawId(raw), at: isoTime(e?.timestamp), problem, raw },
-    keyRef: keyNamedIn(raw, filter.keyRefs, false),
     notJson,
   };
 }
 
-export function logEntryOutcome(raw: string, filter: RecordFilter, match: (ref: string) => string | null): RecordOutcome {
+export function logEntryOutcome(raw: string, match: (ref: string) => string | null): RecordOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return unreadable(raw, undefined, 'not a JSON LogEntry (a cut or corrupted line)', filter, true);
+    return unreadable(raw, undefined, 'not a JSON LogEntry (a cut or corrupted line)', true);
   }
   const entry = obj(parsed);
-  if (!entry) return unreadable(raw, parsed, 'not a LogEntry object', filter, true);
+  if (!entry) return unreadable(raw, parsed, 'not a LogEntry object', true);
   const service = str(obj(entry.protoPayload)?.serviceName);
   if (service !== null && service !== CLOUD_KMS_SERVICE) return { kind: 'other_service' };
   let event;
@@ -37,10 +36,9 @@ export function logEntryOutcome(raw: string, filter: RecordFilter, match: (ref: 
     event = normalizeLogEntry(entry);
   } catch (e) {
     if (!(e instanceof UnreadableRecord)) throw e;
-    return unreadable(raw, entry, e.message, filter, false);
+    return unreadable(raw, entry, e.message, false);
   }
-  if (service === null) return unreadable(raw, entry, 'log entry without protoPayload.serviceName', filter, false);
-  if (!inPeriod(event.at, filter)) return { kind: 'outside_period' };
+  if (service === null) return unreadable(raw, entry, 'log entry without protoPayload.serviceName', false);
   const key = match(event.key_ref);
   if (key === null) return { kind: 'other_key', at: event.at };
   return { kind: 'event', event: { ...event, key_ref: key, raw } };

@@ -1,30 +1,13 @@
 /**
- * `gcloud logging read --format=json` writes one pretty-printed JSON array. This yields
- * the array's elements one at a time as text (each then parsed on its own), scanning the
- * bytes for the top level's commas outside strings, so a year's export is never held
- * whole. What is not an array, or ends before its closing bracket, is refused by name.
+ * `gcloud logging read --format=json` writes one pretty-printed JSON array. This cuts the
+ * array into its elements as the bytes are pushed (each then parsed on its own), finding
+ * the top level's commas outside strings, so a year's export is never held whole. What
+ * is not an array, or ends before its closing bracket, is refused by name.
  */
-
-export interface ArrayElement {
-  text: string;
-  /** 0-based position in the array. */
-  index: number;
-  bytesRead: number;
-}
+import { asBuffer } from './line-splitter';
+import { ArchiveError } from './types';
 
 export const MAX_ELEMENT_BYTES = 4 * 1024 * 1024;
-
-export type ArrayShapeProblem = 'not_array' | 'truncated' | 'trailing_data' | 'element_too_long';
-
-export class NotAJsonArray extends Error {
-  constructor(
-    readonly problem: ArrayShapeProblem,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NotAJsonArray';
-  }
-}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -38,70 +21,81 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-export async function* splitJsonArray(chunks: AsyncIterable<Uint8Array | string>, maxElementBytes = MAX_ELEMENT_BYTES): AsyncGenerator<ArrayElement> {
+/** Elements as text with their 0-based position. */
+export type OnElement = (text: string, index: number) => void;
+
+export class JsonArraySplitter {
   // before: waiting for '['; inside: between or within elements; after: past ']'.
-  let phase: 'before' | 'inside' | 'after' = 'before';
-  let depth = 0; // nesting inside the current element
-  let inString = false;
-  let escaped = false;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let index = 0;
-  let bytesRead = 0;
-  let first = true;
+  #phase: 'before' | 'inside' | 'after' = 'before';
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #index = 0;
+  #first = true;
 
-  const element = (): ArrayElement | null => {
-    const text = Buffer.concat(pending, pendingBytes).toString('utf8').trim();
-    pending = [];
-    pendingBytes = 0;
-    return text.length > 0 ? { text, index: index++, bytesRead } : null;
-  };
+  constructor(
+    private readonly onElement: OnElement,
+    private readonly maxElementBytes = MAX_ELEMENT_BYTES,
+  ) {}
 
-  for await (const raw of chunks) {
-    let chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3); // UTF-8 BOM
-    if (chunk.length > 0) first = false;
-    let start = -1; // where the current element's bytes begin in this chunk
+  get elements(): number {
+    return this.#index;
+  }
+
+  push(raw: Uint8Array | string): void {
+    let chunk = asBuffer(raw);
+    if (this.#first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3); // UTF-8 BOM
+    if (chunk.length > 0) this.#first = false;
+    let start = this.#phase === 'inside' ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
-      bytesRead++;
-      if (phase === 'before') {
+      if (this.#phase === 'before') {
         if (isSpace(b)) continue;
-        if (b !== OPEN_SQ) throw new NotAJsonArray('not_array', 'the file is not a JSON array (gcloud logging read --format=json writes one)');
-        phase = 'inside';
+        if (b !== OPEN_SQ) throw new ArchiveError('not JSON: the file is not a JSON array (gcloud logging read --format=json writes one)', 'not_json');
+        this.#phase = 'inside';
         start = i + 1;
         continue;
       }
-      if (phase === 'after') {
-        if (!isSpace(b)) throw new NotAJsonArray('trailing_data', 'the file has data after the end of its JSON array');
+      if (this.#phase === 'after') {
+        if (!isSpace(b)) throw new ArchiveError('not JSON: the file has data after the end of its JSON array', 'not_json');
         continue;
       }
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) inString = false;
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (b === BACKSLASH) this.#escaped = true;
+        else if (b === QUOTE) this.#inString = false;
         continue;
       }
-      if (b === QUOTE) inString = true;
-      else if (b === OPEN_CURLY || b === OPEN_SQ) depth++;
-      else if ((b === CLOSE_CURLY || b === CLOSE_SQ) && depth > 0) depth--;
-      else if (depth === 0 && (b === COMMA || b === CLOSE_SQ)) {
-        if (start >= 0 && i > start) pending.push(chunk.subarray(start, i));
-        pendingBytes += start >= 0 && i > start ? i - start : 0;
-        if (pendingBytes > maxElementBytes) throw new NotAJsonArray('element_too_long', `element ${index} is longer than ${maxElementBytes} bytes`);
-        const e = element();
-        if (e) yield e;
-        else if (b === COMMA) throw new NotAJsonArray('not_array', `the JSON array has an empty element at position ${index}`);
+      if (b === QUOTE) this.#inString = true;
+      else if (b === OPEN_CURLY || b === OPEN_SQ) this.#depth++;
+      else if ((b === CLOSE_CURLY || b === CLOSE_SQ) && this.#depth > 0) this.#depth--;
+      else if (this.#depth === 0 && (b === COMMA || b === CLOSE_SQ)) {
+        this.#take(chunk.subarray(start, i));
+        const text = Buffer.concat(this.#pending, this.#pendingBytes).toString('utf8').trim();
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        if (text.length > 0) this.onElement(text, this.#index++);
+        else if (b === COMMA) throw new ArchiveError(`not JSON: the array has an empty element at position ${this.#index}`, 'not_json');
         start = i + 1;
-        if (b === CLOSE_SQ) phase = 'after';
+        if (b === CLOSE_SQ) this.#phase = 'after';
       }
     }
-    if (phase === 'inside' && start >= 0 && start < chunk.length) {
-      pending.push(Buffer.from(chunk.subarray(start)));
-      pendingBytes += chunk.length - start;
-      if (pendingBytes > maxElementBytes) throw new NotAJsonArray('element_too_long', `element ${index} is longer than ${maxElementBytes} bytes`);
+    if (this.#phase === 'inside' && start >= 0 && start < chunk.length) this.#take(Buffer.from(chunk.subarray(start)));
+  }
+
+  finish(): void {
+    if (this.#phase === 'before') throw new ArchiveError('not JSON: the file is empty, not a JSON array', 'not_json');
+    if (this.#phase === 'inside') {
+      throw new ArchiveError(`not JSON: the array ends after ${this.#index} element(s) without its closing bracket (the file was cut short)`, 'not_json');
     }
   }
-  if (phase === 'before') throw new NotAJsonArray('not_array', 'the file is empty: not a JSON array');
-  if (phase === 'inside') throw new NotAJsonArray('truncated', `the JSON array ends after ${index} element(s) without its closing bracket: the file was cut short`);
+
+  #take(part: Buffer): void {
+    if (part.length === 0) return;
+    this.#pendingBytes += part.length;
+    if (this.#pendingBytes > this.maxElementBytes) throw new ArchiveError(`element ${this.#index} is longer than ${this.maxElementBytes} bytes`, 'not_format');
+    this.#pending.push(part);
+  }
 }
