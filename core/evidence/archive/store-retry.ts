@@ -1,0 +1,108 @@
+/**
+ * One request to a cloud store with its transient answers honoured: throttling (GCS 429
+ * / 503, Azure 503 ServerBusy) and server errors back off (1 s, 2 s, 4 s) and ask again;
+ * then, or for any other failure at once, a named ArchiveError. A download that stops
+ * sending, or ends short of the size the listing gave, fails by name too: no SDK is
+ * trusted to notice a dropped connection.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import { ArchiveError } from './types';
+
+export type StoreSleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export const STORE_ATTEMPTS = 4;
+export const STORE_BACKOFF_MS = 1000;
+
+export const storeSleep: StoreSleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(new ArchiveError('cancelled', 'cancelled'));
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new ArchiveError('cancelled', 'cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** A classified failure, and whether asking again may help. */
+export interface Classified {
+  error: ArchiveError;
+  transient: boolean;
+}
+
+export async function withRetries<T>(
+  send: () => Promise<T>,
+  classify: (e: unknown) => Classified,
+  signal: AbortSignal,
+  sleep: StoreSleep = storeSleep,
+  attempts = STORE_ATTEMPTS,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) throw new ArchiveError('cancelled', 'cancelled');
+    try {
+      return await send();
+    } catch (e) {
+      if (signal.aborted) throw new ArchiveError('cancelled', 'cancelled');
+      const c = classify(e);
+      if (!c.transient) throw c.error;
+      if (attempt >= attempts) throw new ArchiveError(`${c.error.message}; gave up after ${attempts} attempts`, c.error.kind);
+      await sleep(STORE_BACKOFF_MS * 2 ** (attempt - 1), signal);
+    }
+  }
+}
+
+/**
+ * The download as a stream that fails by name: an SDK error becomes the classified
+ * ArchiveError, silence for `idleMs` becomes `unreachable`, and an end short of (or past)
+ * the listed size becomes `read_failed`.
+ */
+export function guardedDownload(source: Readable, o: { what: string; size: number | null; idleMs: number; classify: (e: unknown) => ArchiveError; signal: AbortSignal }): Readable {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  let received = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const fail = (err: ArchiveError) => {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    source.destroy();
+    out.destroy(err);
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new ArchiveError(`${o.what}: the download stopped (nothing for ${Math.round(o.idleMs / 1000)} s)`, 'unreachable')), o.idleMs);
+  };
+  const onAbort = () => fail(new ArchiveError('cancelled', 'cancelled'));
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  source.on('data', (c: Buffer) => {
+    received += c.length;
+    arm();
+    if (!out.write(c)) {
+      source.pause();
+      clearTimeout(timer);
+      out.once('drain', () => {
+        arm();
+        source.resume();
+      });
+    }
+  });
+  source.once('error', (e) => fail(e instanceof ArchiveError ? e : o.classify(e)));
+  source.once('end', () => {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    if (o.size !== null && received !== o.size) {
+      out.destroy(new ArchiveError(`${o.what}: the download ended after ${received} of ${o.size} bytes (cut short)`, 'read_failed'));
+      return;
+    }
+    out.end();
+  });
+  // The reader gave up on the file (cancelled, failed): stop the download too.
+  out.once('close', () => {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    if (!source.destroyed) source.destroy();
+  });
+  arm();
+  return out;
+}
