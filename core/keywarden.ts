@@ -20,6 +20,7 @@ import { StepUp } from './engine/step-up';
 import type { PassphrasePolicy } from './crypto/passphrase';
 import type { ReaderOptions } from './evidence/readers/build';
 import { EvidenceService } from './evidence/service';
+import type { ArchiveOptions } from './evidence/archive/service';
 import { defaultProviderFactories } from './providers/registry';
 import type { ProviderFactory } from './providers/types';
 import { openDatabase } from './store/database';
@@ -55,6 +56,8 @@ export interface KeywardenOptions {
   system?: Caller;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
   evidenceReaders?: ReaderOptions;
+  /** Seams for the evidence archive import (S3 retry pacing, decoding threads). */
+  evidenceArchive?: ArchiveOptions;
 }
 
 export function localActor(): string {
@@ -113,6 +116,7 @@ export class Keywarden {
     this.evidence = new EvidenceService({
       db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
       ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
+      ...(options.evidenceArchive ? { archive: options.evidenceArchive } : {}),
       offThread: {
         entry: worker,
         nativeBinding: options.nativeBinding,

@@ -14,6 +14,8 @@ export type EvidenceClassName =
 export interface EvidenceSettingsView {
   tenant: string;
   aws_cloudtrail_endpoint: string | null;
+  /** S3 endpoint for reading a trail's archive (evidence import); null: the region's. */
+  aws_s3_endpoint: string | null;
   aws_delivery_delay_minutes: number;
   gcp_logging_endpoint: string | null;
   gcp_project: string | null;

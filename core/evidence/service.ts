@@ -19,6 +19,7 @@ import { readResults, runView, verdictOfRecord } from './results';
 import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './settings';
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
+import { ArchiveImportService, type ArchiveOptions } from './archive/service';
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
@@ -30,6 +31,8 @@ export interface EvidenceServiceDeps {
   env: Record<string, string | undefined>;
   userAgent: string;
   readers?: ReaderOptions;
+  /** The archive import's seams (S3 retry pacing, worker threads for local files). */
+  archive?: ArchiveOptions;
   /** Cross-checks over this many stored calls and records run on a worker thread. */
   /** Where large cross-checks run instead of this thread; absent or a null entry: here. */
   offThread?: { entry: WorkerEntry | null; nativeBinding?: string | undefined; minRows?: number };
@@ -43,6 +46,8 @@ const MAX_PERIOD_MS = 366 * 86_400_000;
 export class EvidenceService {
   readonly store: EvidenceStore;
   private readonly fetcher: EvidenceFetcher;
+  /** Imports of the providers' log archives (issue 18). */
+  readonly archive: ArchiveImportService;
 
   constructor(private readonly deps: EvidenceServiceDeps) {
     this.store = new EvidenceStore(deps.db);
@@ -51,6 +56,17 @@ export class EvidenceService {
       userAgent: deps.userAgent,
       options: deps.readers ?? {},
       pacers: new Map<string, Pacer>(),
+    });
+    this.archive = new ArchiveImportService({
+      db: deps.db,
+      keyring: deps.keyring,
+      clock: deps.clock,
+      audit: deps.audit,
+      env: deps.env,
+      userAgent: deps.userAgent,
+      store: this.store,
+      settingsOf: (id) => this.settingsOf(id),
+      options: { timeoutMs: deps.readers?.timeoutMs ?? 15_000, ...deps.archive },
     });
   }
 

@@ -23,6 +23,7 @@ import { runServe } from '../web-host/serve-command';
 import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
+import { followImportProgress } from './import-commands';
 import { runReportVerify } from './report-verify-command';
 import { renderAuditVerify } from './render-audit-verify';
 import type { ChainVerification } from '../../core/api/types';
@@ -147,8 +148,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             ? followDrillProgress(io.stderr)
             : method === 'access.review'
               ? followAccessProgress(io.stderr)
-              : undefined;
-    const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
+              : method === 'evidence.import'
+                ? followImportProgress(io.stderr, tty)
+                : undefined;
+    // Ctrl+C during an import cancels it cleanly: every finished file is kept, the result says so.
+    const engine = kw;
+    const onInterrupt = () => void engine.evidence.archive.cancel();
+    if (method === 'evidence.import') process.once('SIGINT', onInterrupt);
+    const outcome = await dispatch(handlers, method, input, caller).finally(() => {
+      stopProgress?.();
+      process.off('SIGINT', onInterrupt);
+    });
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;
     if (enrich) {

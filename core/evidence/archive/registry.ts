@@ -1,16 +1,42 @@
 /**
  * The archive formats and locations the import knows: one SourceFactory per location
- * scheme and one RecordDecoder per file format. A provider plugs in by adding its entries
- * here (issue 18: CloudTrail in S3 and local folders; Cloud Storage and Azure blob
- * containers from the other half).
+ * scheme, one RecordDecoder per file format, and an integrity checker for formats whose
+ * provider signs its archives. A provider plugs in by adding its entries here (issue 18:
+ * CloudTrail in S3 and local folders here; Cloud Storage and Azure blob containers from
+ * the other half).
  */
-import type { RecordDecoder, SourceFactory } from './types';
+import { cloudTrailDecoder, CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
+import { cloudTrailIntegrity, folderCloudTrailFactory, s3CloudTrailFactory, type S3FactoryOptions } from './cloudtrail/factory';
+import type { ArchiveSource, IntegrityChecker, RecordDecoder, SourceContext, SourceFactory } from './types';
 
 export interface ArchiveRegistry {
   factories: SourceFactory[];
   decoders: RecordDecoder[];
+  /** Per format: the provider's signed-archive check (absent: the provider signs nothing). */
+  integrity: Record<string, (source: ArchiveSource, ctx: SourceContext) => IntegrityChecker>;
 }
 
-export function decoderFor(registry: ArchiveRegistry, format: string): RecordDecoder | undefined {
-  return registry.decoders.find((d) => d.format === format);
+export interface RegistryOptions {
+  s3?: S3FactoryOptions;
+}
+
+export function defaultArchiveRegistry(o: RegistryOptions = {}): ArchiveRegistry {
+  return {
+    factories: [s3CloudTrailFactory(o.s3), folderCloudTrailFactory],
+    decoders: [cloudTrailDecoder],
+    integrity: { [CLOUDTRAIL_FORMAT]: cloudTrailIntegrity },
+  };
+}
+
+/** Decoders by format, for a worker thread (no factories: those need credentials). */
+export const ARCHIVE_DECODERS: readonly RecordDecoder[] = [cloudTrailDecoder];
+
+export function decoderFor(decoders: readonly RecordDecoder[], format: string): RecordDecoder | undefined {
+  return decoders.find((d) => d.format === format);
+}
+
+/** The factory for a location: by URL scheme, else a local folder. */
+export function factoryFor(registry: ArchiveRegistry, location: string): SourceFactory | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(location)?.[1]?.toLowerCase();
+  return registry.factories.find((f) => f.scheme === (scheme ?? 'folder'));
 }

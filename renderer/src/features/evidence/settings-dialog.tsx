@@ -30,6 +30,7 @@ interface FieldSpec {
 const FIELDS: Record<string, FieldSpec[]> = {
   aws: [
     { key: 'aws_cloudtrail_endpoint', label: 'CloudTrail endpoint', hint: 'Empty: the region’s endpoint. A FIPS or VPC endpoint otherwise.', mono: true },
+    { key: 'aws_s3_endpoint', label: 'S3 endpoint (trail archive)', hint: 'Empty: the region’s endpoint. Used by evidence import from s3://.', mono: true },
     { key: 'aws_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'CloudTrail delivers within about 15 minutes.', number: true },
   ],
   gcp: [
