@@ -28,6 +28,8 @@ export const EVIDENCE_CLASS_VALUES = EVIDENCE_CLASSES;
 export const evidenceSettingsFields = {
   aws_cloudtrail_endpoint: endpoint.optional(),
   aws_s3_endpoint: endpoint.optional(),
+  gcp_storage_endpoint: endpoint.optional(),
+  azure_blob_endpoint: endpoint.optional(),
   aws_delivery_delay_minutes: minutes.optional(),
   gcp_logging_endpoint: endpoint.optional(),
   gcp_project: z.string().max(100).optional(),

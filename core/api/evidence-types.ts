@@ -20,6 +20,10 @@ export interface EvidenceSettingsView {
   gcp_logging_endpoint: string | null;
   gcp_project: string | null;
   gcp_delivery_delay_minutes: number;
+  /** Cloud Storage endpoint for reading a Logging sink's archive (evidence import from gs://); null: Google's. */
+  gcp_storage_endpoint: string | null;
+  /** Blob service endpoint for reading a diagnostic-settings container (evidence import from azblob://); null: https://<account>.blob.core.windows.net. */
+  azure_blob_endpoint: string | null;
   azure_workspace_id: string | null;
   azure_logs_endpoint: string | null;
   azure_table: 'AZKVAuditLogs' | 'AzureDiagnostics';

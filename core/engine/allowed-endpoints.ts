@@ -11,7 +11,7 @@ import { KeywardenError } from '../errors';
 
 export const ALLOWED_ENDPOINTS_FILE = 'allowed-endpoints';
 
-export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'aws-s3' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor';
+export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'aws-s3' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor' | 'azure-blob';
 
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}';
 const awsService = (svc: string) => [
@@ -37,6 +37,10 @@ const FAMILIES: Record<EndpointKind, { hosts: RegExp[]; shape: string }> = {
   'azure-monitor': {
     hosts: [/^api\.loganalytics\.(?:io|us)$/, /^api\.loganalytics\.azure\.(?:com|cn|us)$/],
     shape: 'api.loganalytics.io, api.loganalytics.azure.com / .azure.cn / .us',
+  },
+  'azure-blob': {
+    hosts: [/^[a-z0-9]{3,24}\.blob\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/],
+    shape: '<account>.blob.core.windows.net, .blob.core.chinacloudapi.cn, .blob.core.usgovcloudapi.net',
   },
 };
 

@@ -164,10 +164,12 @@ export class GcsStore implements PrefixStore {
     const stream = await withRetries(
       () =>
         new Promise<Readable>((resolve, reject) => {
+          // The SDK sends the request when the stream is first read: wait for the first
+          // bytes (or the end) so a refusal or throttling surfaces here, where it is retried.
           const s = storage.bucket(this.o.bucket).file(object.key).createReadStream({ validation: 'md5' });
           const onError = (e: unknown) => reject(e);
           s.once('error', onError);
-          s.once('response', () => {
+          s.once('readable', () => {
             s.off('error', onError);
             resolve(s);
           });

@@ -18,6 +18,7 @@ export type RecordOutcome =
  * both sides are put in one canonical form first (a version cut off, case folded…).
  */
 export function keyMatcher(keyRefs: readonly string[], canonical: (ref: string) => string): (ref: string) => string | null {
-  const byRef = new Map(keyRefs.map((k) => [canonical(k), k]));
+  const byRef = new Map<string, string>();
+  for (const k of keyRefs) if (!byRef.has(canonical(k))) byRef.set(canonical(k), k); // the first spelling wins (the key ref before its ids)
   return (ref) => byRef.get(canonical(ref)) ?? null;
 }

@@ -7,6 +7,9 @@
  */
 import { cloudTrailDecoder, CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
 import { cloudTrailIntegrity, folderCloudTrailFactory, s3CloudTrailFactory, type S3FactoryOptions } from './cloudtrail/factory';
+import { azureDiagnosticsDecoder } from './azure-decoder';
+import { azblobFactory, cloudFolderSource, gcsSinkFactory, type CloudLogFactoryOptions } from './cloud-log-factories';
+import { gcpExportDecoder, gcpSinkDecoder } from './gcp-decoders';
 import type { ArchiveSource, IntegrityChecker, RecordDecoder, SourceContext, SourceFactory } from './types';
 
 export interface ArchiveRegistry {
@@ -18,18 +21,26 @@ export interface ArchiveRegistry {
 
 export interface RegistryOptions {
   s3?: S3FactoryOptions;
+  /** Cloud Logging sinks (gs://) and Key Vault diagnostic settings (azblob://). */
+  cloudLogs?: CloudLogFactoryOptions;
 }
+
+/** A local folder: a Cloud Logging sink copy, a diagnostic-settings copy or gcloud exports when it looks like one, else a trail. */
+const folderFactory: SourceFactory = {
+  scheme: 'folder',
+  create: (location, ctx) => cloudFolderSource(location, ctx) ?? folderCloudTrailFactory.create(location, ctx),
+};
 
 export function defaultArchiveRegistry(o: RegistryOptions = {}): ArchiveRegistry {
   return {
-    factories: [s3CloudTrailFactory(o.s3), folderCloudTrailFactory],
-    decoders: [cloudTrailDecoder],
+    factories: [s3CloudTrailFactory(o.s3), gcsSinkFactory(o.cloudLogs), azblobFactory(o.cloudLogs), folderFactory],
+    decoders: [...ARCHIVE_DECODERS],
     integrity: { [CLOUDTRAIL_FORMAT]: cloudTrailIntegrity },
   };
 }
 
 /** Decoders by format, for a worker thread (no factories: those need credentials). */
-export const ARCHIVE_DECODERS: readonly RecordDecoder[] = [cloudTrailDecoder];
+export const ARCHIVE_DECODERS: readonly RecordDecoder[] = [cloudTrailDecoder, gcpSinkDecoder, gcpExportDecoder, azureDiagnosticsDecoder];
 
 export function decoderFor(decoders: readonly RecordDecoder[], format: string): RecordDecoder | undefined {
   return decoders.find((d) => d.format === format);

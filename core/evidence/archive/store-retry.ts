@@ -56,8 +56,8 @@ export async function withRetries<T>(
 
 /**
  * The download as a stream that fails by name: an SDK error becomes the classified
- * ArchiveError, silence for `idleMs` becomes `unreachable`, and an end short of (or past)
- * the listed size becomes `read_failed`.
+ * ArchiveError; silence for `idleMs`, or an end short of (or past) the listed size,
+ * becomes `read_failed` (that file is rejected; the import goes on).
  */
 export function guardedDownload(source: Readable, o: { what: string; size: number | null; idleMs: number; classify: (e: unknown) => ArchiveError; signal: AbortSignal }): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
@@ -71,7 +71,7 @@ export function guardedDownload(source: Readable, o: { what: string; size: numbe
   };
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => fail(new ArchiveError(`${o.what}: the download stopped (nothing for ${Math.round(o.idleMs / 1000)} s)`, 'unreachable')), o.idleMs);
+    timer = setTimeout(() => fail(new ArchiveError(`${o.what}: the download stopped (nothing for ${Math.round(o.idleMs / 1000)} s)`, 'read_failed')), o.idleMs);
   };
   const onAbort = () => fail(new ArchiveError('cancelled', 'cancelled'));
   o.signal.addEventListener('abort', onAbort, { once: true });
@@ -88,6 +88,7 @@ export function guardedDownload(source: Readable, o: { what: string; size: numbe
     }
   });
   source.once('error', (e) => fail(e instanceof ArchiveError ? e : o.classify(e)));
+  source.resume(); // it may have been read in paused mode before (a first-byte wait)
   source.once('end', () => {
     clearTimeout(timer);
     o.signal.removeEventListener('abort', onAbort);

@@ -35,18 +35,26 @@ export interface BlobFake {
   busyNext(count: number): void;
   /** This app may not list or read the container (403 AuthorizationPermissionMismatch). */
   denyContainer(account: string, container: string, clientId: string): void;
-  cutDownload(account: string, container: string, name: string): void;
+  /** Downloads of this blob send half of it and drop the connection (until called with false). */
+  cutDownload(account: string, container: string, name: string, on?: boolean): void;
   requests(): BlobRequest[];
   close(): Promise<void>;
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export async function startBlobFake(opts: { tenantId?: string } = {}): Promise<BlobFake> {
+export interface BlobFakeOptions {
+  tenantId?: string;
+  /** Trust the tokens of another fake's authority (e.g. startAzureFake's) instead of this one's own. */
+  trust?: { principalOf(authorization: string | undefined): { appId: string; scope: string } | undefined };
+}
+
+export async function startBlobFake(opts: BlobFakeOptions = {}): Promise<BlobFake> {
   const tls = fakeTlsMaterial();
   const tenantId = opts.tenantId ?? randomUUID();
   let url = '';
   const authority = new FakeAuthority(() => url, tenantId);
+  const principalOf = (h: string | undefined) => (opts.trust ? opts.trust.principalOf(h) : authority.principalOf(h));
   const blobs = new Map<string, Map<string, { content: Buffer; etag: string; modified: string }>>();
   const denied = new Map<string, Set<string>>();
   const cut = new Set<string>();
@@ -68,7 +76,7 @@ export async function startBlobFake(opts: { tenantId?: string } = {}): Promise<B
       if (authority.handle(req, res, body)) return;
       const u = new URL(req.url ?? '/', 'https://x');
       const query = Object.fromEntries(u.searchParams);
-      const who = authority.principalOf(req.headers.authorization);
+      const who = principalOf(req.headers.authorization);
       const rec: BlobRequest = { method: req.method ?? 'GET', path: u.pathname, query, status: 200, ...(who ? { appId: who.appId } : {}) };
       recorded.push(rec);
       const requestId = randomUUID();
@@ -179,7 +187,7 @@ export async function startBlobFake(opts: { tenantId?: string } = {}): Promise<B
       if (!s) denied.set(id, (s = new Set()));
       s.add(clientId);
     },
-    cutDownload: (account, container, name) => void cut.add(`${account}/${container}/${name}`),
+    cutDownload: (account, container, name, on = true) => void (on ? cut.add(`${account}/${container}/${name}`) : cut.delete(`${account}/${container}/${name}`)),
     requests: () => recorded.map((r) => ({ ...r })),
     close: async () => {
       for (const s of sockets) s.destroy();

@@ -35,12 +35,12 @@ export interface GcsFake {
   put(bucket: string, name: string, content: string | Buffer): void;
   remove(bucket: string, name: string): void;
   objects(bucket: string): string[];
-  /** The next `count` requests (any route) answer this status (429 rateLimitExceeded or 503 backendError). */
-  throttleNext(count: number, status?: 429 | 503): void;
+  /** The next `count` requests (those whose path contains `pathPart`, if given) answer 429 rateLimitExceeded or 503 backendError. */
+  throttleNext(count: number, status?: 429 | 503, pathPart?: string): void;
   /** The principal may not list or read this bucket (403, storage.objects.list / get denied). */
   denyBucket(bucket: string, principal?: string): void;
-  /** Downloads of this object send half of it and drop the connection. */
-  cutDownload(bucket: string, name: string): void;
+  /** Downloads of this object send half of it and drop the connection (until called with false). */
+  cutDownload(bucket: string, name: string, on?: boolean): void;
   requests(): GcsRequest[];
   close(): Promise<void>;
 }
@@ -60,7 +60,7 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
   const buckets = new Map<string, Map<string, GcsObject>>();
   const denied = new Map<string, Set<string>>();
   const cut = new Set<string>();
-  let throttle = { count: 0, status: 429 as 429 | 503 };
+  let throttle = { count: 0, status: 429 as 429 | 503, pathPart: '' };
   const recorded: GcsRequest[] = [];
   let generation = 1_700_000_000_000_000;
 
@@ -80,7 +80,7 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
       rec.status = status;
       failure(res, status, reason, message);
     };
-    if (throttle.count > 0) {
+    if (throttle.count > 0 && url.pathname.includes(throttle.pathPart)) {
       throttle.count--;
       return throttle.status === 429
         ? answer(429, 'rateLimitExceeded', 'The rate of change requests to the bucket is too high. Please slow down.')
@@ -152,8 +152,8 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
     },
     remove: (bucket, name) => void bucketOf(bucket).delete(name),
     objects: (bucket) => [...bucketOf(bucket).keys()].sort(),
-    throttleNext: (count, status = 429) => {
-      throttle = { count, status };
+    throttleNext: (count, status = 429, pathPart = '') => {
+      throttle = { count, status, pathPart: pathPart.replace(/[/:]/g, (c) => encodeURIComponent(c)) };
     },
     denyBucket: (bucket, principal = DEFAULT_GCS_PRINCIPAL) => {
       bucketOf(bucket);
@@ -161,7 +161,7 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
       if (!s) denied.set(bucket, (s = new Set()));
       s.add(principal);
     },
-    cutDownload: (bucket, name) => void cut.add(`${bucket}/${name}`),
+    cutDownload: (bucket, name, on = true) => void (on ? cut.add(`${bucket}/${name}`) : cut.delete(`${bucket}/${name}`)),
     requests: () => recorded.map((r) => ({ ...r })),
     close: async () => {
       for (const s of sockets) s.destroy();
