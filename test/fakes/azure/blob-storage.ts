@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { AzkvAuditRow } from './audit';
 import { FakeAuthority, type FakeApp } from './authority';
 import { fakeTlsMaterial } from './tls';
 
@@ -194,4 +195,33 @@ export async function startBlobFake(opts: BlobFakeOptions = {}): Promise<BlobFak
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * A Key Vault AuditEvent as a diagnostic setting writes it to a storage account (one JSON
+ * line of PT1H.json), from the AZKVAuditLogs row Azure Monitor shows for the same request.
+ */
+export function diagnosticRecord(row: AzkvAuditRow): Record<string, unknown> {
+  return {
+    time: row.TimeGenerated.replace(/Z$/, '0000Z'), // seven fractional digits, as Azure writes them
+    resourceId: row._ResourceId.toUpperCase(),
+    operationName: row.OperationName,
+    operationVersion: row.OperationVersion,
+    category: 'AuditEvent',
+    resultType: row.ResultType,
+    resultSignature: row.ResultSignature,
+    resultDescription: row.ResultDescription,
+    durationMs: String(row.DurationMs),
+    callerIpAddress: row.CallerIpAddress,
+    correlationId: row.CorrelationId,
+    identity: JSON.parse(row.Identity) as unknown,
+    properties: { id: row.Id, clientInfo: row.ClientInfo, requestUri: row.RequestUri, httpStatusCode: row.HttpStatusCode, isRbacAuthorized: row.IsRbacAuthorized },
+  };
+}
+
+/** The blob a diagnostic setting writes a record's hour to. */
+export function diagnosticBlobName(resourceId: string, time: string): string {
+  const d = new Date(Date.parse(time));
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `resourceId=${resourceId.toUpperCase()}/y=${d.getUTCFullYear()}/m=${p(d.getUTCMonth() + 1)}/d=${p(d.getUTCDate())}/h=${p(d.getUTCHours())}/m=00/PT1H.json`;
 }
