@@ -64,14 +64,20 @@ export function gcsDayPrefix(prefix: string, day: string): string {
   return `${folderPrefix(prefix)}${DATA_ACCESS_LOG}/${day}/`;
 }
 
+/** The hour's start, or null when the parts are not a real UTC date and hour (no rolling 29 February over). */
+function utcHour(y: string, m: string, d: string, h: string): number | null {
+  const t = Date.UTC(Number(y), Number(m) - 1, Number(d), Number(h));
+  const back = new Date(t);
+  const ok = back.getUTCFullYear() === Number(y) && back.getUTCMonth() === Number(m) - 1 && back.getUTCDate() === Number(d) && back.getUTCHours() === Number(h);
+  return ok ? t : null;
+}
+
 const GCS_NAME = /(?:^|\/)(\d{4})\/(\d{2})\/(\d{2})\/(\d{2}):00:00_\d{2}:59:59_S\d+\.json$/;
 
 /** The hour a sink object holds, from `…/YYYY/MM/DD/HH:00:00_HH:59:59_S0.json`; null if the name does not say. */
 export function gcsObjectHour(name: string): number | null {
   const m = GCS_NAME.exec(name);
-  if (!m) return null;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
-  return Number.isNaN(t) ? null : t;
+  return m ? utcHour(m[1]!, m[2]!, m[3]!, m[4]!) : null;
 }
 
 export interface BlobLocation {
@@ -105,9 +111,8 @@ const BLOB_NAME = /(?:^|\/)resourceId=(\/[^]*?)\/y=(\d{4})\/m=(\d{2})\/d=(\d{2})
 /** The vault and hour a diagnostic-settings blob holds; null if the name is not of that layout. */
 export function blobHour(name: string): BlobHour | null {
   const m = BLOB_NAME.exec(name);
-  if (!m) return null;
-  const t = Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4]), Number(m[5]));
-  return Number.isNaN(t) ? null : { resourceId: m[1]!, hourMs: t };
+  const t = m ? utcHour(m[2]!, m[3]!, m[4]!, m[5]!) : null;
+  return t === null ? null : { resourceId: m![1]!, hourMs: t };
 }
 
 /** The vault name a resource id ends with (…/VAULTS/<NAME>), lower case. */
