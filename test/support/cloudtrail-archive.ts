@@ -169,7 +169,7 @@ export async function writeTrailArchive(spec: ArchiveSpec, sink: Sink): Promise<
     out.records += total;
     const end = start + 3_600_000;
     const digestKey = `${base}CloudTrail-Digest/${spec.region}/${dayPath(end)}/${spec.account}_CloudTrail-Digest_${spec.region}_${trail}_${spec.region}_${stamp(end, true)}.json.gz`;
-    const digest = {
+    const digest: { digestEndTime: string; digestS3Bucket: string; digestS3Object: string; previousDigestSignature: string | null } & Record<string, unknown> = {
       awsAccountId: spec.account,
       digestStartTime: isoSec(start),
       digestEndTime: isoSec(end),
@@ -196,7 +196,7 @@ export async function writeTrailArchive(spec: ArchiveSpec, sink: Sink): Promise<
       ],
     };
     const inflated = Buffer.from(JSON.stringify(digest));
-    const signature = sign('sha256', Buffer.from(digestSigningString(digest, inflated)), spec.key.privateKey).toString('hex');
+    const signature: string = sign('sha256', Buffer.from(digestSigningString(digest, inflated)), spec.key.privateKey).toString('hex');
     await sink(digestKey, gzipSync(inflated), { signature, 'signature-algorithm': 'SHA256withRSA' });
     out.digestKeys.push(digestKey);
     previous = { key: digestKey, signature, sha256: createHash('sha256').update(inflated).digest('hex') };

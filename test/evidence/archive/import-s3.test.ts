@@ -8,9 +8,14 @@
  * that is not JSON, throttling, a bucket the credentials cannot list) is a named result
  * that loses nothing imported before it.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../core/clock';
+import { verifyPackage } from '../../../core/report/verify/verify-package';
 import { archiveImportEvents } from '../../../core/evidence/archive/service';
 import type { ImportProgressView } from '../../../core/evidence/archive/types';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../../fakes/aws';
@@ -214,5 +219,24 @@ describe('evidence import from S3', () => {
     expect(await fx.fail('evidence.import', { tenant: 'acme', source: 's3://x', from: '2026-05-02', to: '2026-05-01' })).toMatchObject({ code: 'invalid_input' });
     const r = await fx.call('evidence.import', { tenant: 'acme', source: 's3://no-such-bucket', ...period });
     expect(r).toMatchObject({ state: 'failed', error: { kind: 'not_found' } });
+  });
+
+  it('the SOC 2 package states the coverage and the integrity result and includes the validation summary file', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-archive-report-'));
+    const r = await fx.call('report.export', { from: '2026-05-01', to: '2026-05-02', tenant: 'acme', out });
+    const manifest = JSON.parse(fs.readFileSync(path.join(r.folder, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+    expect(manifest.files.map((f) => f.path)).toContain('evidence/archive-validation.json');
+    const doc = JSON.parse(fs.readFileSync(path.join(r.folder, 'evidence', 'archive-validation.json'), 'utf8')) as { validations: { report: { files: { modified: string[] } } }[]; coverage: { providers: { days: { day: string; archive_validated: number }[] }[] } };
+    expect(doc.validations.some((v) => v.report.files.modified.length === 1)).toBe(true);
+    expect(doc.coverage.providers[0]!.days.find((d) => d.day === '2026-05-01')!.archive_validated).toBeGreaterThan(0);
+    const json = JSON.parse(fs.readFileSync(path.join(r.folder, 'report.json'), 'utf8')) as { provider_evidence: { providers: { provider: string; days: number; days_without: number; days_archive_validated: number }[] } };
+    expect(json.provider_evidence.providers).toEqual([expect.objectContaining({ provider: 'aws', days: 2, days_without: 1, days_archive_validated: 1 })]);
+    const text = execFileSync('pdftotext', ['-layout', path.join(r.folder, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\u200B/g, '');
+    expect(text).toMatch(/Where the provider evidence came from/);
+    expect(text).toMatch(/Archive integrity: problems found/);
+    expect(text).toMatch(/archive-validation\.json/);
+    // The new file is covered by the signed manifest like every other one.
+    expect((await verifyPackage(r.zip)).ok).toBe(true);
+    fs.rmSync(out, { recursive: true, force: true });
   });
 });
