@@ -116,7 +116,10 @@ export class ArchiveImportService {
     try {
       result = await job.run();
     } catch (e) {
-      if (e instanceof ArchiveError) throw new KeywardenError(e.kind === 'invalid' ? 'invalid_input' : e.kind === 'access_denied' ? 'forbidden' : 'invalid_input', e.message, { field: 'source', kind: e.kind });
+      if (e instanceof ArchiveError) {
+        const code = e.kind === 'access_denied' ? 'forbidden' : e.kind === 'not_found' ? 'not_found' : 'invalid_input';
+        throw new KeywardenError(code, e.message, { field: 'source', kind: e.kind });
+      }
       throw e;
     } finally {
       this.#last = structuredClone(job.view);

@@ -38,7 +38,7 @@ export async function evidenceFixture(opts: {
   /** Provider factories of any config type (each parses its own); they replace the defaults of the same name. */
   factories?: readonly object[];
   readers?: ReaderOptions;
-  /** Seams for the archive import's sources (GCP identity, a CA for loopback https, backoff). */
+  /** The archive import's seams (S3 retry pacing, decoding threads, GCS/Azure identity and CA). */
   archive?: ArchiveOptions;
 }): Promise<EvidenceFixture> {
   // Own temp dir: the engine fixture's afterEach would remove it between tests of one suite.
@@ -50,8 +50,8 @@ export async function evidenceFixture(opts: {
     passphrasePolicy: FAST_PASSPHRASE_POLICY,
     providerTimeoutMs: 3000,
     providerFactories: [...defaultProviderFactories(), ...((opts.factories ?? []) as ProviderFactory[])],
+    ...(opts.archive ? { evidenceArchive: opts.archive } : {}),
     ...(opts.readers ? { evidenceReaders: { timeoutMs: 3000, ...opts.readers } } : { evidenceReaders: { timeoutMs: 3000 } }),
-    ...(opts.archive ? { evidenceArchive: { timeoutMs: 3000, ...opts.archive } } : {}),
   });
   const handlers = createHandlers(kw);
   const fx: EvidenceFixture = {

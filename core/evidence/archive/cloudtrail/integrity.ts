@@ -70,7 +70,7 @@ interface Digest {
   previousTail: string | null;
   previousSignature: string | null;
   previousHash: string | null;
-  logFiles: { tail: string; sha256: string }[];
+  logFiles: { tail: string; key: string; sha256: string }[];
   valid: boolean;
 }
 
@@ -154,7 +154,7 @@ export class CloudTrailIntegrity implements IntegrityChecker {
         previousTail: str(d.previousDigestS3Object) ? logTail(str(d.previousDigestS3Object)!) : null,
         previousSignature: str(d.previousDigestSignature),
         previousHash: str(d.previousDigestHashValue),
-        logFiles: files.flatMap((f) => (str(f?.s3Object) && str(f?.hashValue) ? [{ tail: logTail(str(f!.s3Object)!), sha256: str(f!.hashValue)!.toLowerCase() }] : [])),
+        logFiles: files.flatMap((f) => (str(f?.s3Object) && str(f?.hashValue) ? [{ tail: logTail(str(f!.s3Object)!), key: str(f!.s3Object)!, sha256: str(f!.hashValue)!.toLowerCase() }] : [])),
         valid: true,
       };
       digests.push(digest);
@@ -304,7 +304,7 @@ class Plan implements IntegrityPlan {
       for (const f of d.logFiles) {
         const day = /CloudTrail\/[^/]+\/(\d{4}\/\d{2}\/\d{2})\//.exec(f.tail)?.[1];
         if (!listedTails.has(f.tail) && (!day || listedDays.has(day) || this.#inPeriodDay(day))) {
-          capped(this.#report.files.missing_from_bucket, f.tail);
+          capped(this.#report.files.missing_from_bucket, f.key);
           if (day) {
             const k = day.replace(/\//g, '-');
             this.#report.days[k] = 'problem';

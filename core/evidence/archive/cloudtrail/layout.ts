@@ -13,6 +13,24 @@ import { CLOUDTRAIL_FORMAT } from './decoder';
 const ACCOUNT = /^\d{12}\/$/;
 const ORG = /^o-[a-z0-9]{10,32}\/$/;
 const DAY_MS = 86_400_000;
+/** CloudTrail delivers a file some minutes after its events (typically 5, documented up to 15). */
+const DELIVERY_SLACK_MS = 15 * 60_000;
+const STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z(?:_[0-9A-Za-z]+)?(?:_backfill)?\.json\.gz$/;
+
+/** The time in a CloudTrail file name (a log's delivery minute, a digest's end), or null. */
+export function keyTime(key: string): number | null {
+  const m = STAMP.exec(key);
+  if (!m) return null;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+}
+
+/** Whether a file belongs to the period: delivered in it, or within the delivery slack after it. */
+function inPeriod(key: string, role: 'log' | 'digest', period: ArchivePeriod): boolean {
+  const t = keyTime(key);
+  if (t === null) return true;
+  // A digest ends up to an hour after the files it lists.
+  return role === 'log' ? t >= period.fromMs && t < period.toMs + DELIVERY_SLACK_MS : t > period.fromMs && t <= period.toMs + 3_600_000 + DELIVERY_SLACK_MS;
+}
 
 function lastSegment(prefix: string): string {
   const parts = prefix.split('/');
@@ -67,7 +85,7 @@ export class CloudTrailSource implements ArchiveSource {
           for (const day of days) {
             const prefix = `${region}${day.replace(/-/g, '/')}/`;
             for await (const o of this.store.objects(prefix, signal)) {
-              if (!o.key.endsWith('.json.gz')) continue;
+              if (!o.key.endsWith('.json.gz') || !inPeriod(o.key, role, period)) continue;
               yield { key: o.key, size: o.size, etag: o.etag, modified: o.modified, role, day };
             }
           }
