@@ -124,16 +124,16 @@ describe('LogEntry and AuditEvent lines', () => {
   it('a decoder refuses a file whose first record is not JSON, and keeps a later cut line as unreadable', () => {
     const entry = JSON.stringify(kmsAuditEntry({ keyPath: KEY, method: 'Encrypt', principal: 'a@b', callerIp: '1.1.1.1', userAgent: 'u', granted: true, at: Date.parse('2026-01-01T00:00:00Z') }));
     const bad = gcpSinkDecoder.start({ key: 'x.json' }, { keys: [KEY] });
-    expect(() => bad.push('<html>\n')).toThrow(expect.objectContaining({ kind: 'not_json' }));
+    expect(() => bad.push(Buffer.from('<html>\n'))).toThrow(expect.objectContaining({ kind: 'not_json' }));
     const run = gcpSinkDecoder.start({ key: 'y.json' }, { keys: [KEY] });
-    run.push(`${entry}\n\n${entry.slice(0, 50)}`);
+    run.push(Buffer.from(`${entry}\n\n${entry.slice(0, 50)}`));
     const out = run.finish();
     expect(out).toMatchObject({ records: 2, otherKeys: 0 });
     expect(out.events).toHaveLength(1);
     expect(out.unreadable).toHaveLength(1);
     expect(out.unreadable[0]!.problem).toMatch(/line 3 of y\.json/);
     const exp = gcpExportDecoder.start({ key: 'e.json' }, { keys: [KEY] });
-    exp.push(`[${entry},\n${entry}]`);
+    exp.push(Buffer.from(`[${entry},\n${entry}]`));
     expect(exp.finish().events).toHaveLength(2);
   });
 
@@ -144,7 +144,7 @@ describe('LogEntry and AuditEvent lines', () => {
       identity: { claim: { appid: 'app-1' } }, properties: { clientInfo: 'keywarden/1 keywarden-cid/xyz', requestUri: 'https://KV.vault.azure.net:443/keys/Wrap-Key/0123/unwrapkey?api-version=7.4', httpStatusCode: 200 },
     };
     const run = azureDiagnosticsDecoder.start({ key: 'PT1H.json' }, { keys: ['https://kv.vault.azure.net/keys/wrap-key/9999'] });
-    run.push(`${JSON.stringify(rec)}\n${JSON.stringify({ ...rec, category: 'AzurePolicyEvaluationDetails', correlationId: 'p' })}\n`);
+    run.push(Buffer.from(`${JSON.stringify(rec)}\n${JSON.stringify({ ...rec, category: 'AzurePolicyEvaluationDetails', correlationId: 'p' })}\n`));
     const out = run.finish();
     expect(out.events).toHaveLength(1);
     expect(out.events[0]!.event).toMatchObject({ event_id: 'c0ffee', at: '2026-03-04T05:06:07.123Z', operation: 'unwrap', principal: 'app-1', correlation_id: 'xyz', outcome: 'ok', key_ref: 'https://kv.vault.azure.net/keys/wrap-key/9999' });

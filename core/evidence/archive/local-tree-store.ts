@@ -46,13 +46,13 @@ export class LocalTreeStore implements PrefixStore {
     }
   }
 
-  async folders(prefix: string): Promise<string[]> {
+  async folders(prefix: string, _signal?: AbortSignal): Promise<string[]> {
     return this.#entries(prefix)
       .filter((d) => d.isDirectory())
       .map((d) => `${prefix}${d.name}/`);
   }
 
-  async *deep(prefix: string): AsyncIterable<ListedObject> {
+  async *deep(prefix: string, _signal?: AbortSignal): AsyncIterable<ListedObject> {
     for (const d of this.#entries(prefix)) {
       const key = `${prefix}${d.name}`;
       if (d.isDirectory()) {
@@ -70,7 +70,7 @@ export class LocalTreeStore implements PrefixStore {
     }
   }
 
-  async open(object: ListedObject): Promise<OpenedObject> {
+  async open(object: ListedObject, _signal?: AbortSignal): Promise<OpenedObject> {
     const file = this.localPath(object.key);
     try {
       fs.accessSync(file, fs.constants.R_OK);
