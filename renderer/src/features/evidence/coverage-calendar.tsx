@@ -30,7 +30,7 @@ export function CoverageCalendar() {
         <div className="card-title">Coverage, last 12 months</div>
         {calendar ? (
           <span className="muted">
-            {calendar.tenant ?? 'all tenants'} · {calendar.from} → {calendar.to}
+            {calendar.tenant ?? 'all tenants'} · {calendar.from.slice(0, 10)} → {lastDay(calendar.to)} (UTC)
           </span>
         ) : null}
       </div>
@@ -48,6 +48,9 @@ export function CoverageCalendar() {
     </section>
   );
 }
+
+/** The last day of a period whose end is exclusive. */
+const lastDay = (toIso: string) => new Date(Date.parse(toIso) - 1).toISOString().slice(0, 10);
 
 /** Monday = 0. */
 const weekday = (day: string) => (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;

@@ -166,7 +166,9 @@ function ImportSummary({ v, integrity }: { v: ImportProgressView; integrity: Imp
           {v.failures.slice(0, 5).map((f) => (
             <li key={f.key}>
               <span className="badge badge-red">{f.kind.replace(/_/g, ' ')}</span> <span className="mono">{f.key}</span>
-              <div className="muted">{f.message}</div>
+              <div className="muted" title={f.message}>
+                {f.message}
+              </div>
             </li>
           ))}
           {v.failures.length > 5 ? <li className="muted">and {v.failures.length - 5} more</li> : null}
