@@ -20,7 +20,7 @@ import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './set
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
 import { ArchiveImportService, type ArchiveOptions } from './archive/service';
-import { decodePool } from './archive/decode-pool';
+import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
 import os from 'node:os';
 
 const decodeThreads = () => Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
@@ -73,7 +73,7 @@ export class EvidenceService {
       options: {
         timeoutMs: deps.readers?.timeoutMs ?? 15_000,
         // Local archive files are decoded on worker threads (one per core, at most four) when a worker can start.
-        ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(deps.offThread!.entry!, decodeThreads()), parallel: decodeThreads() } } : {}),
+        ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
         ...deps.archive,
       },
     });

@@ -16,7 +16,8 @@ import { runCrosscheckWith } from '../evidence/crosscheck';
 import { DEFAULT_SETTINGS, type EvidenceSettings } from '../evidence/settings';
 import { EvidenceStore } from '../evidence/store';
 import { openDatabase } from '../store/database';
-import { decodeRequest, type ArchiveDecodeJob, type DecodeRequest } from '../evidence/archive/decode-pool';
+import type { ArchiveDecodeJob } from '../evidence/archive/decode-pool';
+import { decodeRequest, type DecodeRequest } from '../evidence/archive/decode-request';
 import { readCallsOffThread, type CallColumnsJob, type CallColumnsReply, type CrosscheckJob, type CrosscheckReply } from '../evidence/crosscheck-thread';
 
 export interface AuditVerifyJob {

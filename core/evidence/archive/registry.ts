@@ -5,7 +5,8 @@
  * CloudTrail in S3 and local folders here; Cloud Storage and Azure blob containers from
  * the other half).
  */
-import { cloudTrailDecoder, CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
+import { CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
+import { ARCHIVE_DECODERS } from './decoders';
 import { cloudTrailIntegrity, folderCloudTrailFactory, s3CloudTrailFactory, type S3FactoryOptions } from './cloudtrail/factory';
 import type { ArchiveSource, IntegrityChecker, RecordDecoder, SourceContext, SourceFactory } from './types';
 
@@ -23,17 +24,12 @@ export interface RegistryOptions {
 export function defaultArchiveRegistry(o: RegistryOptions = {}): ArchiveRegistry {
   return {
     factories: [s3CloudTrailFactory(o.s3), folderCloudTrailFactory],
-    decoders: [cloudTrailDecoder],
+    decoders: [...ARCHIVE_DECODERS],
     integrity: { [CLOUDTRAIL_FORMAT]: cloudTrailIntegrity },
   };
 }
 
-/** Decoders by format, for a worker thread (no factories: those need credentials). */
-export const ARCHIVE_DECODERS: readonly RecordDecoder[] = [cloudTrailDecoder];
-
-export function decoderFor(decoders: readonly RecordDecoder[], format: string): RecordDecoder | undefined {
-  return decoders.find((d) => d.format === format);
-}
+export { ARCHIVE_DECODERS, decoderFor } from './decoders';
 
 /** The factory for a location: by URL scheme, else a local folder. */
 export function factoryFor(registry: ArchiveRegistry, location: string): SourceFactory | undefined {
