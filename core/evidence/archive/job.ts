@@ -18,7 +18,7 @@ import type { UnreadableItem } from '../readers/types';
 import { sourceIdFor } from '../sources';
 import type { EvidenceStore } from '../store';
 import type { NormalizedEvent } from '../types';
-import { ArchiveStore, type FileOutcome } from './archive-store';
+import type { ArchiveStore, FileOutcome } from './archive-store';
 import { keyMatches } from './cloudtrail/decoder';
 import { decodeStream } from './decode-file';
 import type { DecodePool } from './decode-pool';
