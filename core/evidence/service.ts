@@ -20,6 +20,10 @@ import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './set
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
 import { ArchiveImportService, type ArchiveOptions } from './archive/service';
+import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
+import os from 'node:os';
+
+const decodeThreads = () => Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
@@ -66,7 +70,12 @@ export class EvidenceService {
       userAgent: deps.userAgent,
       store: this.store,
       settingsOf: (id) => this.settingsOf(id),
-      options: { timeoutMs: deps.readers?.timeoutMs ?? 15_000, ...deps.archive },
+      options: {
+        timeoutMs: deps.readers?.timeoutMs ?? 15_000,
+        // Local archive files are decoded on worker threads (one per core, at most four) when a worker can start.
+        ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
+        ...deps.archive,
+      },
     });
   }
 

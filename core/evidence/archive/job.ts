@@ -18,9 +18,10 @@ import type { UnreadableItem } from '../readers/types';
 import { sourceIdFor } from '../sources';
 import type { EvidenceStore } from '../store';
 import type { NormalizedEvent } from '../types';
-import { ArchiveStore, type FileOutcome } from './archive-store';
+import type { ArchiveStore, FileOutcome } from './archive-store';
 import { keyMatches } from './cloudtrail/decoder';
 import { decodeStream } from './decode-file';
+import type { DecodePool } from './decode-pool';
 import { decoderFor, factoryFor, type ArchiveRegistry } from './registry';
 import {
   ArchiveError,
@@ -39,8 +40,13 @@ import {
   type SourceContext,
 } from './types';
 
-/** Decodes one file somewhere else (a worker thread); null: decode it here. */
-export type OffThreadDecoder = (path: string, key: string, format: string, filter: RecordFilter, wantHash: boolean) => Promise<DecodedFile>;
+/** Worker threads for local files: opened for one import, closed at its end. */
+export interface OffThreadDecoding {
+  open(): DecodePool;
+  parallel: number;
+  /** Fewer files than this are decoded here: starting threads would cost more (default 64). */
+  minFiles?: number;
+}
 
 export interface ImportJobInput {
   tenantId: string;
@@ -57,7 +63,7 @@ export interface ImportJobDeps {
   clock: Clock;
   registry: ArchiveRegistry;
   /** Folder sources: decode files on worker threads through this (absent: on this thread). */
-  offThread?: { decode: OffThreadDecoder; parallel: number } | undefined;
+  offThread?: OffThreadDecoding | undefined;
   onProgress?: (p: ImportProgressView) => void;
 }
 
@@ -257,8 +263,8 @@ export class ImportJob {
     }
     this.#bytesAtStartOfRun = v.bytes_done;
     this.#emit(true);
-    const local = source.kind === 'folder' && source.localPath && deps.offThread ? deps.offThread : null;
-    const parallel = local ? Math.max(1, local.parallel) : 1;
+    const local: DecodePool | null = source.kind === 'folder' && source.localPath && deps.offThread && todo.length >= (deps.offThread.minFiles ?? 64) ? deps.offThread.open() : null;
+    const parallel = local ? Math.max(1, deps.offThread!.parallel) : 1;
     let next = 0;
     let fatal: ArchiveError | null = null;
     const worker = async () => {
@@ -289,7 +295,12 @@ export class ImportJob {
         this.#emit();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, todo.length)) }, worker));
+    try {
+      // One file in flight per thread, plus one queued, so no thread waits for the next file.
+      await Promise.all(Array.from({ length: Math.min(local ? parallel * 2 : 1, Math.max(1, todo.length)) }, worker));
+    } finally {
+      await local?.close();
+    }
     if (fatal) throw fatal;
   }
 

@@ -5,11 +5,10 @@
  * CloudTrail in S3 and local folders here; Cloud Storage and Azure blob containers from
  * the other half).
  */
-import { cloudTrailDecoder, CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
+import { CLOUDTRAIL_FORMAT } from './cloudtrail/decoder';
+import { ARCHIVE_DECODERS } from './decoders';
 import { cloudTrailIntegrity, folderCloudTrailFactory, s3CloudTrailFactory, type S3FactoryOptions } from './cloudtrail/factory';
-import { azureDiagnosticsDecoder } from './azure-decoder';
 import { azblobFactory, cloudFolderSource, gcsSinkFactory, type CloudLogFactoryOptions } from './cloud-log-factories';
-import { gcpExportDecoder, gcpSinkDecoder } from './gcp-decoders';
 import type { ArchiveSource, IntegrityChecker, RecordDecoder, SourceContext, SourceFactory } from './types';
 
 export interface ArchiveRegistry {
@@ -39,12 +38,7 @@ export function defaultArchiveRegistry(o: RegistryOptions = {}): ArchiveRegistry
   };
 }
 
-/** Decoders by format, for a worker thread (no factories: those need credentials). */
-export const ARCHIVE_DECODERS: readonly RecordDecoder[] = [cloudTrailDecoder, gcpSinkDecoder, gcpExportDecoder, azureDiagnosticsDecoder];
-
-export function decoderFor(decoders: readonly RecordDecoder[], format: string): RecordDecoder | undefined {
-  return decoders.find((d) => d.format === format);
-}
+export { ARCHIVE_DECODERS, decoderFor } from './decoders';
 
 /** The factory for a location: by URL scheme, else a local folder. */
 export function factoryFor(registry: ArchiveRegistry, location: string): SourceFactory | undefined {

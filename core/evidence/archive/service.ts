@@ -16,7 +16,7 @@ import { sourcesFor } from '../sources';
 import type { EvidenceStore } from '../store';
 import { ArchiveStore } from './archive-store';
 import { coverageCalendar } from './coverage';
-import { ImportJob, emptyProgress, type OffThreadDecoder } from './job';
+import { ImportJob, emptyProgress, type OffThreadDecoding } from './job';
 import { defaultArchiveRegistry, type ArchiveRegistry, type RegistryOptions } from './registry';
 import { ArchiveError, type EvidenceCoverageCalendar, type ImportProgressView, type ImportRequest, type ImportResultView, type IntegrityReport } from './types';
 
@@ -26,7 +26,7 @@ export const archiveImportEvents = new EventEmitter();
 export interface ArchiveOptions extends RegistryOptions {
   registry?: ArchiveRegistry;
   /** Decodes local files on worker threads; absent: this thread. */
-  offThread?: { decode: OffThreadDecoder; parallel: number } | undefined;
+  offThread?: OffThreadDecoding | undefined;
   timeoutMs?: number;
 }
 

@@ -26,7 +26,6 @@ import { acmeOnFakeAws, evidenceFixture, stepUp, type EvidenceFixture } from '..
 const T0 = Date.parse('2026-05-04T09:00:00.000Z');
 const DAY0 = Date.parse('2026-05-01T00:00:00.000Z');
 const HOURS = 6;
-const BUCKET = 'trail-archive';
 const clock = new ManualClock(T0);
 let aws: AwsFake;
 let key: FakeKeyInfo;

@@ -18,6 +18,7 @@
  * files' hashes are still checked, and the report says plainly that signatures were not.
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { obj, str } from '../../normalize/shared';
 import {
@@ -81,14 +82,21 @@ function capped(list: string[], item: string): void {
   if (list.length < LIST_CAP) list.push(item);
 }
 
+/** A digest is a few KB: anything this large is not one. */
+const DIGEST_MAX_BYTES = 64 * 1024 * 1024;
+
 async function readAll(source: ArchiveSource, o: ArchiveObject, signal: AbortSignal): Promise<{ bytes: Buffer; metadata: Record<string, string> | null }> {
+  if (source.kind === 'folder' && source.localPath) {
+    if (o.size > DIGEST_MAX_BYTES) throw new ArchiveError(`${o.key} is too large to be a CloudTrail digest`, 'not_format');
+    return { bytes: await readFile(source.localPath(o)), metadata: null };
+  }
   const opened = await source.open(o, signal);
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const c of opened.stream as AsyncIterable<Buffer>) {
     n += c.length;
     // A digest lists an hour of files: a few KB. Anything huge is not a digest.
-    if (n > 64 * 1024 * 1024) throw new ArchiveError(`${o.key} is too large to be a CloudTrail digest`, 'not_format');
+    if (n > DIGEST_MAX_BYTES) throw new ArchiveError(`${o.key} is too large to be a CloudTrail digest`, 'not_format');
     chunks.push(c);
   }
   return { bytes: Buffer.concat(chunks), metadata: opened.metadata };
@@ -109,15 +117,30 @@ export class CloudTrailIntegrity implements IntegrityChecker {
     const invalid: DigestProblem[] = [];
     const digests: Digest[] = [];
     const keyCache = new Map<string, Map<string, KeyObject>>();
-    for (const o of [...digestObjects].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    const sorted = [...digestObjects].sort((a, b) => (a.key < b.key ? -1 : 1));
+    // Read a few at a time (a bucket's latency, a folder's many small files), checked in key order.
+    const reads = new Array<Promise<Awaited<ReturnType<typeof readAll>>> | undefined>(sorted.length);
+    const AHEAD = 16;
+    const readAt = (i: number) => {
+      if (i < sorted.length && !reads[i]) {
+        reads[i] = readAll(source, sorted[i]!, signal);
+        reads[i]!.catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < AHEAD; i++) readAt(i);
+    for (let idx = 0; idx < sorted.length; idx++) {
+      const o = sorted[idx]!;
+      readAt(idx + AHEAD);
       const problem = (p: string, detail: string) => invalid.push({ key: o.key, problem: p, detail });
       let raw;
       try {
-        raw = await readAll(source, o, signal);
+        raw = await reads[idx]!;
       } catch (e) {
         if (e instanceof ArchiveError && (e.kind === 'cancelled' || e.kind === 'access_denied')) throw e;
         problem('unreadable', (e as Error).message);
         continue;
+      } finally {
+        reads[idx] = undefined;
       }
       let inflated: Buffer;
       let d: Record<string, unknown> | undefined;
