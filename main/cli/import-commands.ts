@@ -76,7 +76,14 @@ function renderImport(r: ImportResultView): string {
     `records read ${r.records}; KMS events kept ${r.events} (${r.events_new} new); unreadable ${r.unreadable}; other keys ${r.other_keys}; ${mb(r.bytes_uncompressed)} decompressed`,
     ...(r.error ? [`STOPPED (${r.error.kind}): ${r.error.message}`] : []),
     ...list('rejected files', r.failures.map((f) => `${f.key}: ${f.kind}: ${f.message}`)),
-    ...(r.integrity ? renderIntegrity(r.integrity) : r.validate ? [] : ['integrity: not checked (add --validate)']),
+    ...(r.missing_hours ? list('hours without a log file (a quiet hour or a lost file)', r.missing_hours.first).map((l, i) => (i === 0 ? l.replace(/\(\d+\):$/, `(${r.missing_hours!.total}):`) : l)) : []),
+    ...(r.integrity
+      ? renderIntegrity(r.integrity)
+      : r.validate
+        ? r.provider === 'aws'
+          ? []
+          : [`integrity: ${r.provider} does not sign its archives, so there is nothing to validate (the events are archive_unvalidated)`]
+        : ['integrity: not checked (add --validate)']),
   ].join('\n');
 }
 

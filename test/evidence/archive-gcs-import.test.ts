@@ -105,6 +105,9 @@ describe('GCS sink archive import', () => {
     expect(r.events_new).toBe(kmsEntries.length);
     expect(r.other_keys).toBe(1);
     expect(r.records).toBe(kmsEntries.length + 2);
+    // 09:00 and 10:00 have objects: the day's other 22 hours are named.
+    expect(r.missing_hours).toMatchObject({ total: 22, first: expect.arrayContaining(['2026-05-04T00:00Z', '2026-05-04T23:00Z']) });
+    expect(r.missing_hours!.first).not.toContain('2026-05-04T09:00Z');
     expect(events().map((e) => e.event_id)).toEqual(kmsEntries.map((e) => e.insertId).sort());
     expect(events().every((e) => e.origin === 'archive_unvalidated')).toBe(true);
     // Only the period's day was listed, by prefix; objects.list was followed by its page token.

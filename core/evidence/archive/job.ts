@@ -204,6 +204,8 @@ export class ImportJob {
         }
         this.#emit();
       }
+      const gaps = source.missingHours?.();
+      if (gaps) v.missing_hours = { total: gaps.length, first: gaps.slice(0, 200) };
       let plan: IntegrityPlan | null = null;
       if (input.validate) {
         const checker = deps.registry.integrity[source.format];

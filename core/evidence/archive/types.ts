@@ -91,6 +91,11 @@ export interface ArchiveSource {
    * the file to a worker thread instead of streaming it through this one.
    */
   localPath?(object: ArchiveObject): string;
+  /**
+   * Hourly archives (Cloud Logging sinks, diagnostic settings): the hours (UTC ISO) of the
+   * last listed period without a log file: a quiet hour or a lost file, for the operator.
+   */
+  missingHours?(): string[];
   close?(): void;
 }
 
@@ -302,6 +307,8 @@ export interface ImportProgressView {
   other_keys: number;
   eta_s: number | null;
   current: string | null;
+  /** Hourly archives only (GCS sinks, Azure diagnostic settings): hours of the period with no log file, the first 200 listed; null for other layouts. */
+  missing_hours?: { total: number; first: string[] } | null;
   /** Stopped the whole import (access denied on listing, …); per-file failures are in `failures`. */
   error: { kind: FileFailureKind | 'invalid' | 'cancelled'; message: string } | null;
   failures: FileFailure[];

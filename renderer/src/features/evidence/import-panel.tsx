@@ -161,6 +161,11 @@ function ImportSummary({ v, integrity }: { v: ImportProgressView; integrity: Imp
         {v.unreadable > 0 ? `, ${plural(v.unreadable, 'unreadable record')} kept apart` : ''}.
       </p>
       {v.error ? <p className="ev-import-error">{v.error.message}</p> : null}
+      {v.missing_hours && v.missing_hours.total > 0 ? (
+        <p data-testid="import-missing-hours" title={v.missing_hours.first.join(', ')}>
+          {plural(v.missing_hours.total, 'hour')} of the period without a log file (a quiet hour or a lost file), first {v.missing_hours.first[0]}.
+        </p>
+      ) : null}
       {v.failures.length > 0 ? (
         <ul className="ev-import-failures" aria-label="Rejected files">
           {v.failures.slice(0, 5).map((f) => (
