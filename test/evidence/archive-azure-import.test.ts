@@ -147,6 +147,21 @@ describe('Azure diagnostic-settings archive import', () => {
     expect(events().map((e) => e.event_id)).toContain('whole-one');
   });
 
+  it('a download that breaks off is rejected as read_failed and read again, whole, on the next run', async () => {
+    const rid = '/SUBSCRIPTIONS/S3/RESOURCEGROUPS/RG3/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/THIRD-KV';
+    const name = diagnosticBlobName(rid, new Date(T0 - 3 * 3_600_000).toISOString());
+    const row = diagnosticRecord(az.fake.auditEvents()[0]!);
+    blob.put(ACCOUNT, CONTAINER, name, `${JSON.stringify({ ...row, correlationId: 'after-the-cut' })}\n`.repeat(3));
+    blob.cutDownload(ACCOUNT, CONTAINER, name);
+    const r = await fx.call('evidence.import', input(`azblob://${ACCOUNT}/${CONTAINER}`));
+    expect(r.failures.find((f) => f.key === name)).toMatchObject({ kind: 'read_failed', message: expect.stringMatching(/connection dropped|cut short|download stopped/) });
+    expect(events().map((e) => e.event_id)).not.toContain('after-the-cut');
+    blob.cutDownload(ACCOUNT, CONTAINER, name, false);
+    const again = await fx.call('evidence.import', input(`azblob://${ACCOUNT}/${CONTAINER}`));
+    expect(again.failures.find((f) => f.key === name)).toBeUndefined();
+    expect(events().map((e) => e.event_id)).toContain('after-the-cut');
+  });
+
   it('a container the app may not read fails as access_denied, naming the role to grant', async () => {
     blob.denyContainer(ACCOUNT, CONTAINER, az.clientId);
     const r = await fx.call('evidence.import', input(`azblob://${ACCOUNT}/${CONTAINER}`));
