@@ -86,7 +86,7 @@ export const evidenceMethods = {
       })
       .strict(),
     summary:
-      "Imports the provider's log archive for [from, to] (a bare `to` date includes that day): s3://bucket/prefix (a CloudTrail trail's bucket) or a local folder of the same. With validate, checks CloudTrail's signed digests and each file's SHA-256. Resumable and idempotent: files already imported are skipped, events are de-duplicated by the provider's event id.",
+      "Imports the provider's log archive for [from, to] (a bare `to` date includes that day): s3://bucket/prefix (a CloudTrail trail's bucket), gs://bucket/prefix (a Cloud Logging sink's bucket), azblob://account/container (a Key Vault diagnostic-settings container), or a local folder of one of them (or of `gcloud logging read --format=json` exports). With validate, checks CloudTrail's signed digests and each file's SHA-256. Resumable and idempotent: files already imported are skipped, events are de-duplicated by the provider's event id.",
   }),
   'evidence.import_progress': method<ImportProgressView>()({ window: true, input: z.object({}).strict(), summary: 'Progress of the running (or last) archive import: files, bytes, events, ETA.' }),
   'evidence.import_cancel': method<{ cancelled: boolean }>()({ window: true, input: z.object({}).strict(), summary: 'Cancels the running archive import; every file finished is kept and the next run goes on from there.' }),

@@ -112,7 +112,7 @@ export const IMPORT_COMMANDS: CommandSpec[] = [
     words: ['evidence', 'import'],
     method: 'evidence.import',
     exitCode: importExitCode,
-    help: `Import a provider's log archive: --tenant S --source s3://bucket/prefix|DIR --from DATE --to DATE [--validate]. Progress on stderr; Ctrl+C stops after keeping every finished file (run again to go on). Exits ${IMPORT_PROBLEM_EXIT} when it stopped, a file was rejected or the integrity check found a problem.`,
+    help: `Import a provider's log archive: --tenant S --source s3://bucket/prefix|gs://bucket/prefix|azblob://account/container|DIR --from DATE --to DATE [--validate]. Progress on stderr; Ctrl+C stops after keeping every finished file (run again to go on). Exits ${IMPORT_PROBLEM_EXIT} when it stopped, a file was rejected or the integrity check found a problem.`,
   },
   { words: ['evidence', 'import-progress'], method: 'evidence.import_progress', help: 'Progress of the running (or last) archive import.' },
   { words: ['evidence', 'import-cancel'], method: 'evidence.import_cancel', help: 'Cancel the running archive import (every finished file is kept).' },

@@ -169,7 +169,7 @@ export class ImportJob {
     });
     this.#startedMs = Date.now();
     const factory = factoryFor(deps.registry, input.location);
-    if (!factory) throw new ArchiveError(`no archive reader for ${input.location}: use s3://bucket/prefix or a folder`, 'invalid');
+    if (!factory) throw new ArchiveError(`no archive reader for ${input.location}: use s3://bucket/prefix, gs://bucket/prefix, azblob://account/container or a folder`, 'invalid');
     const source = factory.create(input.location, input.ctx);
     v.provider = source.provider;
     v.location = source.location;

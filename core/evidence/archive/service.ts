@@ -76,7 +76,7 @@ export class ArchiveImportService {
     if (toMs - fromMs > MAX_PERIOD_MS) throw invalidInput('to', 'the period may be at most a year (367 days)');
     if (fromMs >= this.deps.clock.now()) throw invalidInput('from', 'must be in the past');
     const source = input.source.trim();
-    if (source === '') throw invalidInput('source', 'is required: s3://bucket/prefix or a folder');
+    if (source === '') throw invalidInput('source', 'is required: s3://bucket/prefix, gs://bucket/prefix, azblob://account/container or a folder');
     const settings = this.deps.settingsOf(tenant.id);
     const keys = sourcesFor(this.deps.db, tenant).map((s) => ({
       provider: s.provider,
