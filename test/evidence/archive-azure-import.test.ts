@@ -169,6 +169,14 @@ describe('Azure diagnostic-settings archive import', () => {
     expect(r.error!.message).toMatch(/AuthorizationPermissionMismatch.*Storage Blob Data Reader/);
   });
 
+  it('the blob endpoint setting takes the account hosts of the Azure clouds, or an allow-listed origin, nothing else', async () => {
+    const setBlob = async (url: string) => fx.call('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_blob_endpoint: url });
+    expect((await setBlob('https://acmeauditlogs.blob.core.windows.net')).azure_blob_endpoint).toBe('https://acmeauditlogs.blob.core.windows.net');
+    const refused = await fx.fail('evidence.settings', { step_up_token: await stepUp(fx, 'evidence_settings', 'acme'), tenant: 'acme', azure_blob_endpoint: 'https://blob.attacker.example' });
+    expect(refused.code).toBe('endpoint_not_allowed');
+    expect((await setBlob(blob.url)).azure_blob_endpoint).toBe(blob.url);
+  });
+
   it('refuses an azblob:// location that is not a storage account', async () => {
     const e = await fx.fail('evidence.import', input('azblob://Not_An_Account/c'));
     expect(e.message).toMatch(/not a storage account name/);
