@@ -187,6 +187,17 @@ describe('GCS sink archive failures', () => {
     expect(again).toMatchObject({ state: 'done', files_done: 1, events_new: 1 });
   });
 
+  it('bytes changed in transit fail the SDK’s MD5 check: the file is rejected, nothing of it stored', async () => {
+    const name = day2(7);
+    gcs.put(BUCKET, name, `${entryAt(MAY3 + 7 * 3_600_000 + 1)}\n`);
+    gcs.corruptDownload(BUCKET, name);
+    const before = events().length;
+    const r = await fx.call('evidence.import', day2Input);
+    expect(r.failures.find((f) => f.key === name)).toMatchObject({ kind: 'read_failed', message: expect.stringMatching(/do not match the object's checksum/) });
+    expect(events().length).toBe(before);
+    gcs.remove(BUCKET, name);
+  });
+
   it('throttling beyond the retries stops the import by name; files finished before it are kept', async () => {
     gcs.put(BUCKET, day2(5), `${entryAt(MAY3 + 5 * 3_600_000 + 1)}\n`);
     gcs.put(BUCKET, day2(6), `${entryAt(MAY3 + 6 * 3_600_000 + 1)}\n`);

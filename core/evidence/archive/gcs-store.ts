@@ -61,7 +61,7 @@ export function classifyGcsError(e: unknown, what: string): Classified {
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) || err?.name === 'AbortError' || err?.name === 'TimeoutError') {
     return { error: new ArchiveError(`Cloud Storage is unreachable (${code || err?.name})`, 'unreachable'), transient: false };
   }
-  if (/md5|crc32c|mismatch/i.test(msg)) return { error: new ArchiveError(`${what}: the bytes received do not match the object's checksum`, 'read_failed'), transient: false };
+  if (code === 'CONTENT_DOWNLOAD_MISMATCH' || /md5|crc32c|mismatch|did not match the data/i.test(msg)) return { error: new ArchiveError(`${what}: the bytes received do not match the object's checksum`, 'read_failed'), transient: false };
   return { error: new ArchiveError(`Cloud Storage ${what} failed${status ? ` (HTTP ${status})` : ''}: ${msg}`, 'read_failed'), transient: false };
 }
 

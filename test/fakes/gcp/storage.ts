@@ -41,6 +41,8 @@ export interface GcsFake {
   denyBucket(bucket: string, principal?: string): void;
   /** Downloads of this object send half of it and drop the connection (until called with false). */
   cutDownload(bucket: string, name: string, on?: boolean): void;
+  /** Downloads of this object arrive whole but with one byte changed in transit (x-goog-hash still the stored object's). */
+  corruptDownload(bucket: string, name: string): void;
   requests(): GcsRequest[];
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
   const buckets = new Map<string, Map<string, GcsObject>>();
   const denied = new Map<string, Set<string>>();
   const cut = new Set<string>();
+  const corrupt = new Set<string>();
   let throttle = { count: 0, status: 429 as 429 | 503, pathPart: '' };
   const recorded: GcsRequest[] = [];
   let generation = 1_700_000_000_000_000;
@@ -135,6 +138,11 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
       setTimeout(() => res.socket?.destroy(), 5);
       return;
     }
+    if (corrupt.has(`${bucket}/${name}`)) {
+      const bad = Buffer.from(o.content);
+      bad[bad.length >> 1] = bad[bad.length >> 1]! ^ 0x20;
+      return void res.end(bad);
+    }
     res.end(o.content);
   });
   const sockets = new Set<Socket>();
@@ -161,6 +169,7 @@ export async function startGcsFake(opts: { tokens?: Record<string, string>; page
       if (!s) denied.set(bucket, (s = new Set()));
       s.add(principal);
     },
+    corruptDownload: (bucket, name) => void corrupt.add(`${bucket}/${name}`),
     cutDownload: (bucket, name, on = true) => void (on ? cut.add(`${bucket}/${name}`) : cut.delete(`${bucket}/${name}`)),
     requests: () => recorded.map((r) => ({ ...r })),
     close: async () => {
