@@ -162,6 +162,18 @@ describe('Azure diagnostic-settings archive import', () => {
     expect(events().map((e) => e.event_id)).toContain('after-the-cut');
   });
 
+  it('bytes changed in transit do not match the listed Content-MD5: the blob is rejected, nothing of it stored', async () => {
+    const rid = '/SUBSCRIPTIONS/S3/RESOURCEGROUPS/RG3/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/THIRD-KV';
+    const name = diagnosticBlobName(rid, new Date(T0 - 4 * 3_600_000).toISOString());
+    const row = diagnosticRecord(az.fake.auditEvents()[0]!);
+    blob.put(ACCOUNT, CONTAINER, name, `${JSON.stringify({ ...row, correlationId: 'altered-in-transit' })}\n`);
+    blob.corruptDownload(ACCOUNT, CONTAINER, name);
+    const r = await fx.call('evidence.import', input(`azblob://${ACCOUNT}/${CONTAINER}`));
+    expect(r.failures.find((f) => f.key === name)).toMatchObject({ kind: 'read_failed', message: expect.stringMatching(/Content-MD5/) });
+    expect(events().map((e) => e.event_id)).not.toContain('altered-in-transit');
+    blob.remove(ACCOUNT, CONTAINER, name);
+  });
+
   it('a container the app may not read fails as access_denied, naming the role to grant', async () => {
     blob.denyContainer(ACCOUNT, CONTAINER, az.clientId);
     const r = await fx.call('evidence.import', input(`azblob://${ACCOUNT}/${CONTAINER}`));

@@ -133,7 +133,7 @@ export class AzblobStore implements PrefixStore {
     if (!body) throw new ArchiveError(`${what}: Azure Storage sent no body`, 'read_failed');
     const stream = body instanceof Readable ? body : Readable.from(body as unknown as AsyncIterable<Buffer>);
     return {
-      stream: guardedDownload(stream, { what, size: object.size, idleMs: this.o.timeoutMs, classify: (e) => classifyBlobError(e, what, signal.aborted).error, signal }),
+      stream: guardedDownload(stream, { what, size: object.size, idleMs: this.o.timeoutMs, classify: (e) => classifyBlobError(e, what, signal.aborted).error, signal, md5: object.md5 }),
       metadata: res.metadata ?? {},
     };
   }

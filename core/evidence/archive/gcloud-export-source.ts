@@ -41,7 +41,7 @@ export class GcloudExportSource implements ArchiveSource {
   }
 
   open(object: ArchiveObject, signal: AbortSignal): Promise<OpenedObject> {
-    return this.store.open({ key: object.key, size: object.size, etag: object.etag, modified: object.modified ?? null }, signal);
+    return this.store.open({ key: object.key, size: object.size, etag: object.etag, md5: object.md5 ?? null, modified: object.modified ?? null }, signal);
   }
 
   localPath(object: ArchiveObject): string {

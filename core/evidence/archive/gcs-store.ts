@@ -161,6 +161,8 @@ export class GcsStore implements PrefixStore {
   async open(object: ListedObject, signal: AbortSignal): Promise<OpenedObject> {
     const storage = await this.#client();
     const what = `gs://${this.o.bucket}/${object.key}`;
+    // An object stored gzip-encoded is decompressed by the SDK: its listed size is not what arrives.
+    let transcoded = false;
     const stream = await withRetries(
       () =>
         new Promise<Readable>((resolve, reject) => {
@@ -169,6 +171,9 @@ export class GcsStore implements PrefixStore {
           const s = storage.bucket(this.o.bucket).file(object.key).createReadStream({ validation: 'md5' });
           const onError = (e: unknown) => reject(e);
           s.once('error', onError);
+          s.once('response', (res: { headers?: Record<string, string | string[] | undefined> }) => {
+            transcoded = /gzip/i.test(String(res.headers?.['content-encoding'] ?? ''));
+          });
           s.once('readable', () => {
             s.off('error', onError);
             resolve(s);
@@ -179,7 +184,7 @@ export class GcsStore implements PrefixStore {
       this.#sleep,
     );
     return {
-      stream: guardedDownload(stream, { what, size: object.size, idleMs: this.o.timeoutMs, classify: (e) => classifyGcsError(e, what).error, signal }),
+      stream: guardedDownload(stream, { what, size: transcoded ? null : object.size, idleMs: this.o.timeoutMs, classify: (e) => classifyGcsError(e, what).error, signal }),
       metadata: {},
     };
   }

@@ -5,6 +5,7 @@
  * sending, or ends short of the size the listing gave, fails by name too: no SDK is
  * trusted to notice a dropped connection.
  */
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { ArchiveError } from './types';
 
@@ -57,9 +58,14 @@ export async function withRetries<T>(
 /**
  * The download as a stream that fails by name: an SDK error becomes the classified
  * ArchiveError; silence for `idleMs`, or an end short of (or past) the listed size,
- * becomes `read_failed` (that file is rejected; the import goes on).
+ * or bytes whose MD5 is not the listed one, become `read_failed` (that file is rejected;
+ * the import goes on).
  */
-export function guardedDownload(source: Readable, o: { what: string; size: number | null; idleMs: number; classify: (e: unknown) => ArchiveError; signal: AbortSignal }): Readable {
+export function guardedDownload(
+  source: Readable,
+  o: { what: string; size: number | null; idleMs: number; classify: (e: unknown) => ArchiveError; signal: AbortSignal; /** Base64 MD5 the listing gave: checked at the end. */ md5?: string | null | undefined },
+): Readable {
+  const md5 = o.md5 ? createHash('md5') : null;
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   let received = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -77,6 +83,7 @@ export function guardedDownload(source: Readable, o: { what: string; size: numbe
   o.signal.addEventListener('abort', onAbort, { once: true });
   source.on('data', (c: Buffer) => {
     received += c.length;
+    md5?.update(c);
     arm();
     if (!out.write(c)) {
       source.pause();
@@ -94,6 +101,10 @@ export function guardedDownload(source: Readable, o: { what: string; size: numbe
     o.signal.removeEventListener('abort', onAbort);
     if (o.size !== null && received !== o.size) {
       out.destroy(new ArchiveError(`${o.what}: the download ended after ${received} of ${o.size} bytes (cut short)`, 'read_failed'));
+      return;
+    }
+    if (md5 && md5.digest('base64') !== o.md5) {
+      out.destroy(new ArchiveError(`${o.what}: the bytes received do not match the object's checksum (Content-MD5)`, 'read_failed'));
       return;
     }
     out.end();

@@ -38,6 +38,8 @@ export interface BlobFake {
   denyContainer(account: string, container: string, clientId: string): void;
   /** Downloads of this blob send half of it and drop the connection (until called with false). */
   cutDownload(account: string, container: string, name: string, on?: boolean): void;
+  /** Downloads of this blob arrive whole but with one byte changed in transit (Content-MD5 still the stored blob's). */
+  corruptDownload(account: string, container: string, name: string): void;
   requests(): BlobRequest[];
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startBlobFake(opts: BlobFakeOptions = {}): Promise<BlobFak
   const blobs = new Map<string, Map<string, { content: Buffer; etag: string; modified: string }>>();
   const denied = new Map<string, Set<string>>();
   const cut = new Set<string>();
+  const corrupt = new Set<string>();
   let busy = 0;
   const recorded: BlobRequest[] = [];
 
@@ -157,6 +160,11 @@ export async function startBlobFake(opts: BlobFakeOptions = {}): Promise<BlobFak
         setTimeout(() => res.socket?.destroy(), 5);
         return;
       }
+      if (corrupt.has(`${account}/${container}/${name}`)) {
+        const bad = Buffer.from(b.content);
+        bad[bad.length >> 1] = bad[bad.length >> 1]! ^ 0x20;
+        return void res.end(bad);
+      }
       res.end(b.content);
     });
   });
@@ -188,6 +196,7 @@ export async function startBlobFake(opts: BlobFakeOptions = {}): Promise<BlobFak
       if (!s) denied.set(id, (s = new Set()));
       s.add(clientId);
     },
+    corruptDownload: (account, container, name) => void corrupt.add(`${account}/${container}/${name}`),
     cutDownload: (account, container, name, on = true) => void (on ? cut.add(`${account}/${container}/${name}`) : cut.delete(`${account}/${container}/${name}`)),
     requests: () => recorded.map((r) => ({ ...r })),
     close: async () => {
