@@ -23,7 +23,12 @@ import { ArchiveImportService, type ArchiveOptions } from './archive/service';
 import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
 import os from 'node:os';
 
-const decodeThreads = () => Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+/**
+ * Decode threads for local archive files: one core stays with this thread, which stores
+ * every event (SQLite); on two cores that is one decode thread, and a second one only
+ * adds memory (measured: the same MB/s, 60 MiB more).
+ */
+const decodeThreads = () => Math.min(4, Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1));
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
@@ -72,7 +77,7 @@ export class EvidenceService {
       settingsOf: (id) => this.settingsOf(id),
       options: {
         timeoutMs: deps.readers?.timeoutMs ?? 15_000,
-        // Local archive files are decoded on worker threads (one per core, at most four) when a worker can start.
+        // Local archive files are decoded on worker threads when a worker can start.
         ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
         ...deps.archive,
       },

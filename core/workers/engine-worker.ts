@@ -17,7 +17,7 @@ import { DEFAULT_SETTINGS, type EvidenceSettings } from '../evidence/settings';
 import { EvidenceStore } from '../evidence/store';
 import { openDatabase } from '../store/database';
 import type { ArchiveDecodeJob } from '../evidence/archive/decode-pool';
-import { decodeRequest, type DecodeRequest } from '../evidence/archive/decode-request';
+import { decodeRequest, transferOf, type DecodeRequest } from '../evidence/archive/decode-request';
 import { readCallsOffThread, type CallColumnsJob, type CallColumnsReply, type CrosscheckJob, type CrosscheckReply } from '../evidence/crosscheck-thread';
 
 export interface AuditVerifyJob {
@@ -89,4 +89,4 @@ const data = workerData as EngineWorkerData | undefined;
 if (port && data?.job === 'audit-verify') auditVerify(port, data);
 else if (port && data?.job === 'crosscheck') void crosscheck(port, data);
 else if (port && data?.job === 'crosscheck-calls') crosscheckCalls(port, data);
-else if (port && data?.job === 'archive-decode') port.on('message', (req: DecodeRequest) => void decodeRequest(req).then((reply) => port.postMessage(reply)));
+else if (port && data?.job === 'archive-decode') port.on('message', (req: DecodeRequest) => void decodeRequest(req).then((reply) => port.postMessage(reply, transferOf(reply))));

@@ -50,7 +50,8 @@ export interface FileOutcome {
   errorKind: string | null;
   error: string | null;
   /** Events by source id, with the key ref the source tracks. */
-  events: { sourceId: string; event: NormalizedEvent }[];
+  /** `rawBytes`, when given, is the record's raw text as UTF-8 (event.raw is then empty). */
+  events: { sourceId: string; event: NormalizedEvent; rawBytes?: Uint8Array | undefined }[];
   unreadable: { sourceId: string; item: UnreadableItem }[];
 }
 
@@ -67,7 +68,7 @@ export class ArchiveStore {
       INSERT INTO provider_events (source_id, tenant_id, provider, event_id, at, key_ref, operation, provider_operation, principal,
         access_key_id, source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at, origin)
       VALUES (@source_id, @tenant_id, @provider, @event_id, @at, @key_ref, @operation, @provider_operation, @principal,
-        @access_key_id, @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at, @origin)
+        @access_key_id, @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, COALESCE(CAST(@raw_bytes AS TEXT), @raw), @fetched_at, @origin)
       ON CONFLICT (source_id, event_id) DO NOTHING`);
     // Already stored (from the API or another file): only a stronger origin changes it.
     this.#strengthen = db.prepare(`UPDATE provider_events SET origin = ? WHERE source_id = ? AND event_id = ? AND ${RANK('origin')} < ${RANK('?')}`);
@@ -122,8 +123,8 @@ export class ArchiveStore {
   commitFile(f: FileOutcome, tenantProvider: { tenant_id: string; provider: string }): number {
     let fresh = 0;
     this.db.transaction(() => {
-      for (const { sourceId, event } of f.events) {
-        const info = this.#insertEvent.run({ ...event, source_id: sourceId, tenant_id: tenantProvider.tenant_id, fetched_at: f.at, origin: f.origin ?? 'archive_unvalidated' });
+      for (const { sourceId, event, rawBytes } of f.events) {
+        const info = this.#insertEvent.run({ ...event, raw_bytes: rawBytes ?? null, source_id: sourceId, tenant_id: tenantProvider.tenant_id, fetched_at: f.at, origin: f.origin ?? 'archive_unvalidated' });
         if (info.changes > 0) fresh++;
         else this.#strengthen.run(f.origin ?? 'archive_unvalidated', sourceId, event.event_id, f.origin ?? 'archive_unvalidated');
       }

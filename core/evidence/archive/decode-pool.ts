@@ -14,6 +14,8 @@ import { ArchiveError, type DecodedFile, type RecordFilter } from './types';
 
 export { decodeRequest, type DecodeReply, type DecodeRequest } from './decode-request';
 
+const DECODE_OLD_GENERATION_MB = 64;
+
 export interface ArchiveDecodeJob {
   job: 'archive-decode';
 }
@@ -58,7 +60,9 @@ export function decodePool(entry: WorkerEntry, size: number): DecodePool {
     }
   };
   const start = (): Slot => {
-    const worker = startWorker<ArchiveDecodeJob>(entry, { job: 'archive-decode' });
+    // A decode thread holds one record at a time: a small old generation makes V8 collect
+    // often instead of growing (CloudTrail caps a record at 256 KB).
+    const worker = startWorker<ArchiveDecodeJob>(entry, { job: 'archive-decode' }, { maxOldGenerationSizeMb: DECODE_OLD_GENERATION_MB });
     const slot: Slot = { worker, busy: false };
     worker.on('message', (r: DecodeReply) => {
       const p = pending.get(r.id);

@@ -4,7 +4,7 @@
  * `archive-decode` job, which does the same.
  */
 import { parentPort } from 'node:worker_threads';
-import { decodeRequest, type DecodeRequest } from './decode-request';
+import { decodeRequest, transferOf, type DecodeRequest } from './decode-request';
 
 const port = parentPort;
-port?.on('message', (req: DecodeRequest) => void decodeRequest(req).then((reply) => port.postMessage(reply)));
+port?.on('message', (req: DecodeRequest) => void decodeRequest(req).then((reply) => port.postMessage(reply, transferOf(reply))));

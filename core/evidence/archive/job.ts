@@ -375,9 +375,12 @@ export class ImportJob {
       plan.record(o.key, o.day, integrity);
     }
     const events: FileOutcome['events'] = [];
-    for (const e of d.events) {
+    const packed = d.packedRaw;
+    for (let i = 0; i < d.events.length; i++) {
+      const e = d.events[i]!;
       const sourceId = this.#sourceFor(e.event, e.keys, e.witness);
-      if (sourceId) events.push({ sourceId: sourceId.id, event: { ...e.event, key_ref: sourceId.keyRef } });
+      const rawBytes = packed ? packed.bytes.subarray(i === 0 ? 0 : packed.ends[i - 1]!, packed.ends[i]!) : undefined;
+      if (sourceId) events.push({ sourceId: sourceId.id, event: { ...e.event, key_ref: sourceId.keyRef }, rawBytes });
     }
     const firstSource = this.input.ctx.keys.find((k) => k.provider === v.provider);
     const unreadable: { sourceId: string; item: UnreadableItem }[] = firstSource

@@ -147,6 +147,12 @@ export interface DecodedFile {
   bytes: number;
   /** Hex SHA-256 of the decompressed bytes (what CloudTrail digests sign); null when not asked for. */
   sha256: string | null;
+  /**
+   * From a worker thread: the events' raw texts packed in one transferred buffer (UTF-8,
+   * event i ends at ends[i]) and each event's `raw` left empty, so the main thread stores
+   * them without turning a gigabyte of records into strings it must then collect.
+   */
+  packedRaw?: { bytes: Uint8Array; ends: number[] } | undefined;
 }
 
 /**
