@@ -21,6 +21,7 @@ import { StepUp } from './engine/step-up';
 import type { PassphrasePolicy } from './crypto/passphrase';
 import type { ReaderOptions } from './evidence/readers/build';
 import { EvidenceService } from './evidence/service';
+import type { ArchiveOptions } from './evidence/archive/service';
 import { defaultProviderFactories } from './providers/registry';
 import type { ProviderFactory } from './providers/types';
 import { openDatabase } from './store/database';
@@ -59,6 +60,8 @@ export interface KeywardenOptions {
   evidenceReaders?: ReaderOptions;
   /** The key access review's reviewers by provider, replacing the defaults of the same name (tests: a CA for loopback fakes). */
   accessReviewers?: Map<string, ReviewerFactory>;
+  /** Seams for the evidence archive import (S3 retry pacing, decoding threads). */
+  evidenceArchive?: ArchiveOptions;
 }
 
 export function localActor(): string {
@@ -119,6 +122,7 @@ export class Keywarden {
     this.evidence = new EvidenceService({
       db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
       ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
+      ...(options.evidenceArchive ? { archive: options.evidenceArchive } : {}),
       offThread: {
         entry: worker,
         nativeBinding: options.nativeBinding,

@@ -12,18 +12,24 @@ import type {
   EvidenceRunView,
   EvidenceSettingsView,
 } from './evidence-types';
+import type { EvidenceCoverageCalendar, ImportProgressView, ImportResultView } from '../evidence/archive/types';
 
 
 const tenant = z.string().min(1, 'is required').max(200);
 const minutes = z.number().int('must be a whole number of minutes').min(0, 'must be 0 or more').max(24 * 60, 'must be at most 1440 (a day)');
 /** An endpoint override; '' clears it. Checked further (https unless loopback) by the engine. */
 const endpoint = z.string().max(2048);
+/** A period bound: YYYY-MM-DD or an ISO time (checked by the engine). */
+const bound = z.string().min(1, 'is required').max(40);
 
 /** The classes as the cross-check defines them: one list (core/evidence/types.ts). */
 export const EVIDENCE_CLASS_VALUES = EVIDENCE_CLASSES;
 
 export const evidenceSettingsFields = {
   aws_cloudtrail_endpoint: endpoint.optional(),
+  aws_s3_endpoint: endpoint.optional(),
+  gcp_storage_endpoint: endpoint.optional(),
+  azure_blob_endpoint: endpoint.optional(),
   aws_delivery_delay_minutes: minutes.optional(),
   gcp_logging_endpoint: endpoint.optional(),
   gcp_project: z.string().max(100).optional(),
@@ -68,5 +74,24 @@ export const evidenceMethods = {
   'evidence.event': method<EvidenceEventView>()({ window: true,
     input: z.object({ id: z.number().int().min(1) }).strict(),
     summary: "One provider record, normalized, with the raw record as the provider's log returned it.",
+  }),
+  'evidence.import': method<ImportResultView>()({ window: true,
+    input: z
+      .object({
+        tenant,
+        source: z.string().min(1, 'is required').max(4096),
+        from: bound,
+        to: bound,
+        validate: z.boolean().default(false),
+      })
+      .strict(),
+    summary:
+      "Imports the provider's log archive for [from, to] (a bare `to` date includes that day): s3://bucket/prefix (a CloudTrail trail's bucket), gs://bucket/prefix (a Cloud Logging sink's bucket), azblob://account/container (a Key Vault diagnostic-settings container), or a local folder of one of them (or of `gcloud logging read --format=json` exports). With validate, checks CloudTrail's signed digests and each file's SHA-256. Resumable and idempotent: files already imported are skipped, events are de-duplicated by the provider's event id.",
+  }),
+  'evidence.import_progress': method<ImportProgressView>()({ window: true, input: z.object({}).strict(), summary: 'Progress of the running (or last) archive import: files, bytes, events, ETA.' }),
+  'evidence.import_cancel': method<{ cancelled: boolean }>()({ window: true, input: z.object({}).strict(), summary: 'Cancels the running archive import; every file finished is kept and the next run goes on from there.' }),
+  'evidence.coverage': method<EvidenceCoverageCalendar>()({ window: true,
+    input: z.object({ from: bound, to: bound, tenant: tenant.optional() }).strict(),
+    summary: 'Per provider and UTC day: provider events from the API, from validated and unvalidated archives, the archive files’ integrity, and the days without any evidence.',
   }),
 } as const;

@@ -14,10 +14,16 @@ export type EvidenceClassName =
 export interface EvidenceSettingsView {
   tenant: string;
   aws_cloudtrail_endpoint: string | null;
+  /** S3 endpoint for reading a trail's archive (evidence import); null: the region's. */
+  aws_s3_endpoint: string | null;
   aws_delivery_delay_minutes: number;
   gcp_logging_endpoint: string | null;
   gcp_project: string | null;
   gcp_delivery_delay_minutes: number;
+  /** Cloud Storage endpoint for reading a Logging sink's archive (evidence import from gs://); null: Google's. */
+  gcp_storage_endpoint: string | null;
+  /** Blob service endpoint for reading a diagnostic-settings container (evidence import from azblob://); null: https://<account>.blob.core.windows.net. */
+  azure_blob_endpoint: string | null;
   azure_workspace_id: string | null;
   azure_logs_endpoint: string | null;
   azure_table: 'AZKVAuditLogs' | 'AzureDiagnostics';

@@ -11,7 +11,7 @@ import { KeywardenError } from '../errors';
 
 export const ALLOWED_ENDPOINTS_FILE = 'allowed-endpoints';
 
-export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor' | 'azure-arm';
+export type EndpointKind = 'aws-kms' | 'aws-sts' | 'aws-cloudtrail' | 'gcp' | 'azure-vault' | 'azure-authority' | 'azure-monitor' | 'azure-arm' | 'aws-s3' | 'azure-blob';
 
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}';
 const awsService = (svc: string) => [
@@ -24,6 +24,7 @@ const FAMILIES: Record<EndpointKind, { hosts: RegExp[]; shape: string }> = {
   'aws-kms': { hosts: awsService('kms'), shape: 'kms[-fips].<region>.amazonaws.com[.cn] or vpce-….kms.<region>.vpce.amazonaws.com' },
   'aws-sts': { hosts: [/^sts\.amazonaws\.com$/, ...awsService('sts')], shape: 'sts[-fips].<region>.amazonaws.com[.cn] or vpce-….sts.<region>.vpce.amazonaws.com' },
   'aws-cloudtrail': { hosts: awsService('cloudtrail'), shape: 'cloudtrail[-fips].<region>.amazonaws.com[.cn] or vpce-….cloudtrail.<region>.vpce.amazonaws.com' },
+  'aws-s3': { hosts: [/^s3\.amazonaws\.com$/, ...awsService('s3')], shape: 's3[-fips].<region>.amazonaws.com[.cn] or vpce-….s3.<region>.vpce.amazonaws.com' },
   gcp: { hosts: [new RegExp(`^(?:${LABEL}\\.)+googleapis\\.com$`)], shape: '*.googleapis.com (regional, *-cloudkms, *.p.googleapis.com Private Service Connect)' },
   'azure-vault': {
     hosts: [new RegExp(`^${LABEL}\\.(?:vault|managedhsm)\\.(?:azure\\.net|azure\\.cn|usgovcloudapi\\.net)$`)],
@@ -40,6 +41,10 @@ const FAMILIES: Record<EndpointKind, { hosts: RegExp[]; shape: string }> = {
   'azure-monitor': {
     hosts: [/^api\.loganalytics\.(?:io|us)$/, /^api\.loganalytics\.azure\.(?:com|cn|us)$/],
     shape: 'api.loganalytics.io, api.loganalytics.azure.com / .azure.cn / .us',
+  },
+  'azure-blob': {
+    hosts: [/^[a-z0-9]{3,24}\.blob\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/],
+    shape: '<account>.blob.core.windows.net, .blob.core.chinacloudapi.cn, .blob.core.usgovcloudapi.net',
   },
 };
 

@@ -23,5 +23,9 @@ export function evidenceHandlers(kw: Keywarden, onProgress?: ProgressSink): Pick
     'evidence.crosscheck': (input, caller) => ev.crosscheck(input, caller),
     'evidence.results': (input) => ev.results(input),
     'evidence.event': ({ id }) => ev.event(id),
+    'evidence.import': (input, caller) => ev.archive.import(input, caller),
+    'evidence.import_progress': () => ev.archive.progress(),
+    'evidence.import_cancel': () => ev.archive.cancel(),
+    'evidence.coverage': (input) => ev.archive.coverage(input),
   };
 }

@@ -20,6 +20,16 @@ import { readResults, runView, verdictOfRecord } from './results';
 import { mergeSettings, parseStoredSettings, type EvidenceSettings } from './settings';
 import { sourcesFor } from './sources';
 import { EvidenceStore } from './store';
+import { ArchiveImportService, type ArchiveOptions } from './archive/service';
+import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
+import os from 'node:os';
+
+/**
+ * Decode threads for local archive files: one core stays with this thread, which stores
+ * every event (SQLite); on two cores that is one decode thread, and a second one only
+ * adds memory (measured: the same MB/s, 60 MiB more).
+ */
+const decodeThreads = () => Math.min(4, Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1));
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
@@ -31,6 +41,8 @@ export interface EvidenceServiceDeps {
   env: Record<string, string | undefined>;
   userAgent: string;
   readers?: ReaderOptions;
+  /** The archive import's seams (S3 retry pacing, worker threads for local files). */
+  archive?: ArchiveOptions;
   /** Cross-checks over this many stored calls and records run on a worker thread. */
   /** Where large cross-checks run instead of this thread; absent or a null entry: here. */
   offThread?: { entry: WorkerEntry | null; nativeBinding?: string | undefined; minRows?: number };
@@ -44,6 +56,8 @@ const MAX_PERIOD_MS = 366 * 86_400_000;
 export class EvidenceService {
   readonly store: EvidenceStore;
   private readonly fetcher: EvidenceFetcher;
+  /** Imports of the providers' log archives (issue 18). */
+  readonly archive: ArchiveImportService;
 
   constructor(private readonly deps: EvidenceServiceDeps) {
     this.store = new EvidenceStore(deps.db);
@@ -52,6 +66,22 @@ export class EvidenceService {
       userAgent: deps.userAgent,
       options: deps.readers ?? {},
       pacers: new Map<string, Pacer>(),
+    });
+    this.archive = new ArchiveImportService({
+      db: deps.db,
+      keyring: deps.keyring,
+      clock: deps.clock,
+      audit: deps.audit,
+      env: deps.env,
+      userAgent: deps.userAgent,
+      store: this.store,
+      settingsOf: (id) => this.settingsOf(id),
+      options: {
+        timeoutMs: deps.readers?.timeoutMs ?? 15_000,
+        // Local archive files are decoded on worker threads when a worker can start.
+        ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
+        ...deps.archive,
+      },
     });
   }
 

@@ -12,11 +12,14 @@ export type EvidenceSettings = Omit<EvidenceSettingsView, 'tenant' | 'updated_at
 
 export const DEFAULT_SETTINGS: EvidenceSettings = {
   aws_cloudtrail_endpoint: null,
+  aws_s3_endpoint: null,
   // CloudTrail: typically ~5 min, documented as up to ~15 min.
   aws_delivery_delay_minutes: 15,
   gcp_logging_endpoint: null,
   gcp_project: null,
   gcp_delivery_delay_minutes: 10,
+  gcp_storage_endpoint: null,
+  azure_blob_endpoint: null,
   azure_workspace_id: null,
   azure_logs_endpoint: null,
   azure_table: 'AZKVAuditLogs',
@@ -26,11 +29,11 @@ export const DEFAULT_SETTINGS: EvidenceSettings = {
   initial_lookback_hours: 24 * 7,
 };
 
-const ENDPOINT_FIELDS = ['aws_cloudtrail_endpoint', 'gcp_logging_endpoint', 'azure_logs_endpoint'] as const;
+const ENDPOINT_FIELDS = ['aws_cloudtrail_endpoint', 'aws_s3_endpoint', 'gcp_logging_endpoint', 'azure_logs_endpoint', 'gcp_storage_endpoint', 'azure_blob_endpoint'] as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
-export const ENDPOINT_KINDS = { aws_cloudtrail_endpoint: 'aws-cloudtrail', gcp_logging_endpoint: 'gcp', azure_logs_endpoint: 'azure-monitor' } as const;
+export const ENDPOINT_KINDS = { aws_cloudtrail_endpoint: 'aws-cloudtrail', aws_s3_endpoint: 'aws-s3', gcp_logging_endpoint: 'gcp', azure_logs_endpoint: 'azure-monitor', gcp_storage_endpoint: 'gcp', azure_blob_endpoint: 'azure-blob' } as const;
 
 /** An endpoint is an http(s) URL without credentials or query; which hosts is the engine's endpoint policy (allowed-endpoints.ts). */
 export function checkEndpoint(field: string, value: string): string {

@@ -88,6 +88,13 @@ const RESULT_PARAMS = 8;
 
 const RESULT_CHUNK = 200;
 
+/**
+ * One event read several ways keeps the strongest origin (migration 014): a validated
+ * archive file proves more than the live API, which proves more than an unchecked copy.
+ */
+const RANK_SQL = (col: string) => `CASE ${col} WHEN 'archive_validated' THEN 2 WHEN 'api' THEN 1 ELSE 0 END`;
+export const STRONGER_ORIGIN = `CASE WHEN ${RANK_SQL('excluded.origin')} > ${RANK_SQL('provider_events.origin')} THEN excluded.origin ELSE provider_events.origin END`;
+
 /** Runs whose per-row results are kept; older runs keep only their summary. */
 export const KEPT_RESULT_RUNS = 5;
 
@@ -101,10 +108,10 @@ export class EvidenceStore {
   constructor(readonly db: Database) {
     this.upsertEvent = db.prepare(`
       INSERT INTO provider_events (source_id, tenant_id, provider, event_id, at, key_ref, operation, provider_operation, principal,
-        access_key_id, source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at)
+        access_key_id, source_address, user_agent, correlation_id, request_id, outcome, error_code, raw, fetched_at, origin)
       VALUES (@source_id, @tenant_id, @provider, @event_id, @at, @key_ref, @operation, @provider_operation, @principal,
-        @access_key_id, @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at)
-      ON CONFLICT (source_id, event_id) DO UPDATE SET at = excluded.at, key_ref = excluded.key_ref, operation = excluded.operation,
+        @access_key_id, @source_address, @user_agent, @correlation_id, @request_id, @outcome, @error_code, @raw, @fetched_at, 'api')
+      ON CONFLICT (source_id, event_id) DO UPDATE SET origin = ${STRONGER_ORIGIN}, at = excluded.at, key_ref = excluded.key_ref, operation = excluded.operation,
         provider_operation = excluded.provider_operation, principal = excluded.principal, access_key_id = excluded.access_key_id,
         source_address = excluded.source_address,
         user_agent = excluded.user_agent, correlation_id = excluded.correlation_id, request_id = excluded.request_id,

@@ -19,6 +19,7 @@ import { PRODUCT_VERSION, type Keywarden } from '../keywarden';
 import { SqliteStore } from '../store/sqlite-store';
 import { writeDataFiles } from './data-files';
 import { writeWhole, type WrittenFile } from './file-sink';
+import { VALIDATION_FILE, validationDocument } from './sources/provider-evidence';
 import { anchorReport } from './log-anchor';
 import { MANIFEST_FILE, MANIFEST_FORMAT, manifestText, signManifest, sortFiles } from './manifest';
 import { citedSeqs, gatherSections, type ReportModel } from './model';
@@ -132,6 +133,10 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
     files.push(await writeWhole(path.join(partial, ...CHECKPOINT_FILE.split('/')), CHECKPOINT_FILE, anchor.checkpointNote));
     files.push(await writeWhole(path.join(partial, ...PROOFS_FILE.split('/')), PROOFS_FILE, proofsDocument(anchor, cited)));
     if (witnesses.doc) files.push(await writeWhole(path.join(partial, ...WITNESSES_FILE.split('/')), WITNESSES_FILE, `${JSON.stringify(witnesses.doc, null, 1)}\n`));
+    if (model.provider_evidence.available) {
+      fs.mkdirSync(path.join(partial, 'evidence'), { mode: 0o755 });
+      files.push(await writeWhole(path.join(partial, ...VALIDATION_FILE.split('/')), VALIDATION_FILE, validationDocument(model.provider_evidence)));
+    }
     report('signing', 94, rowsTotal, rowsTotal);
     const manifest = signManifest(
       {

@@ -6,6 +6,7 @@
 import { gatherAccessReview, type AccessReviewSection } from './sources/access-review';
 import { type ActivitySummary, summarizeActivity } from './sources/activity';
 import { gatherCrossCheck, type CrossCheckSection } from './sources/cross-check';
+import { gatherProviderEvidence, type ProviderEvidenceSection } from './sources/provider-evidence';
 import { gatherDrills, type DrillSection } from './sources/drills';
 import { gatherInventory, type InventoryRow } from './sources/inventory';
 import { gatherLifecycle, type Lifecycle } from './sources/lifecycle';
@@ -49,6 +50,8 @@ export interface ReportModel {
   seal: SealSection;
   drills: DrillSection;
   cross_check: CrossCheckSection;
+  /** Where the provider evidence came from (API, archives) per day, and the archives' integrity. */
+  provider_evidence: ProviderEvidenceSection;
   access_review: AccessReviewSection;
   audit_verification: AuditVerificationSection;
   soc2_mapping: readonly MappingRow[];
@@ -65,6 +68,7 @@ export function gatherSections(src: ReportSource): GatheredSections {
     seal: gatherSeal(src),
     drills: gatherDrills(src),
     cross_check: gatherCrossCheck(src),
+    provider_evidence: gatherProviderEvidence(src),
     access_review: gatherAccessReview(src),
     soc2_mapping: SOC2_MAPPING,
   };

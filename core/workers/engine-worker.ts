@@ -5,6 +5,7 @@
  *   crosscheck    runs one evidence cross-check, stores it, posts the outcome and ends;
  *                 it starts a crosscheck-calls worker to read the engine's calls meanwhile
  *   crosscheck-calls  reads one period's engine calls into columns, posts them and ends
+ *   archive-decode  decodes local archive files (decode-pool.ts) until terminated
  * Built to out/main/engine-worker.js beside the Electron main bundle.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -15,6 +16,8 @@ import { runCrosscheckWith } from '../evidence/crosscheck';
 import { DEFAULT_SETTINGS, type EvidenceSettings } from '../evidence/settings';
 import { EvidenceStore } from '../evidence/store';
 import { openDatabase } from '../store/database';
+import type { ArchiveDecodeJob } from '../evidence/archive/decode-pool';
+import { decodeRequest, transferOf, type DecodeRequest } from '../evidence/archive/decode-request';
 import { readCallsOffThread, type CallColumnsJob, type CallColumnsReply, type CrosscheckJob, type CrosscheckReply } from '../evidence/crosscheck-thread';
 
 export interface AuditVerifyJob {
@@ -24,7 +27,7 @@ export interface AuditVerifyJob {
   pageSize: number;
 }
 
-export type EngineWorkerData = AuditVerifyJob | CrosscheckJob | CallColumnsJob;
+export type EngineWorkerData = AuditVerifyJob | CrosscheckJob | CallColumnsJob | ArchiveDecodeJob;
 
 function auditVerify(port: NonNullable<typeof parentPort>, data: AuditVerifyJob): void {
   const db = new Database(data.dbFile, { readonly: true, fileMustExist: true, ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}) });
@@ -86,3 +89,4 @@ const data = workerData as EngineWorkerData | undefined;
 if (port && data?.job === 'audit-verify') auditVerify(port, data);
 else if (port && data?.job === 'crosscheck') void crosscheck(port, data);
 else if (port && data?.job === 'crosscheck-calls') crosscheckCalls(port, data);
+else if (port && data?.job === 'archive-decode') port.on('message', (req: DecodeRequest) => void decodeRequest(req).then((reply) => port.postMessage(reply, transferOf(reply))));

@@ -42,8 +42,8 @@ export function resolveWorkerEntry(entry: WorkerEntry | null | undefined): Worke
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
-export function startWorker<T>(entry: WorkerEntry, data: T): Worker {
-  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+export function startWorker<T>(entry: WorkerEntry, data: T, limits: { maxOldGenerationSizeMb?: number } = {}): Worker {
+  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...limits } };
   if (!entry.register) return new Worker(entry.file, options);
   const boot = `require(${JSON.stringify(entry.register)}); require(${JSON.stringify(entry.file)});`;
   return new Worker(boot, { ...options, eval: true });

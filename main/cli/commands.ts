@@ -13,6 +13,7 @@ import { ACCESS_COMMANDS } from './access-commands';
 import { WITNESS_COMMANDS } from './witness-commands';
 import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
+import { IMPORT_COMMANDS } from './import-commands';
 import { REPORT_COMMANDS } from './report-commands';
 import { VERIFY_PROOF_HELP } from './verify-proof-command';
 import { WATCH_HELP } from './watch-command';
@@ -138,6 +139,7 @@ export const COMMANDS: CommandSpec[] = [
   { words: ['rewrap', 'resume'], method: 'rewrap.resume', help: 'Make a paused or expired rewrap job runnable again: --lease-id N.' },
   ...SEAL_COMMANDS,
   ...EVIDENCE_COMMANDS,
+  ...IMPORT_COMMANDS,
   ...REPORT_COMMANDS,
   ...ACCESS_COMMANDS,
   ...WITNESS_COMMANDS,

@@ -13,6 +13,7 @@ import { renderKeyring } from './render-keyring';
 import { renderChecks, renderStatus } from './render-status';
 import type { ChecksStatusView } from '../../core/api/checks-types';
 import { renderReport } from './report-commands';
+import { renderArchive } from './import-commands';
 import { renderSeal } from './seal-render';
 import { renderWitnessResult } from './witness-commands';
 import type { TimeOptions } from './time-format';
@@ -22,6 +23,8 @@ export function renderHuman(method: string, value: unknown, time: TimeOptions = 
   if (report !== undefined) return report;
   const access = renderAccess(method, value);
   if (access !== undefined) return access;
+  const archive = renderArchive(method, value);
+  if (archive !== undefined) return archive;
   const evidence = renderEvidence(method, value);
   if (evidence !== undefined) return evidence;
   const witness = renderWitnessResult(method, value, time);

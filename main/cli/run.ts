@@ -24,6 +24,7 @@ import { runServe } from '../web-host/serve-command';
 import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
+import { followImportProgress } from './import-commands';
 import { runReportVerify } from './report-verify-command';
 import { renderAuditVerify } from './render-audit-verify';
 import { renderWitnessVerify } from './witness-commands';
@@ -155,10 +156,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             ? followDrillProgress((l) => operation!.note(l.replace(/\n$/, '')), { polls: false })
             : method === 'access.review'
               ? followAccessProgress(io.stderr)
-              : undefined;
+              : method === 'evidence.import'
+                ? followImportProgress(io.stderr, tty)
+                : undefined;
+    // Ctrl+C during an import cancels it cleanly: every finished file is kept, the result says so.
+    const engine = kw;
+    const onInterrupt = () => void engine.evidence.archive.cancel();
+    if (method === 'evidence.import') process.once('SIGINT', onInterrupt);
     const outcome = await dispatch(handlers, method, input, caller).finally(() => {
       stopProgress?.();
       operation?.stop();
+      process.off('SIGINT', onInterrupt);
     });
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;

@@ -43,7 +43,7 @@ describe('evidence settings', () => {
     expect(saved).toMatchObject({ azure_workspace_id: '00000000-0000-4000-8000-00000000b3b3', gcp_delivery_delay_minutes: 3, aws_delivery_delay_minutes: 15, azure_delivery_delay_minutes: 10 });
     expect((await fx.call('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'acme'), tenant: 'acme', azure_workspace_id: '' })).azure_workspace_id).toBeNull();
     const audit = await fx.call('audit.list', { action: 'evidence.settings' });
-    expect(audit[0]!.payload).toEqual({ tenant: 'acme', fields: ['azure_workspace_id'], aws_cloudtrail_host: 'default', gcp_logging_host: 'default', azure_logs_host: 'default' });
+    expect(audit[0]!.payload).toEqual({ tenant: 'acme', fields: ['azure_workspace_id'], aws_cloudtrail_host: 'default', aws_s3_host: 'default', gcp_logging_host: 'default', azure_logs_host: 'default', gcp_storage_host: 'default', azure_blob_host: 'default' });
     expect((await fx.fail('evidence.settings', { step_up_token: await fx.stepUp('evidence_settings', 'nobody'), tenant: 'nobody' })).code).toBe('not_found');
     expect((await fx.fail('evidence.fetch', { tenant: 'acme' })).message).toMatch(/no cloud KMS key/);
     expect((await fx.fail('evidence.crosscheck', { from: '2026-01-02T00:00:00Z', to: '2026-01-01T00:00:00Z' })).details).toMatchObject({ field: 'to' });

@@ -74,6 +74,14 @@ export function normalizeCloudTrailRecord(e: LookupEventLike): CloudTrailNormali
   } catch (err) {
     throw new UnreadableRecord(`CloudTrailEvent is not JSON: ${(err as Error).message}`);
   }
+  return normalizeCloudTrailObject(record, e.CloudTrailEvent, e);
+}
+
+/**
+ * A CloudTrail record already parsed (an archive file's `Records[i]`, or LookupEvents'
+ * CloudTrailEvent), `raw` its text as read; `e` adds what LookupEvents says beside it.
+ */
+export function normalizeCloudTrailObject(record: Record<string, unknown>, raw: string, e: LookupEventLike = {}): CloudTrailNormalized {
   const eventId = str(record.eventID) ?? str(e.EventId);
   const name = str(record.eventName) ?? str(e.EventName);
   const at = isoTime(record.eventTime) ?? isoTime(e.EventTime);
@@ -97,7 +105,7 @@ export function normalizeCloudTrailRecord(e: LookupEventLike): CloudTrailNormali
     request_id: str(record.requestID),
     outcome: errorCode ? 'failed' : 'ok',
     error_code: errorCode,
-    raw: e.CloudTrailEvent,
+    raw,
   };
   return { event, keys };
 }

@@ -82,11 +82,45 @@ export const CLASS_LABEL: Record<string, string> = {
 };
 const CLASS_COLOR: Record<string, string> = { matched: COLORS.good, matched_weak: COLORS.warn, principal_mismatch: COLORS.warn, app_only_pending: COLORS.retired, app_only_missing: COLORS.warn, provider_only: COLORS.bad, foreign_correlation: COLORS.bad, failed_call: COLORS.retired, key_event: COLORS.brand };
 
+/** Where the provider evidence came from (API or archives), per provider, and the archives' integrity (issue 18). */
+function providerEvidence(m: ReportModel): Node[] {
+  const pe = m.provider_evidence;
+  if (!pe.available || pe.providers.length === 0) return [];
+  const problems = pe.validations.reduce((n, v) => n + v.files_modified + v.files_missing + v.digests_invalid + v.chain_gaps, 0);
+  return [
+    subhead('Where the provider evidence came from'),
+    table(
+      pe.providers,
+      [
+        { header: 'Provider', width: 50, cell: (p) => p.provider },
+        { header: 'Days', width: 36, cell: (p) => count(p.days) },
+        { header: 'From the API', width: 60, cell: (p) => count(p.days_api) },
+        { header: 'Archive, validated', width: 70, cell: (p) => count(p.days_archive_validated) },
+        { header: 'Archive, not validated', width: 80, cell: (p) => count(p.days_archive_unvalidated) },
+        { header: 'No evidence', width: '*', cell: (p) => (p.days_without > 0 ? badge(`${count(p.days_without)} day${p.days_without === 1 ? '' : 's'}`, 'warn') : '—') },
+      ],
+      'No provider evidence in this period.',
+    ),
+    pe.validations.length === 0
+      ? note('No archive import with integrity validation covers this period.')
+      : callout(
+          problems > 0 ? 'bad' : 'good',
+          problems > 0 ? 'Archive integrity: problems found' : 'Archive integrity: every checked file matched its signed digest',
+          pe.validations
+            .map(
+              (v) =>
+                `Import #${v.import_id} (${v.tenant}, ${v.location}, ${v.period_from.slice(0, 10)} to ${v.period_to.slice(0, 10)}): ${v.level === 'signed' ? 'signatures verified' : 'hashes only, signatures not checked (local copy without S3 metadata)'}; ${count(v.files_valid + v.files_hash_matches)} files matched, ${count(v.files_modified)} modified, ${count(v.files_missing)} missing, ${count(v.digests_invalid)} invalid digests, ${count(v.hours_without_digest)} hours without a digest, ${count(v.chain_gaps)} chain gaps.`,
+            )
+            .join(' ') + ' The full validation summary, with object keys, is evidence/archive-validation.json.',
+        ),
+  ];
+}
+
 export function crossCheckSection(m: ReportModel, num: number): Node[] {
   const cc = m.cross_check;
   const head = sectionHead(num, 'Evidence cross-check', criteriaOf(m, 'cross_check'), 'Every KMS call the engine makes carries a correlation id that the cloud provider’s own audit log records. The cross-check reconciles the two: key use the app did not make (seen only in the provider’s log) is the alarm; a call missing from the provider’s log is a logging gap.', { pageBreak: true });
   const coverage = callout('warn', `Incomplete: the cross-check ${cc.coverage.text}`, 'Only the covered days are reconciled with the provider’s log; key use on the other days is neither confirmed nor ruled out. Run a cross-check over the whole period for complete evidence.');
-  if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note), coverage];
+  if (!cc.available) return [head, callout('warn', 'No cross-check over this period', cc.note), coverage, ...providerEvidence(m)];
   const providerOnly = cc.exceptions.filter((e) => e.class === 'provider_only' || e.class === 'foreign_correlation').length;
   const missing = cc.exceptions.filter((e) => e.class === 'app_only_missing').length;
   const classes = Object.keys(CLASS_LABEL).filter((k) => (cc.counts[k] ?? 0) > 0);
@@ -96,6 +130,7 @@ export function crossCheckSection(m: ReportModel, num: number): Node[] {
       ? callout('bad', `${count(providerOnly)} key use${providerOnly === 1 ? '' : 's'} the engine did not make`, 'The provider logged use of the tenant’s key with no matching engine call. Each is listed below for investigation.')
       : callout(missing > 0 ? 'warn' : 'good', providerOnly === 0 && missing === 0 ? 'Every event reconciled' : `${count(missing)} call${missing === 1 ? '' : 's'} missing from the provider’s log`, missing > 0 ? 'No key use without a matching engine call; some engine calls never appeared in the provider’s log (listed below).' : 'No key use without a matching engine call, and every engine call appears in the provider’s log.'),
     ...(cc.coverage.complete ? [] : [coverage]),
+    ...providerEvidence(m),
     { text: `Runs used: ${cc.runs.map((r) => `#${r.id} at ${when(r.at)} (${r.tenant ?? 'all tenants'}, ${r.period_from.slice(0, 10)} to ${r.period_to.slice(0, 10)})`).join('; ')}`, style: 'small', margin: [0, 0, 0, 6] },
     classes.length > 0 ? { svg: horizontalBars(classes.map((k) => ({ label: CLASS_LABEL[k]!, value: cc.counts[k] ?? 0, color: CLASS_COLOR[k] ?? COLORS.brand })), WIDTH, { labelWidth: 160 }), width: WIDTH, margin: [0, 0, 0, 8] } : note('The runs classified no event in this period.'),
     subhead('Every exception, and why'),

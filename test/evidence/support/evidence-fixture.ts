@@ -12,6 +12,7 @@ import { createHandlers } from '../../../core/api/handlers';
 import type { ManualClock } from '../../../core/clock';
 import { KeywardenError, type ErrorData } from '../../../core/errors';
 import type { ReaderOptions } from '../../../core/evidence/readers/build';
+import type { ArchiveOptions } from '../../../core/evidence/archive/service';
 import { openKeywarden, type Keywarden } from '../../../core/keywarden';
 import { defaultProviderFactories } from '../../../core/providers/registry';
 import type { ProviderFactory } from '../../../core/providers/types';
@@ -40,6 +41,8 @@ export async function evidenceFixture(opts: {
   readers?: ReaderOptions;
   /** Access reviewers replacing the defaults of the same provider. */
   reviewers?: Map<string, ReviewerFactory>;
+  /** The archive import's seams (S3 retry pacing, decoding threads, GCS/Azure identity and CA). */
+  archive?: ArchiveOptions;
 }): Promise<EvidenceFixture> {
   // Own temp dir: the engine fixture's afterEach would remove it between tests of one suite.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-evidence-'));
@@ -50,6 +53,7 @@ export async function evidenceFixture(opts: {
     passphrasePolicy: FAST_PASSPHRASE_POLICY,
     providerTimeoutMs: 3000,
     providerFactories: [...defaultProviderFactories(), ...((opts.factories ?? []) as ProviderFactory[])],
+    ...(opts.archive ? { evidenceArchive: opts.archive } : {}),
     ...(opts.readers ? { evidenceReaders: { timeoutMs: 3000, ...opts.readers } } : { evidenceReaders: { timeoutMs: 3000 } }),
     ...(opts.reviewers ? { accessReviewers: opts.reviewers } : {}),
   });

@@ -22,6 +22,26 @@ export interface CloudTrailFakeState {
   /** LookupEvents requests allowed per second (real time); unlimited when undefined. */
   ratePerSecond: number | undefined;
   readFault: TrailReadFault;
+  /** CloudTrail's digest-signing public keys, as ListPublicKeys serves them. */
+  publicKeys: FakePublicKey[];
+}
+
+/** A digest-signing key: `der` is the PKCS#1 RSA public key, the fingerprint its hex id. */
+export interface FakePublicKey {
+  fingerprint: string;
+  der: Buffer;
+  validFromMs: number;
+  validToMs: number;
+}
+
+/** ListPublicKeys: the keys valid at some time in [StartTime, EndTime] (epoch seconds), Value base64 as JSON 1.1 carries blobs. */
+function listPublicKeys(s: CloudTrailFakeState, input: Record<string, unknown>, requestId: string): FakeResponse {
+  const from = typeof input.StartTime === 'number' ? input.StartTime * 1000 : Number.NEGATIVE_INFINITY;
+  const to = typeof input.EndTime === 'number' ? input.EndTime * 1000 : Number.POSITIVE_INFINITY;
+  const keys = s.publicKeys
+    .filter((k) => k.validFromMs <= to && k.validToMs >= from)
+    .map((k) => ({ Value: k.der.toString('base64'), ValidityStartTime: k.validFromMs / 1000, ValidityEndTime: k.validToMs / 1000, Fingerprint: k.fingerprint }));
+  return jsonAnswer(200, { PublicKeyList: keys }, requestId);
 }
 
 export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
@@ -33,7 +53,8 @@ export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
     if (fault.kind === 'refuse') return 'destroy';
     if (fault.kind === 'slow' && !(await s.server().delay(fault.delayMs))) return 'destroy';
     const target = req.headers['x-amz-target'];
-    if (req.method !== 'POST' || target !== 'CloudTrail_20131101.LookupEvents') {
+    const known = target === 'CloudTrail_20131101.LookupEvents' || target === 'CloudTrail_20131101.ListPublicKeys';
+    if (req.method !== 'POST' || !known) {
       return jsonError(400, 'UnknownOperationException', undefined, requestId);
     }
     const auth = s.identities.authenticate(req, s.region, 'cloudtrail');
@@ -42,7 +63,7 @@ export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
       return jsonError(
         400,
         'AccessDeniedException',
-        `User: ${auth.identity.arn} is not authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action`,
+        `User: ${auth.identity.arn} is not authorized to perform: cloudtrail:${target === 'CloudTrail_20131101.ListPublicKeys' ? 'ListPublicKeys' : 'LookupEvents'} because no identity-based policy allows the action`,
         requestId,
       );
     }
@@ -61,6 +82,7 @@ export function cloudTrailHandler(s: CloudTrailFakeState): Handler {
     } catch {
       return jsonError(400, 'SerializationException', 'Start of structure or map found where not expected.', requestId);
     }
+    if (target === 'CloudTrail_20131101.ListPublicKeys') return listPublicKeys(s, input, requestId);
     const rf = s.readFault;
     if (rf.kind === 'non_json') return html(200);
     if (rf.kind === 'bad_gateway') return html(502);

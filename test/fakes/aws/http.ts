@@ -20,7 +20,7 @@ export interface FakeRequest {
 export interface FakeResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 /** `destroy`: drop the connection without an answer (the `refuse` fault). */

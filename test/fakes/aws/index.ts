@@ -13,7 +13,8 @@
  */
 import { systemClock, type Clock } from '../../../core/clock';
 import { PASS, type FaultMode } from '../fault-mode';
-import { cloudTrailHandler, type CloudTrailFakeState } from './cloudtrail';
+import { cloudTrailHandler, type CloudTrailFakeState, type FakePublicKey } from './cloudtrail';
+import { etagOf, s3Handler, type S3FakeState } from './s3';
 import { startLoopbackServer, type LoopbackServer } from './http';
 import { Identities, type FakeRole, type FakeUser } from './identities';
 import { kmsHandler, reviewDataOf, type KmsFakeState } from './kms';
@@ -24,6 +25,7 @@ import { Trail, type CloudTrailRecord, type CorruptKind, type TrailReadFault } f
 
 export type { CloudTrailRecord, CorruptKind, TrailReadFault } from './trail';
 export type { FakeKeyInfo, KeyState } from './kms-keys';
+export type { FakePublicKey } from './cloudtrail';
 export type { FakeRole, FakeUser, UserIdentity } from './identities';
 export type { FakeGrant, KeyReviewData } from './kms-review';
 export { crossAccountKeyPolicy, defaultKeyPolicy } from './kms-review';
@@ -105,6 +107,22 @@ export interface AwsFake {
     drop(eventId: string): boolean;
     alter(eventId: string, change: Partial<CloudTrailRecord> | ((r: CloudTrailRecord) => CloudTrailRecord)): boolean;
     setDeliveryDelay(ms: number): void;
+    /** A digest-signing public key served by ListPublicKeys. */
+    addPublicKey(key: FakePublicKey): void;
+  };
+  /** S3 (path-style): the trail's bucket for archive imports. */
+  readonly s3: Listener & {
+    putObject(bucket: string, key: string, body: Buffer, metadata?: Record<string, string>): void;
+    getObject(bucket: string, key: string): Buffer | undefined;
+    deleteObject(bucket: string, key: string): boolean;
+    createBucket(bucket: string): void;
+    /** Keys per ListObjectsV2 page (default 1000). */
+    setPageSize(n: number): void;
+    /** The next `n` requests answer 503 SlowDown. */
+    slowDown(n: number): void;
+    denyList(on: boolean): void;
+    denyGet(on: boolean): void;
+    requests(): { list: number; get: number };
   };
   /** Same as `kms.setFault`. */
   setFault(mode: FaultMode, keyArn?: string): void;
@@ -145,7 +163,7 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
   const keys = new KeyStore(region, accountId, clock);
 
   // Handlers need their own listener (faults, delays); listeners need their handler.
-  const servers: { kms?: LoopbackServer; sts?: LoopbackServer; ct?: LoopbackServer } = {};
+  const servers: { kms?: LoopbackServer; sts?: LoopbackServer; ct?: LoopbackServer; s3?: LoopbackServer } = {};
   const kmsState: KmsFakeState = {
     keys,
     identities,
@@ -155,10 +173,17 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     answerEmpty: false,
     now: () => clock.now(),
   };
-  const ctState: CloudTrailFakeState = { identities, trail, region, server: () => servers.ct!, ratePerSecond: opts.lookupRatePerSecond, readFault: { kind: 'pass' } };
+  const ctState: CloudTrailFakeState = { identities, trail, region, server: () => servers.ct!, ratePerSecond: opts.lookupRatePerSecond, readFault: { kind: 'pass' }, publicKeys: [] };
+  const s3State: S3FakeState = { identities, region, server: () => servers.s3!, buckets: new Map(), pageSize: 1000, slowDown: 0, denyList: false, denyGet: false, listRequests: 0, getRequests: 0 };
   const kmsServer = (servers.kms = await startLoopbackServer(kmsHandler(kmsState)));
   const stsServer = (servers.sts = await startLoopbackServer(stsHandler({ identities, trail, region, server: () => servers.sts! })));
   const ctServer = (servers.ct = await startLoopbackServer(cloudTrailHandler(ctState)));
+  const s3Server = (servers.s3 = await startLoopbackServer(s3Handler(s3State)));
+  const bucketOf = (name: string) => {
+    let b = s3State.buckets.get(name);
+    if (!b) s3State.buckets.set(name, (b = new Map()));
+    return b;
+  };
 
   const setKmsFault = (mode: FaultMode, keyArn?: string) => {
     if (keyArn === undefined) kmsServer.fault = mode;
@@ -193,6 +218,19 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
       drop: (id) => trail.drop(id),
       alter: (id, change) => trail.alter(id, change),
       setDeliveryDelay: (ms) => void (trail.deliveryDelayMs = ms),
+      addPublicKey: (k) => void ctState.publicKeys.push(k),
+    },
+    s3: {
+      ...listener(s3Server),
+      putObject: (bucket, key, body, metadata = {}) => void bucketOf(bucket).set(key, { body, metadata, etag: etagOf(body), modified: new Date(clock.now()) }),
+      getObject: (bucket, key) => s3State.buckets.get(bucket)?.get(key)?.body,
+      deleteObject: (bucket, key) => s3State.buckets.get(bucket)?.delete(key) ?? false,
+      createBucket: (bucket) => void bucketOf(bucket),
+      setPageSize: (n) => void (s3State.pageSize = n),
+      slowDown: (n) => void (s3State.slowDown = n),
+      denyList: (on) => void (s3State.denyList = on),
+      denyGet: (on) => void (s3State.denyGet = on),
+      requests: () => ({ list: s3State.listRequests, get: s3State.getRequests }),
     },
     setFault: setKmsFault,
     createKey: (o) => keys.create(o),
@@ -213,7 +251,7 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     events: (filter) => trail.events(filter),
     async close() {
       kmsServer.fault = PASS;
-      await Promise.all([kmsServer.close(), stsServer.close(), ctServer.close()]);
+      await Promise.all([kmsServer.close(), stsServer.close(), ctServer.close(), s3Server.close()]);
     },
   };
 }

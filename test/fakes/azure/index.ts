@@ -80,6 +80,8 @@ export interface AzureFake {
   tokenRequests(): FakeAuthority['tokenRequests'];
   /** `METHOD /path` of every request the https server (authority, Log Analytics) saw. */
   authorityRequests(): string[];
+  /** Who a bearer token was issued to (for other resource fakes trusting this authority). */
+  principalOf(authorization: string | undefined): ReturnType<FakeAuthority['principalOf']>;
   close(): Promise<void>;
   /** Stops the vault listener (new connections: ECONNREFUSED), leaving the authority up. */
   closeListener(): Promise<void>;
@@ -229,6 +231,7 @@ export async function startAzureFake(opts: AzureFakeOptions = {}): Promise<Azure
     requests: () => vault.requests,
     tokenRequests: () => authority.tokenRequests,
     authorityRequests: () => authority.requests,
+    principalOf: (authorization) => authority.principalOf(authorization),
     close: async () => {
       await Promise.all([stop(vaultServer, vaultSockets), stop(tlsServer, tlsSockets)]);
     },

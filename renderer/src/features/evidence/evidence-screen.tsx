@@ -13,8 +13,10 @@ import { ErrorNotice } from '../../components/error-notice';
 import { PageHeader } from '../../components/page-header';
 import { Loading } from '../../components/spinner';
 import { formatCount, formatUtcShort, providerLabel } from '../../lib/format';
+import { CoverageCalendar } from './coverage-calendar';
 import { CoveragePanel } from './coverage-panel';
 import { EventDetail } from './event-detail';
+import { ImportPanel } from './import-panel';
 import type { EvidenceClassName } from '../../../../core/api/evidence-types';
 import { CLASS_META, CLASS_ORDER } from './evidence-classes';
 import { PERIODS, useEvidence, type Period } from './evidence-store';
@@ -22,6 +24,7 @@ import { ResultsFilter, ResultsTable } from './results-table';
 import { SettingsDialog } from './settings-dialog';
 import { TimelineChart } from './timeline-chart';
 import './evidence.css';
+import './archive.css';
 
 export function EvidenceScreen() {
   const { evidence } = useServices();
@@ -30,9 +33,11 @@ export function EvidenceScreen() {
   const rows = useEvidence((s) => s.rows);
   const error = useEvidence((s) => s.error);
 
+  const { tenants } = useServices();
   useEffect(() => {
     void evidence.getState().load();
-  }, [evidence]);
+    if (!tenants.getState().loaded) void tenants.getState().load();
+  }, [evidence, tenants]);
 
   return (
     <div className="screen ev-screen">
@@ -43,6 +48,10 @@ export function EvidenceScreen() {
       />
       <FetchProgress />
       {error ? <ErrorNotice error={error} /> : null}
+      <div className="ev-archive">
+        <ImportPanel />
+        <CoverageCalendar />
+      </div>
       {!loaded ? (
         <Loading>Loading the last cross-check…</Loading>
       ) : !run ? (

@@ -30,16 +30,19 @@ interface FieldSpec {
 const FIELDS: Record<string, FieldSpec[]> = {
   aws: [
     { key: 'aws_cloudtrail_endpoint', label: 'CloudTrail endpoint', hint: 'Empty: the region’s endpoint. A FIPS or VPC endpoint otherwise.', mono: true },
+    { key: 'aws_s3_endpoint', label: 'S3 endpoint (trail archive)', hint: 'Empty: the region’s endpoint. Used by evidence import from s3://.', mono: true },
     { key: 'aws_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'CloudTrail delivers within about 15 minutes.', number: true },
   ],
   gcp: [
     { key: 'gcp_project', label: 'Logs project', hint: 'Empty: the key’s own project.', mono: true },
     { key: 'gcp_logging_endpoint', label: 'Cloud Logging endpoint', hint: 'Empty: https://logging.googleapis.com', mono: true },
+    { key: 'gcp_storage_endpoint', label: 'Cloud Storage endpoint (sink archive)', hint: 'Empty: Google’s. Used by evidence import from gs://.', mono: true },
     { key: 'gcp_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'How long Data Access entries may take to appear.', number: true },
   ],
   azure: [
     { key: 'azure_workspace_id', label: 'Log Analytics workspace ID', hint: 'The workspace the vault’s diagnostic setting sends AuditEvent logs to (a GUID).', mono: true },
     { key: 'azure_logs_endpoint', label: 'Logs endpoint', hint: 'Empty: https://api.loganalytics.io/v1', mono: true },
+    { key: 'azure_blob_endpoint', label: 'Blob endpoint (diagnostic settings)', hint: 'Empty: https://<account>.blob.core.windows.net. Used by evidence import from azblob://.', mono: true },
     { key: 'azure_delivery_delay_minutes', label: 'Delivery delay (minutes)', hint: 'Azure Monitor logs land within about 10 minutes.', number: true },
   ],
 };

@@ -4,8 +4,8 @@
  * so check_alerts is rebuilt with the wider list, every row kept as it was (ids too,
  * so an alert seen or not stays so).
  */
-export const migration013 = {
-  version: 13,
+export const migration016 = {
+  version: 16,
   name: 'access review alerts',
   sql: `
 CREATE TABLE check_alerts_013 (

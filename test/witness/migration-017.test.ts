@@ -1,5 +1,5 @@
 /**
- * Migration 012 adds the witness tables: a database built at the migration before it
+ * Migration 017 adds the witness tables: a database built at the migration before it
  * keeps its data (audit entries and checkpoints untouched), gets the tables, and the
  * tables refuse bad values (a witness with both or neither of a tenant and a config, an
  * unknown kind or state, a failed run without a reason).
@@ -9,21 +9,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../core/store/database';
 import { MIGRATIONS } from '../../core/store/migrations';
-import { migration012 } from '../../core/store/migrations/012-checkpoint-witnesses';
+import { migration017 } from '../../core/store/migrations/017-checkpoint-witnesses';
 import { tempDir } from '../support/engine-fixture';
 
-describe('migration 012', () => {
+describe('Migration 017', () => {
   it('keeps the log and its checkpoints and adds witness configs, runs and records with their checks', () => {
     const db = new Database(path.join(tempDir(), 'k.db'));
     db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS.filter((m) => m.version < migration012.version));
+    migrate(db, MIGRATIONS.filter((m) => m.version < migration017.version));
     db.prepare("INSERT INTO tenants (id, slug, wrap_method, provider, kms_key_ref, kms_config, created_at, updated_at) VALUES ('t1', 'acme', 'customer_kms', 'aws', 'arn', '{}', 'now', 'now')").run();
     db.prepare("INSERT INTO audit_log (seq, at, actor, address, action, tenant_id, payload, prev_hash, entry_hash) VALUES (1, 'now', 'a', 'b', 'operator.initialized', NULL, '{}', zeroblob(32), zeroblob(32))").run();
     db.prepare("INSERT INTO audit_checkpoints (tree_size, note, created_at) VALUES (1, 'note', 'now')").run();
     const before = { log: db.prepare('SELECT * FROM audit_log').all(), cps: db.prepare('SELECT * FROM audit_checkpoints').all() };
 
-    migrate(db, MIGRATIONS.filter((m) => m.version <= migration012.version));
-    expect(db.pragma('user_version', { simple: true })).toBe(12);
+    migrate(db, MIGRATIONS.filter((m) => m.version <= migration017.version));
+    expect(db.pragma('user_version', { simple: true })).toBe(17);
     expect({ log: db.prepare('SELECT * FROM audit_log').all(), cps: db.prepare('SELECT * FROM audit_checkpoints').all() }).toEqual(before);
 
     const config = db.prepare('INSERT INTO witness_configs (id, kind, target_ref, tenant_id, config, read_endpoint, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?)');

@@ -6,8 +6,8 @@
  * from the providers' logs (a cache for the screens and reports: verification reads
  * the provider again).
  */
-export const migration012 = {
-  version: 12,
+export const migration017 = {
+  version: 17,
   name: 'checkpoint witnesses',
   sql: `
 CREATE TABLE witness_configs (
