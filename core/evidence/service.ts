@@ -78,6 +78,7 @@ export class EvidenceService {
       options: {
         timeoutMs: deps.readers?.timeoutMs ?? 15_000,
         // Local archive files are decoded on worker threads when a worker can start.
+        nativeBinding: deps.offThread?.nativeBinding,
         ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
         ...deps.archive,
       },
