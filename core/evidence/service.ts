@@ -24,11 +24,10 @@ import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
 import os from 'node:os';
 
 /**
- * Decode threads for local archive files: one core stays with this thread, which stores
- * every event (SQLite); on two cores that is one decode thread, and a second one only
- * adds memory (measured: the same MB/s, 60 MiB more).
+ * Decode threads for local archive files, one per core (at most four): each decodes and
+ * stores its files on its own connection, so this thread has nothing to do meanwhile.
  */
-const decodeThreads = () => Math.min(4, Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+const decodeThreads = () => Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
