@@ -25,11 +25,10 @@ import { decodePool, decodeWorkerEntry } from './archive/decode-pool';
 import os from 'node:os';
 
 /**
- * Decode threads for local archive files: one core stays with this thread, which stores
- * every event (SQLite); on two cores that is one decode thread, and a second one only
- * adds memory (measured: the same MB/s, 60 MiB more).
+ * Decode threads for local archive files, one per core (at most four): each decodes and
+ * stores its files on its own connection, so this thread has nothing to do meanwhile.
  */
-const decodeThreads = () => Math.min(4, Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1));
+const decodeThreads = () => Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
 import type { WorkerEntry } from '../workers/launch';
 import type { EvidenceClass } from './types';
 
@@ -79,6 +78,7 @@ export class EvidenceService {
       options: {
         timeoutMs: deps.readers?.timeoutMs ?? 15_000,
         // Local archive files are decoded on worker threads when a worker can start.
+        nativeBinding: deps.offThread?.nativeBinding,
         ...(deps.offThread?.entry ? { offThread: { open: () => decodePool(decodeWorkerEntry(deps.offThread!.entry!), decodeThreads()), parallel: decodeThreads() } } : {}),
         ...deps.archive,
       },

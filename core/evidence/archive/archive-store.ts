@@ -146,6 +146,15 @@ export class ArchiveStore {
     this.db.prepare('UPDATE evidence_sources SET read_until = ? WHERE source_id = ? AND (read_until IS NULL OR read_until < ?)').run(until, sourceId, until);
   }
 
+  readonly #sources = new Set<string>();
+
+  /** The evidence source a record is stored under (created once; a witness key may be new). */
+  ensureSource(sourceId: string, tenantId: string, provider: string, keyRef: string): void {
+    if (this.#sources.has(sourceId)) return;
+    this.db.prepare('INSERT OR IGNORE INTO evidence_sources (source_id, tenant_id, provider, key_ref) VALUES (?, ?, ?, ?)').run(sourceId, tenantId, provider, keyRef);
+    this.#sources.add(sourceId);
+  }
+
   addOtherKeyRecords(sourceId: string, n: number): void {
     if (n > 0) this.db.prepare('UPDATE evidence_sources SET other_key_records = other_key_records + ? WHERE source_id = ?').run(n, sourceId);
   }

@@ -9,7 +9,8 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker, type WorkerEntry } from '../../workers/launch';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DecodeReply, DecodeRequest } from './decode-request';
+import type { DecodeReply, DecodeRequest, StoreRequest } from './decode-request';
+import type { StoredFile } from './store-file';
 import { ArchiveError, type DecodedFile, type RecordFilter } from './types';
 
 export { decodeRequest, type DecodeReply, type DecodeRequest } from './decode-request';
@@ -32,6 +33,8 @@ export function decodeWorkerEntry(engine: WorkerEntry): WorkerEntry {
 
 export interface DecodePool {
   decode(path: string, key: string, format: string, filter: RecordFilter, wantHash: boolean): Promise<DecodedFile>;
+  /** Decodes and stores the file on the thread (its own connection); only the counts come back. */
+  store(path: string, key: string, format: string, filter: RecordFilter, wantHash: boolean, store: StoreRequest): Promise<StoredFile>;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export function decodePool(entry: WorkerEntry, size: number): DecodePool {
   }
   const slots: Slot[] = [];
   const waiting: ((s: Slot) => void)[] = [];
-  const pending = new Map<number, { resolve: (f: DecodedFile) => void; reject: (e: Error) => void; slot: Slot }>();
+  const pending = new Map<number, { resolve: (f: DecodedFile | StoredFile) => void; reject: (e: Error) => void; slot: Slot }>();
   let nextId = 1;
   let closed = false;
 
@@ -68,7 +71,7 @@ export function decodePool(entry: WorkerEntry, size: number): DecodePool {
       const p = pending.get(r.id);
       if (!p) return;
       pending.delete(r.id);
-      if (r.ok) p.resolve(r.file);
+      if (r.ok) p.resolve('file' in r ? r.file : r.stored);
       else p.reject(new ArchiveError(r.message, r.kind));
       release(slot);
     });
@@ -94,17 +97,18 @@ export function decodePool(entry: WorkerEntry, size: number): DecodePool {
     }
     return new Promise((resolve) => waiting.push(resolve));
   };
+  const send = async (req: Omit<DecodeRequest, 'id'>): Promise<DecodedFile | StoredFile> => {
+    if (closed) throw new ArchiveError('the decoding threads were closed', 'cancelled');
+    const slot = await acquire();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ ...req, id });
+    });
+  };
   return {
-    async decode(path, key, format, filter, wantHash) {
-      if (closed) throw new ArchiveError('the decoding threads were closed', 'cancelled');
-      const slot = await acquire();
-      const id = nextId++;
-      return new Promise<DecodedFile>((resolve, reject) => {
-        pending.set(id, { resolve, reject, slot });
-        const req: DecodeRequest = { id, path, key, format, keys: [...filter.keys], hash: wantHash };
-        slot.worker.postMessage(req);
-      });
-    },
+    decode: (path, key, format, filter, wantHash) => send({ path, key, format, keys: [...filter.keys], hash: wantHash }) as Promise<DecodedFile>,
+    store: (path, key, format, filter, wantHash, store) => send({ path, key, format, keys: [...filter.keys], hash: wantHash, store }) as Promise<StoredFile>,
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));

@@ -14,14 +14,12 @@
  *   cancelled) keeps every file finished before it.
  */
 import type { Clock } from '../../clock';
-import type { UnreadableItem } from '../readers/types';
 import { sourceIdFor } from '../sources';
 import type { EvidenceStore } from '../store';
-import type { NormalizedEvent } from '../types';
-import type { ArchiveStore, FileOutcome } from './archive-store';
-import { keyMatches } from './cloudtrail/decoder';
+import type { ArchiveStore } from './archive-store';
 import { decodeStream } from './decode-file';
 import type { DecodePool } from './decode-pool';
+import { storeDecoded, storeRejected, type FileTarget, type StoredFile } from './store-file';
 import { decoderFor, factoryFor, type ArchiveRegistry } from './registry';
 import {
   ArchiveError,
@@ -30,7 +28,6 @@ import {
   type ArchiveSource,
   type DecodedFile,
   type FileFailureKind,
-  type FileIntegrity,
   type ImportProgressView,
   type ImportResultView,
   type IntegrityPlan,
@@ -64,6 +61,9 @@ export interface ImportJobDeps {
   registry: ArchiveRegistry;
   /** Folder sources: decode files on worker threads through this (absent: on this thread). */
   offThread?: OffThreadDecoding | undefined;
+  /** The database file, for decode threads that store what they decode (absent or in memory: this thread stores). */
+  dbFile?: string | undefined;
+  nativeBinding?: string | undefined;
   onProgress?: (p: ImportProgressView) => void;
 }
 
@@ -267,6 +267,13 @@ export class ImportJob {
     this.#emit(true);
     const local: DecodePool | null = source.kind === 'folder' && source.localPath && deps.offThread && todo.length >= (deps.offThread.minFiles ?? 64) ? deps.offThread.open() : null;
     const parallel = local ? Math.max(1, deps.offThread!.parallel) : 1;
+    const target: FileTarget = {
+      tenantId: input.tenantId,
+      provider: source.provider,
+      location: source.location,
+      importId,
+      keys: input.ctx.keys.filter((k) => k.provider === source.provider).map((k) => ({ keyRef: k.key_ref, refs: [k.key_ref, ...k.provider_key_ids] })),
+    };
     let next = 0;
     let fatal: ArchiveError | null = null;
     const worker = async () => {
@@ -277,24 +284,32 @@ export class ImportJob {
         }
         const o = todo[next++]!;
         v.current = o.key;
+        const expected = plan ? plan.expected(o.key) : undefined;
+        const object = { key: o.key, etag: o.etag, size: o.size, day: o.day };
         try {
-          const decoded = local
-            ? await local.decode(source.localPath!(o), o.key, source.format, filter, plan !== null)
-            : await this.#decodeHere(source, decoder, o, filter, plan !== null);
-          if (this.signal.aborted) {
-            fatal = new ArchiveError('cancelled', 'cancelled');
-            return;
+          let stored: StoredFile;
+          if (local && deps.dbFile) {
+            // Decoded and stored on the thread: the records never cross to this one.
+            stored = await local.store(source.localPath!(o), o.key, source.format, filter, plan !== null, { dbFile: deps.dbFile, nativeBinding: deps.nativeBinding, target, object, expected, at: this.#now() });
+          } else {
+            const decoded = local ? await local.decode(source.localPath!(o), o.key, source.format, filter, plan !== null) : await this.#decodeHere(source, decoder, o, filter, plan !== null);
+            if (this.signal.aborted) {
+              fatal = new ArchiveError('cancelled', 'cancelled');
+              return;
+            }
+            stored = storeDecoded(deps.archive, target, object, decoded, expected, this.#now());
           }
-          this.#commit(o, decoded, plan, importId);
+          this.#account(o, stored, plan);
         } catch (e) {
           const err = asArchiveError(e);
           if (FATAL.has(err.kind) || this.signal.aborted) {
             fatal = this.signal.aborted ? new ArchiveError('cancelled', 'cancelled') : err;
             return;
           }
-          this.#reject(o, err.kind as FileFailureKind, err.message, plan, importId, null);
+          storeRejected(deps.archive, target, object, this.#now(), err.kind as FileFailureKind, err.message, null);
+          this.#account(o, { integrity: null, rejected: { kind: err.kind as FileFailureKind, message: err.message }, records: 0, events: 0, fresh: 0, unreadable: 0, otherKeys: 0, bytes: 0 }, plan);
         }
-        this.#emit();
+        this.#emit(true); // every finished file: listeners (the CLI bar, the window) pace themselves
       }
     };
     try {
@@ -311,114 +326,23 @@ export class ImportJob {
     return decodeStream(opened.stream, o.key, decoder, filter, wantHash, this.signal);
   }
 
-  #reject(o: ArchiveObject, kind: FileFailureKind, message: string, plan: IntegrityPlan | null, importId: number, integrity: FileIntegrity | null): void {
+  /** A file's result in the progress and the integrity report. */
+  #account(o: ArchiveObject, r: StoredFile, plan: IntegrityPlan | null): void {
     const v = this.view;
-    v.files_failed++;
     v.bytes_done += o.size;
-    if (v.failures.length < FAILURES_KEPT) v.failures.push({ key: o.key, kind, message });
-    if (plan && integrity) plan.record(o.key, o.day, integrity);
-    this.deps.archive.commitFile(this.#outcome(o, importId, 'rejected', null, integrity, 0, kind, message, [], []), { tenant_id: this.input.tenantId, provider: this.view.provider! });
-  }
-
-  #outcome(
-    o: ArchiveObject,
-    importId: number,
-    state: 'imported' | 'rejected',
-    origin: FileOutcome['origin'],
-    integrity: FileIntegrity | null,
-    records: number,
-    errorKind: string | null,
-    error: string | null,
-    events: FileOutcome['events'],
-    unreadable: FileOutcome['unreadable'],
-  ): FileOutcome {
-    return {
-      tenantId: this.input.tenantId,
-      provider: this.view.provider!,
-      location: this.view.location!,
-      key: o.key,
-      etag: o.etag,
-      size: o.size,
-      day: o.day,
-      importId,
-      at: this.#now(),
-      state,
-      origin,
-      integrity,
-      records,
-      errorKind,
-      error,
-      events,
-      unreadable,
-    };
-  }
-
-  /** The file's verdict against its digest, then its events stored (or, altered, nothing). */
-  #commit(o: ArchiveObject, d: DecodedFile, plan: IntegrityPlan | null, importId: number): void {
-    const v = this.view;
-    v.bytes_uncompressed += d.bytes;
-    let integrity: FileIntegrity | null = null;
-    let origin: FileOutcome['origin'] = 'archive_unvalidated';
-    if (plan) {
-      const expected = plan.expected(o.key);
-      if (expected === null) integrity = 'not_in_digest';
-      else if ('digestInvalid' in expected) integrity = 'digest_invalid';
-      else if (expected.sha256 !== d.sha256) integrity = 'modified';
-      else if (expected.signed) {
-        integrity = 'valid';
-        origin = 'archive_validated';
-      } else integrity = 'hash_matches';
-      if (integrity === 'modified') {
-        this.#reject(o, 'modified', `${o.key} was altered after delivery: its SHA-256 is ${d.sha256}, its digest says ${expected && 'sha256' in expected ? expected.sha256 : '?'}; nothing of it was imported`, plan, importId, 'modified');
-        return;
-      }
-      plan.record(o.key, o.day, integrity);
+    v.bytes_uncompressed += r.bytes;
+    if (plan && r.integrity) plan.record(o.key, o.day, r.integrity);
+    if (r.rejected) {
+      v.files_failed++;
+      if (v.failures.length < FAILURES_KEPT) v.failures.push({ key: o.key, kind: r.rejected.kind, message: r.rejected.message });
+      return;
     }
-    const events: FileOutcome['events'] = [];
-    const packed = d.packedRaw;
-    for (let i = 0; i < d.events.length; i++) {
-      const e = d.events[i]!;
-      const sourceId = this.#sourceFor(e.event, e.keys, e.witness);
-      const rawBytes = packed ? packed.bytes.subarray(i === 0 ? 0 : packed.ends[i - 1]!, packed.ends[i]!) : undefined;
-      if (sourceId) events.push({ sourceId: sourceId.id, event: { ...e.event, key_ref: sourceId.keyRef }, rawBytes });
-    }
-    const firstSource = this.input.ctx.keys.find((k) => k.provider === v.provider);
-    const unreadable: { sourceId: string; item: UnreadableItem }[] = firstSource
-      ? d.unreadable.map((item) => ({ sourceId: this.#ensure(firstSource.key_ref), item }))
-      : [];
-    const fresh = this.deps.archive.commitFile(this.#outcome(o, importId, 'imported', origin, integrity, d.records, null, null, events, unreadable), {
-      tenant_id: this.input.tenantId,
-      provider: v.provider!,
-    });
-    if (firstSource && d.otherKeys > 0) this.deps.archive.addOtherKeyRecords(this.#ensure(firstSource.key_ref), d.otherKeys);
     v.files_done++;
-    v.bytes_done += o.size;
-    v.records += d.records;
-    v.events += events.length;
-    v.events_new += fresh;
-    v.unreadable += d.unreadable.length;
-    v.other_keys += d.otherKeys;
-  }
-
-  readonly #ensured = new Set<string>();
-
-  #ensure(keyRef: string): string {
-    const id = sourceIdFor(this.input.tenantId, this.view.provider!, keyRef);
-    if (!this.#ensured.has(id)) {
-      this.deps.store.ensureSource({ source_id: id, tenant_id: this.input.tenantId, provider: this.view.provider!, key_ref: keyRef });
-      this.#ensured.add(id);
-    }
-    return id;
-  }
-
-  /** The tenant's source the record belongs to; a witness record on another key gets that key's own source. */
-  #sourceFor(event: NormalizedEvent, keys: string[], witness: boolean): { id: string; keyRef: string } | null {
-    for (const k of this.input.ctx.keys) {
-      if (k.provider !== this.view.provider) continue;
-      if (keyMatches([k.key_ref, ...k.provider_key_ids], keys)) return { id: this.#ensure(k.key_ref), keyRef: k.key_ref };
-    }
-    if (witness && event.key_ref) return { id: this.#ensure(event.key_ref), keyRef: event.key_ref };
-    return null;
+    v.records += r.records;
+    v.events += r.events;
+    v.events_new += r.fresh;
+    v.unreadable += r.unreadable;
+    v.other_keys += r.otherKeys;
   }
 }
 

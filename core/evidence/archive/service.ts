@@ -28,6 +28,8 @@ export interface ArchiveOptions extends RegistryOptions {
   /** Decodes local files on worker threads; absent: this thread. */
   offThread?: OffThreadDecoding | undefined;
   timeoutMs?: number;
+  /** The better-sqlite3 binding decode threads open the database with (Electron's ABI build). */
+  nativeBinding?: string | undefined;
 }
 
 export interface ArchiveServiceDeps {
@@ -108,6 +110,8 @@ export class ArchiveImportService {
         clock: this.deps.clock,
         registry: this.#registry,
         offThread: this.deps.options?.offThread,
+        ...(this.deps.db.memory ? {} : { dbFile: this.deps.db.name }),
+        nativeBinding: this.deps.options?.nativeBinding,
         onProgress: (p) => archiveImportEvents.emit('progress', p),
       },
       controller.signal,
