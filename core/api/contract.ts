@@ -13,6 +13,7 @@ import { evidenceMethods } from './evidence-contract';
 import { overviewMethods } from './overview-contract';
 import { reportMethods } from './report-contract';
 import { sealMethods } from './seal-contract';
+import { secretsMethods } from './secrets-contract';
 import { STEP_UP_PURPOSES } from '../engine/step-up-windows';
 import type {
   AppStatus,
@@ -156,6 +157,7 @@ export const contract = {
   ...reportMethods,
   ...overviewMethods,
   ...accessMethods,
+  ...secretsMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -20,6 +20,8 @@ import { accessHandlers } from '../access-review/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
 import { faultStatus } from '../seal/faults';
 import { sealHandlers } from '../seal/handlers';
+import { secretsHandlers } from '../secrets/handlers';
+import { secretsView } from '../secrets/status';
 import { reportHandlers } from '../report/handlers';
 import { overviewHandlers } from '../overview/handlers';
 import { verifyAndRecord } from '../overview/verify-record';
@@ -54,6 +56,7 @@ export function createHandlers(kw: Keywarden): Handlers {
         sealed_tenants: tenants.filter((t) => t.sealed_since !== null).map((t) => t.slug),
         audit_entries: ctx.store.auditCount(),
         drill_faults: faultStatus(ctx, sealServices(ctx).faults, undefined),
+        secrets: secretsView(kw.dataDir, kw.secrets, ctx.store),
       };
     },
     'auth.init': async ({ passphrase }, caller) => {
@@ -128,6 +131,7 @@ export function createHandlers(kw: Keywarden): Handlers {
     ...reportHandlers(kw),
     ...overviewHandlers(kw),
     ...accessHandlers(kw),
+    ...secretsHandlers(kw),
   };
 }
 

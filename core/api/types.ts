@@ -2,6 +2,7 @@
  * Result types of the API contract. Plain data only (no Buffer, no Node types) so the
  * renderer can import them; nothing here can hold key material or a credential value.
  */
+import type { SecretsView } from './secrets-types';
 import type { StepUpPurpose } from '../engine/step-up-windows';
 import type { LogCheckSummary } from './audit-types';
 import type { FaultView } from './seal-types';
@@ -158,6 +159,8 @@ export interface AppStatus {
   audit_entries: number;
   /** Drill fault injection switched on (anything but pass): shown as a banner so nobody takes a drill for an outage. */
   drill_faults: FaultView[];
+  /** The installation secrets: how each is stored, the unlock, the last backup. */
+  secrets: SecretsView;
 }
 
 export interface ProbeResult {

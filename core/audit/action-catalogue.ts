@@ -42,6 +42,9 @@ export const ACTION_CATALOGUE: Readonly<Record<string, ActionSpec>> = {
   'evidence.settings': { critical: false, summary: 'evidence cross-check settings changed' },
   'access.reviewed': { critical: false, summary: 'key access review stored: key suffix, status, finding and drift counts, missing permissions' },
   'access.finding.accepted': { critical: true, summary: 'access review finding accepted by the organisation: finding id, rule, severity, reason' },
+  'secrets.migrated': { critical: true, summary: 'plain installation secret files sealed under the operator passphrase and removed (file names only)' },
+  'secrets.rewrapped': { critical: false, summary: 'installation secrets rewrapped at the passphrase hash\'s new scrypt cost (file names only)' },
+  'backup.created': { critical: false, summary: 'data dir backup written (file name, size, SHA-256; secrets stay sealed)' },
   'access.settings.changed': { critical: false, summary: 'access review settings changed: allow-list size, HSM requirement' },
 };
 

@@ -50,6 +50,11 @@ function optionsFor(spec: CommandSpec, method: MethodName) {
   return options;
 }
 
+/** A passphrase can be had: from the environment, or a prompt on a terminal. */
+function canAskPassphrase(io: CliIo): boolean {
+  return Boolean(io.env.KEYWARDEN_PASSPHRASE) || process.stdin.isTTY === true;
+}
+
 function fail(io: CliIo, json: boolean, error: ErrorData): number {
   return printError(io, json, error);
 }
@@ -148,7 +153,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             : method === 'access.review'
               ? followAccessProgress(io.stderr)
               : undefined;
-    const outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
+    let outcome = await dispatch(handlers, method, input, caller).finally(() => stopProgress?.());
+    // The installation secrets open only with the passphrase: asked for (or read from
+    // KEYWARDEN_PASSPHRASE) when a command turns out to need them, then the command runs again.
+    // A locked command changes nothing before it fails, so running it again is safe.
+    if (!outcome.ok && outcome.error.code === 'secrets_locked' && canAskPassphrase(io) && kw.ctx.stepUp.isInitialized()) {
+      const passphrase = await readPassphrase('Operator passphrase (unlocks the installation secrets): ', io.env);
+      const unlocked = await dispatch(handlers, 'auth.unlock', { passphrase }, caller);
+      if (!unlocked.ok) return fail(io, json, unlocked.error);
+      const again = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : undefined;
+      outcome = await dispatch(handlers, method, input, caller).finally(() => again?.());
+    }
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;
     if (enrich) {
