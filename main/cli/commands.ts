@@ -10,6 +10,7 @@ import type { StepUpPurpose } from '../../core/engine/step-up';
 import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
 import { ACCESS_COMMANDS } from './access-commands';
+import { BACKUP_COMMANDS } from './backup-commands';
 import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { REPORT_COMMANDS } from './report-commands';
@@ -126,6 +127,7 @@ export const COMMANDS: CommandSpec[] = [
   ...EVIDENCE_COMMANDS,
   ...REPORT_COMMANDS,
   ...ACCESS_COMMANDS,
+  ...BACKUP_COMMANDS,
 ];
 
 export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -5,6 +5,7 @@
 import type { OverviewView } from '../../core/api/overview-types';
 import type { AppStatus } from '../../core/api/types';
 import type { ChecksStatusView } from '../../core/api/checks-types';
+import { secretsLines } from './backup-commands';
 import { count, table } from './text';
 import { ago, formatTime, type TimeOptions } from './time-format';
 
@@ -30,6 +31,7 @@ export function renderStatus(value: AppStatus & { overview?: OverviewView }, t: 
   const lines = [
     `Keywarden ${value.version}: ${value.initialized ? 'initialized' : 'NOT initialized (run keywarden init)'}, ${count(value.tenants, 'tenant')}, ${count(value.audit_entries, 'audit entry', 'audit entries')}`,
     `data: ${value.data_dir} (schema ${value.schema_version})`,
+    ...secretsLines(value.secrets, (iso) => formatTime(iso, t)),
   ];
   if (value.drill_faults.length > 0) lines.push(`DRILL FAULT INJECTION ACTIVE: ${value.drill_faults.map((f) => `${f.tenant} ${f.mode}`).join(', ')} (switch off: keywarden fault set --tenant T --mode pass)`);
   const o = value.overview;

@@ -24,6 +24,7 @@ import { runWatch } from './watch-command';
 import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { runReportVerify } from './report-verify-command';
+import { runRestore } from './backup-commands';
 import { renderAuditVerify } from './render-audit-verify';
 import type { ChainVerification } from '../../core/api/types';
 import type { PassphrasePolicy } from '../../core/crypto/passphrase';
@@ -89,6 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // The auditor's check needs no database: it must work on a machine without Keywarden's data.
     if (argv[0] === 'audit' && argv[1] === 'verify-proof') return runVerifyProof(argv.slice(2), io);
     if (argv[0] === 'report' && argv[1] === 'verify') return await runReportVerify(argv.slice(2), io);
+    // A restore fills an empty folder: opening an engine there first would create a database.
+    if (argv[0] === 'restore') return await runRestore(argv.slice(1), io);
     let method: string;
     let input: unknown;
     let dataDir: string | undefined;
@@ -127,7 +130,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     kw = openKeywarden({ dataDir: resolveDataDir(dataDir, io.env), env: io.env, ...(io.passphrasePolicy ? { passphrasePolicy: io.passphrasePolicy } : {}) });
     const handlers = createHandlers(kw);
     const caller = { actor: localActor(), address: 'cli' };
-    if (passphraseField) {
+    if (passphraseField && method === 'auth.unlock') {
+      input = { ...(input as object), passphrase: await readPassphrase('Operator passphrase (unlocks the installation secrets): ', io.env) };
+    } else if (passphraseField) {
       const first = await readPassphrase('New operator passphrase: ', io.env);
       if (!io.env.KEYWARDEN_PASSPHRASE) {
         const again = await readPassphrase('Repeat it: ', io.env);
