@@ -5,6 +5,8 @@
  * right one seals both files, and the last backup appears once one is written. No key
  * material ever reaches the page.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +24,12 @@ let keys: PlainKeys;
 beforeAll(async () => {
   const old = await plainFileInstallation();
   keys = old.keys;
+  // A copy the session owns: the fixture's own folder is removed after each test.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-secrets-'));
+  fs.cpSync(old.fx.dataDir, dataDir, { recursive: true });
   browser = await launchBrowser();
   // No KEYWARDEN_PASSPHRASE: the host starts locked, as `serve` does without one.
-  s = await openSession(browser, { env: {}, rewrap: false, checks: false, dataDir: old.fx.dataDir });
+  s = await openSession(browser, { env: {}, rewrap: false, checks: false, dataDir });
 });
 
 afterAll(async () => {
