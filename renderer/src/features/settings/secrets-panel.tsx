@@ -6,6 +6,7 @@ import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
 import { Field } from '../../components/field';
 import { formatUtc } from '../../lib/format';
+import './secrets-panel.css';
 
 const FILE_STATE: Record<SecretFileStateView['state'], { label: string; tone: Tone }> = {
   wrapped: { label: 'Wrapped by the passphrase', tone: 'green' },
@@ -63,7 +64,7 @@ function SecretsFacts({ secrets }: { secrets: SecretsView }) {
         </dd>
       </dl>
       {secrets.unlocked ? null : <UnlockForm />}
-      <p className="muted">
+      <p className="muted secrets-note">
         The keys are sealed under the operator passphrase. If the passphrase is lost, nothing can be recovered: there is no reset and no backdoor, and a backup does not help
         without it.
       </p>
@@ -104,7 +105,7 @@ function UnlockForm() {
     }
   };
   return (
-    <form onSubmit={(e) => void submit(e)} aria-label="Unlock the installation secrets">
+    <form className="secrets-unlock" onSubmit={(e) => void submit(e)} aria-label="Unlock the installation secrets">
       <Field
         label="Operator passphrase"
         type="password"
@@ -115,9 +116,11 @@ function UnlockForm() {
         disabled={busy}
       />
       {error ? <ErrorNotice error={error} /> : null}
-      <Button type="submit" variant="primary" busy={busy} disabled={passphrase.length === 0}>
-        Unlock
-      </Button>
+      <div>
+        <Button type="submit" variant="primary" busy={busy} disabled={passphrase.length === 0}>
+          Unlock
+        </Button>
+      </div>
     </form>
   );
 }
