@@ -32,6 +32,11 @@ export const ERROR_STATUS = {
   audit_key_unavailable: 500,
   checkpoint_rejected: 422,
   database_from_future: 500,
+  secrets_locked: 423,
+  secret_file_invalid: 422,
+  secret_file_conflict: 409,
+  backup_invalid: 422,
+  target_not_empty: 409,
   internal: 500,
 } as const;
 

@@ -18,7 +18,10 @@ import type { EngineContext } from './engine/context';
 import { KmsGateway } from './engine/kms-gateway';
 import { MasterKeyCache } from './engine/master-key-cache';
 import { StepUp } from './engine/step-up';
-import type { PassphrasePolicy } from './crypto/passphrase';
+import { PASSPHRASE_POLICY, type PassphrasePolicy } from './crypto/passphrase';
+import { OPERATOR_PASSPHRASE_META } from './engine/step-up';
+import { InstallationSecrets } from './secrets/installation-secrets';
+import type { OsKeyring, SecretsHost } from './secrets/os-keyring';
 import type { ReaderOptions } from './evidence/readers/build';
 import { EvidenceService } from './evidence/service';
 import type { ArchiveOptions } from './evidence/archive/service';
@@ -56,6 +59,10 @@ export interface KeywardenOptions {
   passphrasePolicy?: PassphrasePolicy;
   /** Who the engine acts as when it acts by itself. */
   system?: Caller;
+  /** Which host runs the engine: how the installation secrets' unlock is kept (core/secrets/os-keyring.ts). Default `cli`. */
+  host?: SecretsHost;
+  /** The desktop app's OS keyring (Electron safeStorage), to keep the unlock between launches. */
+  keyring?: OsKeyring | null;
   /** Seams for the evidence readers (GCP identity source, a CA for loopback fakes, pacing). */
   evidenceReaders?: ReaderOptions;
   /** The key access review's reviewers by provider, replacing the defaults of the same name (tests: a CA for loopback fakes). */
@@ -87,6 +94,8 @@ export class Keywarden {
   readonly access: AccessReviewService;
   /** Checkpoint witnesses: the log's tree heads recorded in the customer's own cloud logs (issue 16). */
   readonly witness: WitnessService;
+  /** The local KMS key and the audit signing key, sealed under the operator passphrase. */
+  readonly secrets: InstallationSecrets;
   private readonly store: KeyringStore;
 
   constructor(options: KeywardenOptions) {
@@ -95,19 +104,28 @@ export class Keywarden {
     const clock = options.clock ?? systemClock;
     const db = openDatabase(path.join(this.dataDir, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     this.store = new SqliteStore(db);
+    const policy = options.passphrasePolicy ?? PASSPHRASE_POLICY;
+    this.secrets = new InstallationSecrets({
+      dataDir: this.dataDir,
+      policy,
+      host: options.host ?? 'cli',
+      keyring: options.keyring ?? null,
+      initialized: () => this.store.getMeta(OPERATOR_PASSPHRASE_META) !== undefined,
+    });
     const factories = new Map((options.providerFactories ?? defaultProviderFactories()).map((f) => [f.name as string, f]));
     const providerDeps = {
       clock,
       env: options.env ?? process.env,
       timeoutMs: options.providerTimeoutMs ?? 10_000,
       dataDir: this.dataDir,
+      secrets: this.secrets,
       userAgentPrefix: `keywarden/${PRODUCT_VERSION}`,
     };
     const gateway = new KmsGateway(this.store, clock, providerDeps, factories);
     const audit = new AuditTrail(this.store, clock);
     const worker = options.worker === undefined ? sourceWorkerEntry() : options.worker;
     const threads = { worker, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
-    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, { ...options.auditVerify, ...threads });
+    this.auditLog = new AuditLedger(db, this.store, clock, this.dataDir, { ...options.auditVerify, ...threads }, this.secrets);
     this.auditLog.attach(audit);
     this.ctx = {
       store: this.store,
@@ -115,10 +133,18 @@ export class Keywarden {
       audit,
       cache: new MasterKeyCache(clock),
       gateway,
-      stepUp: new StepUp(this.store, clock, audit, options.passphrasePolicy),
+      stepUp: new StepUp(this.store, clock, audit, policy, (passphrase, cost, why) =>
+        why.explicit || why.rehashed || !this.secrets.unlocked() ? this.secrets.unlock(passphrase, cost) : Promise.resolve(),
+      ),
       endpoints: new EndpointPolicy(this.dataDir),
       system: options.system ?? { actor: `keywarden-engine@${os.hostname()}`, address: 'local' },
+      secrets: this.secrets,
     };
+    // Migrations and rewraps of the secrets are audited by name only, as the engine's own acts.
+    this.secrets.onUnlock((o) => {
+      if (o.migrated.length > 0) audit.append(this.ctx.system, 'secrets.migrated', null, { files: o.migrated });
+      if (o.rewrapped.length > 0) audit.append(this.ctx.system, 'secrets.rewrapped', null, { files: o.rewrapped });
+    });
     this.evidence = new EvidenceService({
       db, keyring: this.store, clock, audit, env: options.env ?? process.env, userAgent: `keywarden/${PRODUCT_VERSION}`,
       ...(options.evidenceReaders ? { readers: options.evidenceReaders } : {}),
@@ -138,6 +164,7 @@ export class Keywarden {
     this.ctx.cache.clear();
     await this.ctx.gateway.closeAll();
     this.auditLog.syncWitness();
+    this.secrets.lock();
     this.store.close();
   }
 }

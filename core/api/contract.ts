@@ -14,6 +14,7 @@ import { overviewMethods } from './overview-contract';
 import { reportMethods } from './report-contract';
 import { sealMethods } from './seal-contract';
 import { witnessMethods } from './witness-contract';
+import { secretsMethods } from './secrets-contract';
 import { STEP_UP_PURPOSES } from '../engine/step-up-windows';
 import type {
   AppStatus,
@@ -179,6 +180,7 @@ export const contract = {
   ...overviewMethods,
   ...accessMethods,
   ...witnessMethods,
+  ...secretsMethods,
 } as const;
 
 export type Contract = typeof contract;

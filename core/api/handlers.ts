@@ -23,6 +23,8 @@ import { witnessHandlers } from '../witness/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
 import { faultStatus } from '../seal/faults';
 import { sealHandlers } from '../seal/handlers';
+import { secretsHandlers } from '../secrets/handlers';
+import { secretsView } from '../secrets/status';
 import { reportHandlers } from '../report/handlers';
 import { overviewHandlers } from '../overview/handlers';
 import { verifyAndRecord } from '../overview/verify-record';
@@ -60,6 +62,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
         audit_entries: ctx.store.auditCount(),
         drill_faults: faultStatus(ctx, sealServices(ctx).faults, undefined),
         witness: kw.witness.status(),
+        secrets: secretsView(kw.dataDir, kw.secrets, ctx.store),
       };
     },
     'auth.init': async ({ passphrase }, caller) => {
@@ -136,6 +139,7 @@ export function createHandlers(kw: Keywarden, hooks: HandlerHooks = {}): Handler
     ...overviewHandlers(kw),
     ...accessHandlers(kw),
     ...witnessHandlers(kw),
+    ...secretsHandlers(kw),
   };
 }
 

@@ -2,6 +2,7 @@
  * Result types of the API contract. Plain data only (no Buffer, no Node types) so the
  * renderer can import them; nothing here can hold key material or a credential value.
  */
+import type { SecretsView } from './secrets-types';
 import type { StepUpPurpose } from '../engine/step-up-windows';
 import type { LogCheckSummary } from './audit-types';
 import type { FaultView } from './seal-types';
@@ -166,6 +167,8 @@ export interface AppStatus {
   drill_faults: FaultView[];
   /** The checkpoint witnesses at a glance: configured, failing, behind, the gap since the last. */
   witness: WitnessStatusView;
+  /** The installation secrets: how each is stored, the unlock, the last backup. */
+  secrets: SecretsView;
 }
 
 export interface ProbeResult {

@@ -45,6 +45,9 @@ export const ACTION_CATALOGUE: Readonly<Record<string, ActionSpec>> = {
   'witness.added': { critical: true, summary: 'checkpoint witness added: kind, target suffix, tenant config or its own, read host' },
   'witness.removed': { critical: true, summary: 'checkpoint witness removed: kind, target suffix' },
   'witness.settings': { critical: true, summary: 'checkpoint witness interval changed' },
+  'secrets.migrated': { critical: true, summary: 'plain installation secret files sealed under the operator passphrase and removed (file names only)' },
+  'secrets.rewrapped': { critical: false, summary: 'installation secrets rewrapped at the passphrase hash\'s new scrypt cost (file names only)' },
+  'backup.created': { critical: false, summary: 'data dir backup written (file name, size, SHA-256; secrets stay sealed)' },
   'access.settings.changed': { critical: false, summary: 'access review settings changed: allow-list size, HSM requirement' },
 };
 

@@ -11,6 +11,7 @@ import { isoAt, type Clock } from '../clock';
 import type { AuditEntry, AuditTrail } from '../engine/audit-trail';
 import { KeywardenError } from '../errors';
 import type { KeyringStore } from '../store/keyring-store';
+import type { InstallationSecrets } from '../secrets/installation-secrets';
 import { isCriticalAction } from './action-catalogue';
 import { CheckpointStore, type StoredCheckpoint } from './checkpoint-store';
 import { CheckpointWitness } from './checkpoint-witness';
@@ -39,13 +40,42 @@ export class AuditLedger {
     private readonly db: Database,
     private readonly store: KeyringStore,
     private readonly clock: Clock,
-    private readonly dataDir: string,
+    dataDir: string,
     /** How `verify` spreads over threads (parallel-verify.ts). */
     readonly parallel: ParallelVerifyOptions = {},
+    /** Where the signing key is sealed; null: no key, checkpoints are never signed. */
+    private readonly secrets: InstallationSecrets | null = null,
   ) {
     this.tree = new MerkleLog(new SqliteTreeHashStore(db));
     this.#checkpoints = new CheckpointStore(db);
     this.#witness = new CheckpointWitness(dataDir);
+    secrets?.onUnlock(() => this.#signDeferred());
+  }
+
+  /**
+   * A critical action appended while the secrets were locked (the engine sealing a tenant
+   * by itself) could not be followed by its checkpoint: the first unlock signs one.
+   */
+  #signDeferred(): void {
+    if (!this.db.open || this.db.inTransaction) return;
+    const from = (this.#checkpoints.latest()?.tree_size ?? 0) + 1;
+    if (!this.#hasCriticalFrom(from)) return;
+    try {
+      this.store.transaction(() => this.#signCheckpoint());
+      this.syncWitness();
+    } catch (e) {
+      // A missing or replaced key is reported by the next explicit checkpoint or export.
+      if (!(e instanceof KeywardenError)) throw e;
+    }
+  }
+
+  #hasCriticalFrom(from: number): boolean {
+    for (let seq = from; ; ) {
+      const rows = this.store.auditRange(seq, 5000);
+      if (rows.some((r) => isCriticalAction(r.action))) return true;
+      if (rows.length < 5000) return false;
+      seq = rows[rows.length - 1]!.seq + 1;
+    }
   }
 
   /** Hooks into the trail's appends; first brings a log written before the tree up to date. */
@@ -78,12 +108,14 @@ export class AuditLedger {
       );
     }
     this.tree.append(bytes);
-    if (isCriticalAction(entry.action)) this.#signCheckpoint();
+    // Locked: deferred to the unlock (#signDeferred) rather than failing the action.
+    if (isCriticalAction(entry.action) && this.secrets?.unlocked()) this.#signCheckpoint();
   }
 
   /** Loads (or on first use creates) the signing key; errors say how to restore it. */
   #logSigner(): LogSigner {
-    this.#signer ??= loadLogSigner(this.dataDir, this.store);
+    if (!this.secrets) throw new KeywardenError('audit_key_unavailable', 'this audit ledger has no signing key');
+    this.#signer ??= loadLogSigner(this.secrets, this.store);
     return this.#signer;
   }
 

@@ -1,26 +1,22 @@
 /**
- * The installation's audit-log signing key: a 32-byte Ed25519 seed in an owner-only
- * (0600) file in the data dir, never in the database. The database keeps only the
- * public verifier key, pinned on first use, so a replaced or lost key file is noticed
- * instead of silently starting a second, unrelated log.
+ * The installation's audit-log signing key: a 32-byte Ed25519 seed, sealed under the
+ * operator passphrase in the data dir (`audit-log.key.sealed`, core/secrets), never in
+ * the database. The database keeps only the public verifier key, pinned on first use,
+ * so a replaced or lost key file is noticed instead of silently starting a second,
+ * unrelated log.
  *
- * Why a file and not sealed under the operator passphrase: checkpoints are taken after
- * critical actions the engine performs by itself (seal on a failed unwrap, rewrap
- * progress) when no passphrase is at hand; the file is the same protection the local
- * KMS key has (DESIGN.md, "Installation secrets").
+ * Checkpoints that fall due while the secrets are locked (the engine sealing a tenant by
+ * itself) are deferred to the next unlock (audit-ledger.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readOrCreateSecretFile } from '../crypto/secret-file';
 import { KeywardenError } from '../errors';
+import type { SecretSource } from '../secrets/installation-secrets';
 import type { KeyringStore } from '../store/keyring-store';
 import { formatVerifierKey, generateLogKeyPair, privateKeyFromSeed } from './tlog/log-key';
 import { createNoteSigner, type NoteSigner } from './tlog/signed-note';
 
 export const LOG_KEY_FILE = 'audit-log.key';
 export const PINNED_VERIFIER_KEY_META = 'audit_log_verifier_key';
-const SEED_BYTES = 32;
 
 export interface LogSigner {
   signer: NoteSigner;
@@ -49,16 +45,15 @@ function unavailable(message: string, details: Record<string, unknown>): Keyward
  * Loads the signing key, creating it on first use. Refuses a key that does not match the
  * pinned verifier key, and refuses to create a new key when one was pinned already.
  */
-export function loadLogSigner(dataDir: string, store: KeyringStore): LogSigner {
-  const file = path.join(dataDir, LOG_KEY_FILE);
+export function loadLogSigner(secrets: SecretSource, store: KeyringStore): LogSigner {
   const pinned = store.getMeta(PINNED_VERIFIER_KEY_META);
-  if (pinned !== undefined && !fs.existsSync(file)) {
+  if (pinned !== undefined && !secrets.has(LOG_KEY_FILE)) {
     throw unavailable(
-      `${LOG_KEY_FILE} is missing from the data dir: no checkpoint can be signed until it is restored (existing checkpoints still verify with ${pinned})`,
-      { file: LOG_KEY_FILE, verifier_key: pinned },
+      `${LOG_KEY_FILE}.sealed is missing from the data dir: no checkpoint can be signed until it is restored (existing checkpoints still verify with ${pinned})`,
+      { file: `${LOG_KEY_FILE}.sealed`, verifier_key: pinned },
     );
   }
-  const seed = readOrCreateSecretFile(file, SEED_BYTES, freshSeed);
+  const seed = secrets.get(LOG_KEY_FILE, freshSeed);
   let privateKey;
   try {
     privateKey = privateKeyFromSeed(seed);
@@ -72,8 +67,8 @@ export function loadLogSigner(dataDir: string, store: KeyringStore): LogSigner {
   if (pinned === undefined) store.setMeta(PINNED_VERIFIER_KEY_META, verifierKey);
   else if (pinned !== verifierKey) {
     throw unavailable(
-      `${LOG_KEY_FILE} is not the key this log's checkpoints were signed with (expected ${pinned}); restore the original file`,
-      { file: LOG_KEY_FILE, verifier_key: pinned },
+      `${LOG_KEY_FILE} is not the key this log's checkpoints were signed with (expected ${pinned}); restore the original ${LOG_KEY_FILE}.sealed`,
+      { file: `${LOG_KEY_FILE}.sealed`, verifier_key: pinned },
     );
   }
   return { signer, verifierKey, origin };

@@ -34,7 +34,7 @@ export const PASSPHRASE_POLICY: PassphrasePolicy = Object.freeze({
 });
 
 const KEYLEN = 32;
-const SALT_BYTES = 16;
+export const SALT_BYTES = 16;
 export const MIN_PASSPHRASE_LENGTH = 10;
 /** Beyond this a stored hash would cost minutes or gigabytes: refused, not attempted. */
 const MAX_N = 2 ** 20;
@@ -44,6 +44,27 @@ const MAX_P = 16;
 /** Node refuses scrypt above maxmem (32 MiB by default); N=2^17, r=8 needs 128 MiB. */
 function maxmemFor(c: ScryptCost): number {
   return 128 * c.N * c.r * c.p + 64 * 1024 * 1024;
+}
+
+/**
+ * Why the parameters were refused, or null when they are within [floor, what Keywarden
+ * ever writes]: a stored hash or a sealed secret file carries its own, so they are checked
+ * before scrypt runs (too low makes guessing cheap; too high costs minutes or gigabytes).
+ */
+export function costProblem(cost: ScryptCost, floor: ScryptCost): string | null {
+  if (![cost.N, cost.r, cost.p].every((x) => Number.isSafeInteger(x) && x > 0) || (cost.N & (cost.N - 1)) !== 0) {
+    return 'has scrypt parameters that are not positive integers with N a power of two';
+  }
+  if (cost.N < floor.N || cost.r < floor.r || cost.p < floor.p) {
+    return `uses scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, below the floor N=${floor.N}, r=${floor.r}, p=${floor.p}, so it is refused rather than trusted`;
+  }
+  if (cost.N > MAX_N || cost.r > MAX_R || cost.p > MAX_P) return `uses scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, beyond what Keywarden ever writes`;
+  return null;
+}
+
+/** A 32-byte key from the passphrase (the sealed secrets' wrapping key), at a checked cost. */
+export function derivePassphraseKey(passphrase: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+  return scrypt(passphrase, salt, KEYLEN, cost);
 }
 
 function scrypt(passphrase: string, salt: Buffer, keylen: number, c: ScryptCost): Promise<Buffer> {
@@ -75,13 +96,8 @@ function parseStored(stored: string, floor: ScryptCost): StoredHash {
   const [scheme, n, r, p, saltB64, hashB64] = parts;
   if (parts.length !== 6 || scheme !== 'scrypt' || !saltB64 || !hashB64) throw tampered('is not in the scrypt$N$r$p$salt$hash form');
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  if (![cost.N, cost.r, cost.p].every((x) => Number.isSafeInteger(x) && x > 0) || (cost.N & (cost.N - 1)) !== 0) {
-    throw tampered('has scrypt parameters that are not positive integers with N a power of two');
-  }
-  if (cost.N < floor.N || cost.r < floor.r || cost.p < floor.p) {
-    throw tampered(`uses scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, below the floor N=${floor.N}, r=${floor.r}, p=${floor.p}, so it is refused rather than trusted`);
-  }
-  if (cost.N > MAX_N || cost.r > MAX_R || cost.p > MAX_P) throw tampered(`uses scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, beyond what Keywarden ever writes`);
+  const problem = costProblem(cost, floor);
+  if (problem) throw tampered(problem);
   const salt = Buffer.from(saltB64, 'base64');
   const hash = Buffer.from(hashB64, 'base64');
   if (salt.length < SALT_BYTES || hash.length !== KEYLEN) throw tampered(`has a ${salt.length}-byte salt and a ${hash.length}-byte hash (expected ${SALT_BYTES} and ${KEYLEN})`);

@@ -9,6 +9,7 @@ import { isoAt } from '../clock';
 import type { Caller } from '../engine/audit-trail';
 import { sealedError } from '../engine/master-keys';
 import { requireTenant, ttlFor } from '../engine/tenant-lookup';
+import { needsLocalKey } from '../engine/context';
 import { invalidInput, isKeywardenError, KeywardenError } from '../errors';
 import type { Keywarden } from '../keywarden';
 import { dbOf } from '../seal/db';
@@ -132,6 +133,8 @@ export class DrillService {
     if (!Number.isInteger(input.agents) || input.agents < 1 || input.agents > MAX_AGENTS) throw invalidInput('agents', `must be a whole number from 1 to ${MAX_AGENTS}`);
     if (tenant.sealed_since !== null) throw sealedError(tenant);
     if (!ctx.store.activeKeyVersion(tenant.id)) throw new KeywardenError('tenant_sealed', `tenant "${tenant.slug}" has no active master key version`, { tenant: tenant.slug });
+    // A drill on local keys needs them open before it starts, or its integrity figures would read nothing.
+    if (ctx.secrets && !ctx.secrets.unlocked() && needsLocalKey(ctx, tenant.id)) ctx.secrets.requireUnlocked('local-kms.key');
     const params = input.real ? this.realParams(input, tenant.slug) : this.simulatedParams(input, tenant.slug, ttlFor(tenant.wrap_method));
     const id = randomUUID();
     const startMs = ctx.clock.now();

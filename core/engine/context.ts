@@ -18,4 +18,11 @@ export interface EngineContext {
   endpoints: EndpointPolicy;
   /** The caller for actions the engine takes by itself (poller, rewrap worker). */
   system: Caller;
+  /** The installation secrets' lock: background work on local keys waits for the unlock; explicit work says how to unlock. */
+  secrets?: { unlocked(): boolean; requireUnlocked(name: 'local-kms.key'): void };
+}
+
+/** Whether work on this tenant's keys needs the local KMS key (a live version wrapped by it). */
+export function needsLocalKey(ctx: EngineContext, tenantId: string): boolean {
+  return ctx.store.keyVersions(tenantId).some((v) => v.wrap_method === 'local' && v.status !== 'revoked');
 }

@@ -8,6 +8,7 @@ import { isoAt, type Clock } from '../clock';
 import { MANUAL_FAULT, wasInjected } from '../drills/simulated-calls';
 import type { KeyringStore } from '../store/keyring-store';
 import type { KmsCallRow } from '../store/rows';
+import { KeywardenError } from '../errors';
 import { scrubErrorMessage } from './scrub-error';
 import {
   KmsError,
@@ -120,6 +121,8 @@ export class KmsGateway {
       this.record({ ...base, ...who, provider_key_id: result.keyId, provider_request_id: result.providerRequestId ?? null, outcome: 'ok', error_message: null, drill_id: null, duration_ms: durationMs });
       return result;
     } catch (e) {
+      // Locked installation secrets: no call was made, so nothing to record or classify.
+      if (e instanceof KeywardenError && e.code === 'secrets_locked') throw e;
       const durationMs = Math.round(performance.now() - startedWall);
       const err = e instanceof KmsError ? e : new KmsError(ref.provider as ProviderName, 'unreachable', `provider call failed: ${(e as Error)?.message ?? String(e)}`, 'Unclassified');
       const who = await callerOf(real, ref.provider, undefined);

@@ -31,6 +31,7 @@ export async function offboard(ctx: EngineContext, caller: Caller, tenantSlug: s
   const nextVersion = (ctx.store.keyVersions(tenant.id)[0]?.version ?? 0) + 1;
   // Wrap first: if the platform key cannot wrap (e.g. MASTER_KEY_B64 unset), nothing is written.
   const { row, key } = await makeKeyVersion(ctx, tenant.id, ref, nextVersion).catch((e: unknown) => {
+    if (e instanceof KeywardenError && e.code === 'secrets_locked') throw e; // says how to unlock
     throw new KeywardenError('probe_failed', `could not create master key version ${nextVersion} with the ${to} key: ${(e as Error).message}`, { field: 'to' });
   });
   const now = isoAt(ctx.clock);

@@ -122,6 +122,8 @@ export async function checkAllRecords(ctx: EngineContext, tenantSlug: string): P
         try {
           await decryptRow(ctx, tenant, table, r);
         } catch (e) {
+          // Locked secrets say nothing about a record: the whole check cannot run yet.
+          if (e instanceof KeywardenError && e.code === 'secrets_locked') throw e;
           unreadable.push({ table, name: r.name, code: e instanceof KeywardenError ? e.code : 'internal' });
         }
       }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
-import { checkPassphrase, hashPassphrase, MIN_PASSPHRASE_LENGTH, PASSPHRASE_POLICY, type PassphrasePolicy } from '../crypto/passphrase';
+import { checkPassphrase, hashPassphrase, MIN_PASSPHRASE_LENGTH, PASSPHRASE_POLICY, storedCost, type PassphrasePolicy, type ScryptCost } from '../crypto/passphrase';
 import { KeywardenError, invalidInput } from '../errors';
 import type { KeyringStore } from '../store/keyring-store';
 import type { AuditTrail, Caller } from './audit-trail';
@@ -16,7 +16,14 @@ import { STEP_UP_WINDOW_MS, type StepUpPurpose } from './step-up-windows';
 
 export { STEP_UP_PURPOSES, STEP_UP_WINDOW_MS, type StepUpPurpose } from './step-up-windows';
 
-const PASSPHRASE_META = 'operator_passphrase_hash';
+export const OPERATOR_PASSPHRASE_META = 'operator_passphrase_hash';
+const PASSPHRASE_META = OPERATOR_PASSPHRASE_META;
+
+/**
+ * Runs after the passphrase was set or checked: the installation secrets open with it
+ * (core/secrets). `cost` is the stored hash's scrypt cost; `rehashed` says it just changed.
+ */
+export type PassphraseVerified = (passphrase: string, cost: ScryptCost, why: { rehashed: boolean; explicit: boolean }) => Promise<unknown>;
 
 interface LiveToken {
   purpose: StepUpPurpose;
@@ -36,6 +43,7 @@ export class StepUp {
     private readonly clock: Clock,
     private readonly audit?: AuditTrail,
     private readonly passphrasePolicy: PassphrasePolicy = PASSPHRASE_POLICY,
+    private readonly onVerified?: PassphraseVerified,
   ) {
     this.throttle = new StepUpThrottle(store, clock);
   }
@@ -50,9 +58,11 @@ export class StepUp {
       throw invalidInput('passphrase', `must be at least ${MIN_PASSPHRASE_LENGTH} characters`);
     }
     this.store.setMeta(PASSPHRASE_META, await hashPassphrase(passphrase, this.passphrasePolicy));
+    await this.onVerified?.(passphrase, this.passphrasePolicy.cost, { rehashed: true, explicit: true });
   }
 
-  async issue(passphrase: string, purpose: StepUpPurpose, tenant: string, caller: Caller): Promise<{ token: string; purpose: StepUpPurpose; tenant: string; expires_at: string }> {
+  /** Checks the passphrase (throttled; failures audited with `purpose`) and returns the stored hash's cost. */
+  async #verify(passphrase: string, purpose: string, tenant: string, caller: Caller): Promise<{ cost: ScryptCost; rehashed: boolean }> {
     const stored = this.store.getMeta(PASSPHRASE_META);
     if (stored === undefined) throw new KeywardenError('not_initialized', 'set the operator passphrase first (keywarden init)');
     this.throttle.assertOpen();
@@ -66,6 +76,19 @@ export class StepUp {
     this.throttle.reset();
     // A hash from an older, cheaper policy is upgraded now that the passphrase is known.
     if (check.rehash) this.store.setMeta(PASSPHRASE_META, check.rehash);
+    return { cost: storedCost(check.rehash ?? stored)!, rehashed: check.rehash !== null };
+  }
+
+  /** Opens the installation secrets with the passphrase; their errors (a damaged sealed file) are the caller's. */
+  async unlock(passphrase: string, caller: Caller): Promise<void> {
+    const { cost, rehashed } = await this.#verify(passphrase, 'unlock', '', caller);
+    await this.onVerified?.(passphrase, cost, { rehashed, explicit: true });
+  }
+
+  async issue(passphrase: string, purpose: StepUpPurpose, tenant: string, caller: Caller): Promise<{ token: string; purpose: StepUpPurpose; tenant: string; expires_at: string }> {
+    const { cost, rehashed } = await this.#verify(passphrase, purpose, tenant, caller);
+    // A step-up also unlocks; a sealed file that does not open is reported where a secret is needed.
+    await this.onVerified?.(passphrase, cost, { rehashed, explicit: false }).catch(() => undefined);
     this.sweep();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.clock.now() + STEP_UP_WINDOW_MS[purpose];

@@ -43,6 +43,7 @@ export async function createTenant(ctx: EngineContext, caller: Caller, input: { 
   };
   // Wrap first: if the provider cannot wrap (e.g. MASTER_KEY_B64 unset), nothing is written.
   const { row: v1, key } = await makeKeyVersion(ctx, row.id, refOf(row), 1).catch((e: unknown) => {
+    if (e instanceof KeywardenError && e.code === 'secrets_locked') throw e; // says how to unlock
     throw new KeywardenError('probe_failed', `could not create master key version 1 with ${input.wrap}: ${(e as Error).message}`, {
       field: 'wrap',
     });

@@ -1,18 +1,21 @@
 /**
  * `local`: the embedded software KMS, so the app works with no cloud account. Its
- * 256-bit key lives in the data dir (owner-only). It is not customer-controlled: whoever
- * holds the data dir holds the key, and there is no kill switch.
+ * 256-bit key lives in the data dir, sealed under the operator passphrase
+ * (core/secrets): it opens once the installation is unlocked. It is not
+ * customer-controlled: whoever holds the data dir and the passphrase holds the key, and
+ * there is no kill switch.
  */
-import path from 'node:path';
 import { z } from 'zod';
-import { open, seal, AeadOpenError, KEY_BYTES } from '../crypto/aead';
+import { open, seal, AeadOpenError } from '../crypto/aead';
 import { masterKeyBinding } from '../crypto/bindings';
-import { readOrCreateSecretFile } from '../crypto/secret-file';
+import { KeywardenError } from '../errors';
+import type { SecretSource } from '../secrets/installation-secrets';
 import { parseStrict } from './parse-config';
 import { KmsError, type KmsCallContext, type KmsProvider, type ProviderFactory } from './types';
 
 export const LOCAL_KEY_FILE = 'local-kms.key';
 export const LOCAL_KEY_REF = 'local:data-dir/local-kms.key';
+
 
 const localConfig = z.object({}).strict();
 
@@ -21,10 +24,11 @@ class LocalProvider implements KmsProvider {
   readonly keyRef = LOCAL_KEY_REF;
   readonly customerControlled = false;
   private key: Buffer | undefined;
-  constructor(private readonly file: string) {}
+  constructor(private readonly secrets: SecretSource) {}
 
+  // Throws `secrets_locked` before an unlock; the gateway passes that through unrecorded.
   private loadKey(): Buffer {
-    this.key ??= readOrCreateSecretFile(this.file, KEY_BYTES);
+    this.key ??= this.secrets.get(LOCAL_KEY_FILE);
     return this.key;
   }
 
@@ -54,6 +58,7 @@ export const localProviderFactory: ProviderFactory = {
     return { kms_key_ref: LOCAL_KEY_REF, config: {} };
   },
   create(_parsed, deps) {
-    return new LocalProvider(path.join(deps.dataDir, LOCAL_KEY_FILE));
+    if (!deps.secrets) throw new KeywardenError('internal', 'the local provider needs the installation secrets');
+    return new LocalProvider(deps.secrets);
   },
 };

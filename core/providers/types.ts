@@ -2,6 +2,7 @@
  * The one interface every key-wrapping provider implements: local, global, and the
  * customer's cloud KMS (aws, gcp, azure). The engine never asks which one it talks to.
  */
+import type { SecretSource } from '../secrets/installation-secrets';
 import type { Clock } from '../clock';
 
 export type ProviderName = 'local' | 'global' | 'aws' | 'gcp' | 'azure';
@@ -135,8 +136,10 @@ export interface ProviderDeps {
   env: Record<string, string | undefined>;
   /** Bound on one provider call, including retries. */
   timeoutMs: number;
-  /** Where the `local` provider keeps its key file. */
+  /** The data dir (the allow-list file, the local KMS key's home). */
   dataDir: string;
+  /** The sealed installation secrets: the `local` provider's key. */
+  secrets?: SecretSource;
   /** Extra string appended to user agents: always includes the product name. */
   userAgentPrefix: string;
 }

@@ -84,7 +84,7 @@ export async function exportReport(kw: Keywarden, caller: Caller, req: ExportReq
   const tenant = req.tenant ? requireTenant(ctx.store, req.tenant) : null;
   const db = databaseOf(kw);
   const dir = outputDir(kw, req.out);
-  const log = loadLogSigner(kw.dataDir, ctx.store);
+  const log = loadLogSigner(kw.secrets, ctx.store);
   const fingerprint = publicKeyFingerprint(log.signer.publicKey);
   const report = (phase: ExportPhase, percent: number, rows = 0, total = 0) => onProgress({ phase, percent: Math.round(percent), rows_written: rows, rows_total: total });
 

@@ -60,6 +60,7 @@ export function startBackgroundRewrap(ctx: EngineContext, opts: BackgroundRewrap
       try {
         const results = await runPendingRewraps(ctx, {
           ...opts.job,
+          waitForUnlock: true,
           timer,
           signal: abort.signal,
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

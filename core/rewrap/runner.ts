@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Caller } from '../engine/audit-trail';
-import type { EngineContext } from '../engine/context';
+import { needsLocalKey, type EngineContext } from '../engine/context';
 import { requireTenant } from '../engine/tenant-lookup';
 import { KeywardenError } from '../errors';
 import { isRunnable, requireJob, supersedeOlderJobs } from './control';
@@ -19,7 +19,10 @@ import { runRewrapJob } from './worker';
  */
 export const rewrapProgressEvents = new EventEmitter<{ progress: [RewrapProgress] }>();
 
-export async function runPendingRewraps(ctx: EngineContext, opts: RewrapOptions & { tenantId?: string } = {}): Promise<RewrapRunResult[]> {
+const lockedOut = (ctx: EngineContext, tenantId: string) => ctx.secrets !== undefined && !ctx.secrets.unlocked() && needsLocalKey(ctx, tenantId);
+
+/** `waitForUnlock`: skip jobs that need the locked local KMS key (the background runner) instead of failing with `secrets_locked`. */
+export async function runPendingRewraps(ctx: EngineContext, opts: RewrapOptions & { tenantId?: string; waitForUnlock?: boolean } = {}): Promise<RewrapRunResult[]> {
   const tenants = opts.tenantId ? [opts.tenantId] : ctx.store.listTenants().map((t) => t.id);
   for (const t of tenants) supersedeOlderJobs(ctx, t, opts.caller ?? ctx.system);
   const stale = opts.staleAfterMs ?? LEASE_STALE_MS;
@@ -29,9 +32,11 @@ export async function runPendingRewraps(ctx: EngineContext, opts: RewrapOptions 
     if (opts.signal?.aborted) break;
     const next = ctx.store
       .rewrapJobs(opts.tenantId)
-      .filter((j) => !tried.has(j.lease_id) && isRunnable(ctx, j, stale))
+      // Locked secrets: in the background a job on local keys waits for the unlock rather than pausing at every pass.
+      .filter((j) => !tried.has(j.lease_id) && isRunnable(ctx, j, stale) && !(opts.waitForUnlock && lockedOut(ctx, j.tenant_id)))
       .sort((a, b) => a.lease_id - b.lease_id)[0];
     if (!next) break;
+    if (lockedOut(ctx, next.tenant_id)) ctx.secrets!.requireUnlocked('local-kms.key');
     tried.add(next.lease_id);
     try {
       results.push(await runRewrapJob(ctx, next.lease_id, opts));
@@ -68,5 +73,6 @@ export async function runRewraps(ctx: EngineContext, caller: Caller, req: RunReq
   supersedeOlderJobs(ctx, job.tenant_id, caller);
   const now = requireJob(ctx, req.lease_id);
   if (now.state === 'superseded') return [{ job: now, outcome: 'superseded' }];
+  if (lockedOut(ctx, now.tenant_id)) ctx.secrets!.requireUnlocked('local-kms.key');
   return [await runRewrapJob(ctx, req.lease_id, opts)];
 }

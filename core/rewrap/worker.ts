@@ -109,6 +109,8 @@ class RewrapWorker {
         } catch (e) {
           if (e instanceof StopRequested) return this.pause('shutdown', null);
           if (e instanceof KeywardenError && e.code === 'tenant_sealed') return this.pause('sealed', e.message, e.code);
+          // Locked installation secrets: resumable like a shutdown once they are unlocked.
+          if (e instanceof KeywardenError && e.code === 'secrets_locked') return this.pause('shutdown', e.message, e.code);
           if (e instanceof KeywardenError && e.code === 'kms_error') return this.pause('kms_error', e.message, e.code);
           if (e instanceof KeywardenError && e.code === 'key_version_revoked') return this.end('failed', 'rewrap.finished', { outcome: 'failed' }, e.message);
           throw e;

@@ -11,6 +11,7 @@ import { invalidInput } from '../../core/errors';
 import { SERVE_HELP } from '../web-host/serve-command';
 import { ACCESS_COMMANDS } from './access-commands';
 import { WITNESS_COMMANDS } from './witness-commands';
+import { BACKUP_COMMANDS } from './backup-commands';
 import { SEAL_COMMANDS } from './seal-commands';
 import { EVIDENCE_COMMANDS } from './evidence-commands';
 import { IMPORT_COMMANDS } from './import-commands';
@@ -143,6 +144,7 @@ export const COMMANDS: CommandSpec[] = [
   ...REPORT_COMMANDS,
   ...ACCESS_COMMANDS,
   ...WITNESS_COMMANDS,
+  ...BACKUP_COMMANDS,
 ];
 
 export function findCommand(args: string[]): { spec: CommandSpec; rest: string[] } | undefined {

@@ -5,6 +5,7 @@
 import type { OverviewView } from '../../core/api/overview-types';
 import type { AppStatus } from '../../core/api/types';
 import type { ChecksStatusView } from '../../core/api/checks-types';
+import { secretsLines } from './backup-commands';
 import { count, table } from './text';
 import { ago, formatTime, type TimeOptions } from './time-format';
 
@@ -48,6 +49,7 @@ export function renderStatus(value: AppStatus & { overview?: OverviewView; check
   const lines = [
     `Keywarden ${value.version}: ${value.initialized ? 'initialized' : 'NOT initialized (run keywarden init)'}, ${count(value.tenants, 'tenant')}, ${count(value.audit_entries, 'audit entry', 'audit entries')}`,
     `data: ${value.data_dir} (schema ${value.schema_version})`,
+    ...secretsLines(value.secrets, (iso) => formatTime(iso, t)),
   ];
   const w = value.witness;
   if (w) lines.push(`witnesses: ${WITNESS_WORDS[w.state]}: ${w.summary}${w.state === 'failing' ? ` (${w.failing.map((f) => `${f.id} ${f.at}: ${f.message}`).join('; ')})` : ''}`);

@@ -7,6 +7,8 @@ import type { OverviewView } from '../../core/api/overview-types';
 import type { AppStatus, RewrapJobView, RewrapRunView } from '../../core/api/types';
 import { renderRewrapRun, renderRewrapStatus } from './render-rewrap';
 import { renderAccess } from './access-commands';
+import { renderBackup } from './backup-commands';
+import { formatTime } from './time-format';
 import { renderEvidence } from './render-evidence';
 import { renderGeneric } from './render-generic';
 import { renderKeyring } from './render-keyring';
@@ -19,6 +21,8 @@ import { renderWitnessResult } from './witness-commands';
 import type { TimeOptions } from './time-format';
 
 export function renderHuman(method: string, value: unknown, time: TimeOptions = { utc: false }): string {
+  const backup = renderBackup(method, value, (iso) => formatTime(iso, time));
+  if (backup !== undefined) return backup;
   const report = renderReport(method, value);
   if (report !== undefined) return report;
   const access = renderAccess(method, value);

@@ -26,6 +26,7 @@ import { runVerifyProof } from './verify-proof-command';
 import { followReportProgress } from './report-commands';
 import { followImportProgress } from './import-commands';
 import { runReportVerify } from './report-verify-command';
+import { runRestore } from './backup-commands';
 import { renderAuditVerify } from './render-audit-verify';
 import { renderWitnessVerify } from './witness-commands';
 import type { WitnessVerificationView } from '../../core/api/witness-types';
@@ -52,6 +53,11 @@ function optionsFor(spec: CommandSpec, method: MethodName) {
   }
   for (const [name, type] of Object.entries(spec.extraFlags ?? {})) options[name] = { type };
   return options;
+}
+
+/** A passphrase can be had: from the environment, or a prompt on a terminal. */
+function canAskPassphrase(io: CliIo): boolean {
+  return Boolean(io.env.KEYWARDEN_PASSPHRASE) || process.stdin.isTTY === true;
 }
 
 function fail(io: CliIo, json: boolean, error: ErrorData): number {
@@ -88,6 +94,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // The auditor's check needs no database: it must work on a machine without Keywarden's data.
     if (argv[0] === 'audit' && argv[1] === 'verify-proof') return runVerifyProof(argv.slice(2), io);
     if (argv[0] === 'report' && argv[1] === 'verify') return await runReportVerify(argv.slice(2), io);
+    // A restore fills an empty folder: opening an engine there first would create a database.
+    if (argv[0] === 'restore') return await runRestore(argv.slice(1), io);
     let method: string;
     let input: unknown;
     let dataDir: string | undefined;
@@ -130,7 +138,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     let operation: OperationProgressView | undefined;
     const handlers = createHandlers(kw, { onProgress: (p) => operation?.sink(p) });
     const caller = { actor: localActor(), address: 'cli' };
-    if (passphraseField) {
+    if (passphraseField && method === 'auth.unlock') {
+      input = { ...(input as object), passphrase: await readPassphrase('Operator passphrase (unlocks the installation secrets): ', io.env) };
+    } else if (passphraseField) {
       const first = await readPassphrase('New operator passphrase: ', io.env);
       if (!io.env.KEYWARDEN_PASSPHRASE) {
         const again = await readPassphrase('Repeat it: ', io.env);
@@ -163,11 +173,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const engine = kw;
     const onInterrupt = () => void engine.evidence.archive.cancel();
     if (method === 'evidence.import') process.once('SIGINT', onInterrupt);
-    const outcome = await dispatch(handlers, method, input, caller).finally(() => {
+    let outcome = await dispatch(handlers, method, input, caller).finally(() => {
       stopProgress?.();
       operation?.stop();
       process.off('SIGINT', onInterrupt);
     });
+    // The installation secrets open only with the passphrase: asked for (or read from
+    // KEYWARDEN_PASSPHRASE) when a command turns out to need them, then the command runs again.
+    // A locked command changes nothing before it fails, so running it again is safe.
+    if (!outcome.ok && outcome.error.code === 'secrets_locked' && canAskPassphrase(io) && kw.ctx.stepUp.isInitialized()) {
+      const passphrase = await readPassphrase('Operator passphrase (unlocks the installation secrets): ', io.env);
+      const unlocked = await dispatch(handlers, 'auth.unlock', { passphrase }, caller);
+      if (!unlocked.ok) return fail(io, json, unlocked.error);
+      const again = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : undefined;
+      outcome = await dispatch(handlers, method, input, caller).finally(() => again?.());
+    }
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;
     if (enrich) {

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { createHandlers } from '../../core/api/handlers';
 import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import { BUILT_WORKER_FILE } from '../../core/workers/launch';
@@ -23,6 +23,7 @@ import { appMenuTemplate } from './app-menu';
 import { DEV_BUILD } from './build-flags';
 import { registerContractIpc } from './ipc';
 import { reportFolderFromSaveDialog } from './report-save-dialog';
+import { safeStorageKeyring } from './safe-storage-keyring';
 import { chooseNativeBinding } from './native-binding';
 import { APP_ORIGIN, APP_SCHEME, devServerOriginFrom } from './trust';
 import { mainWindowOptions } from './window-options';
@@ -82,7 +83,12 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     env: options.env ?? process.env,
     worker: fs.existsSync(worker) ? { file: worker } : null,
     ...(binding.kind === 'electron' ? { nativeBinding: binding.path } : {}),
+    host: 'desktop',
+    keyring: safeStorageKeyring(safeStorage),
   });
+  // The unlock kept in the OS keyring at the last launch, if a real keyring holds it
+  // (never under Linux's basic_text fallback); otherwise the window asks for the passphrase.
+  if (kw.secrets.recall()) log('[desktop] installation secrets unlocked from the OS keyring');
 
   // Rewrap runs here in the main process, yielding after every batch: the window (its own process) never waits on it.
   // "Open folder" after an export: the engine checks the folder is the export's, Electron's shell shows it.

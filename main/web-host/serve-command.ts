@@ -9,6 +9,7 @@ import { KeywardenError, toErrorData } from '../../core/errors';
 import { resolveDataDir } from '../data-dir';
 import { findAppRoot } from './app-root';
 import { ensureWindowBuilt, type WindowBuilder } from './ensure-build';
+import { readPassphrase } from '../cli/passphrase-prompt';
 import { startWebHost } from './server';
 
 export interface ServeIo {
@@ -76,7 +77,10 @@ export async function runServe(args: string[], io: ServeIo, stop: () => Promise<
       await ensureWindowBuilt({ appRoot, outDir: staticDir, stderr: io.stderr, ...(options.build ? { build: options.build } : {}) });
     }
     const stopped = stop();
-    const host = await startWebHost({ dataDir, port, env: io.env, staticDir });
+    // On a terminal without KEYWARDEN_PASSPHRASE, ask once so local keys and signing work from the start.
+    const passphrase = async () =>
+      io.env.KEYWARDEN_PASSPHRASE || (process.stdin.isTTY ? (await readPassphrase('Operator passphrase (unlocks the installation secrets; Enter to start locked): ', io.env)) || undefined : undefined);
+    const host = await startWebHost({ dataDir, port, env: io.env, staticDir, passphrase });
     if (json) io.stdout(JSON.stringify({ url: host.url, port: host.port, token: host.token }) + '\n');
     else io.stdout(`Keywarden is serving on 127.0.0.1:${host.port} (this machine only).\nOpen this URL in a browser (it carries the access token):\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`);
     await stopped;

@@ -20,7 +20,7 @@ import type { Clock } from '../../core/clock';
 import type { PassphrasePolicy } from '../../core/crypto/passphrase';
 import { type ErrorData, KeywardenError, toErrorData } from '../../core/errors';
 import { exportedFile, exportedPackage } from '../../core/report/exported-files';
-import { localActor, openKeywarden } from '../../core/keywarden';
+import { localActor, openKeywarden, type Keywarden } from '../../core/keywarden';
 import type { BackgroundRewrapOptions } from '../../core/rewrap/background';
 import { startHostChecks, type HostChecksOptions } from '../background-checks';
 import { startHostRewrap } from '../background-rewrap';
@@ -48,6 +48,12 @@ export interface WebHostOptions {
   passphrasePolicy?: PassphrasePolicy;
   /** The continuous checks' options (tick, intervals); false: no checks. */
   checks?: HostChecksOptions | false;
+  /**
+   * The operator passphrase to open the installation secrets with at start, when there is
+   * one (`serve` prompts on a terminal). Default: KEYWARDEN_PASSPHRASE from `env`. Without
+   * it the host starts locked and the window unlocks (Settings, or any step-up).
+   */
+  passphrase?: () => Promise<string | undefined>;
 }
 
 export interface WebHost {
@@ -91,12 +97,26 @@ function listen(server: http.Server, port: number): Promise<void> {
   });
 }
 
+/** Opens the secrets before the background work starts, when a passphrase is at hand. */
+async function unlockAtStart(kw: Keywarden, options: WebHostOptions): Promise<void> {
+  if (!kw.ctx.stepUp.isInitialized()) return; // the window's first run sets the passphrase, which unlocks
+  const passphrase = options.passphrase ? await options.passphrase() : (options.env ?? process.env).KEYWARDEN_PASSPHRASE;
+  if (!passphrase) return;
+  await kw.ctx.stepUp.unlock(passphrase, { actor: localActor(), address: 'web-host' });
+}
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KeywardenError('invalid_input', `port: must be a whole number from 0 to 65535 (got ${port})`, { field: 'port' });
   const log = options.log ?? stderrLog;
   const staticDir = path.resolve(options.staticDir ?? path.join(findAppRoot(), 'out', 'renderer'));
-  const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, ...(options.clock ? { clock: options.clock } : {}), ...(options.passphrasePolicy ? { passphrasePolicy: options.passphrasePolicy } : {}) });
+  const kw = openKeywarden({ dataDir: options.dataDir, env: options.env ?? process.env, host: 'web', ...(options.clock ? { clock: options.clock } : {}), ...(options.passphrasePolicy ? { passphrasePolicy: options.passphrasePolicy } : {}) });
+  try {
+    await unlockAtStart(kw, options);
+  } catch (e) {
+    await kw.close();
+    throw e;
+  }
   const logged = loggedHandlers(createHandlers(kw), log, 'web-host');
   const rewrap = options.rewrap === false ? { handlers: logged, stop: async () => {} } : startHostRewrap(kw.ctx, logged, log, 'web-host', options.rewrap);
   const handlers = rewrap.handlers;

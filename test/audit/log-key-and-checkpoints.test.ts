@@ -1,6 +1,6 @@
 /**
- * The installation's log key (a 0600 file, never in the database, pinned by its public
- * half) and the checkpoints it signs after every critical action.
+ * The installation's log key (sealed under the passphrase, never in the database, pinned
+ * by its public half) and the checkpoints it signs after every critical action.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,26 +10,24 @@ import { LOG_KEY_FILE, PINNED_VERIFIER_KEY_META } from '../../core/audit/log-key
 import { parseCheckpoint } from '../../core/audit/tlog/checkpoint';
 import { privateKeyFromSeed, rawPublicKey } from '../../core/audit/tlog/log-key';
 import { verifyCheckpoint } from '../../core/audit/tlog/verify-proofs';
-import { DATABASE_FILE } from '../../core/keywarden';
-import { initializedFixture, makeFixture, rawDb } from '../support/engine-fixture';
+import { initializedFixture, makeFixture, PASSPHRASE, rawDb, unlockFixture } from '../support/engine-fixture';
+import { encodingsOf, filesUnder, resealSecret } from '../support/sealed-files';
 import { auditedFlow } from './support/audit-flow';
 
 const checkpointSizes = (fx: Awaited<ReturnType<typeof initializedFixture>>) =>
   rawDb(fx).prepare('SELECT tree_size FROM audit_checkpoints ORDER BY tree_size').pluck().all() as number[];
 
 describe('the audit log key', () => {
-  it('lives in an owner-only file, never in the database, and exports only its public half', async () => {
+  it('is sealed under the passphrase, in no file in plaintext, and exports only its public half', async () => {
     const fx = await auditedFlow();
-    const file = path.join(fx.dataDir, LOG_KEY_FILE);
-    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const seed = fs.readFileSync(file);
+    const seed = fx.kw.secrets.get(LOG_KEY_FILE);
     expect(seed.length).toBe(32);
+    const sealed = path.join(fx.dataDir, `${LOG_KEY_FILE}.sealed`);
+    if (process.platform !== 'win32') expect(fs.statSync(sealed).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(fx.dataDir, LOG_KEY_FILE))).toBe(false);
     await fx.kw.close();
-    for (const name of fs.readdirSync(fx.dataDir).filter((f) => f.startsWith(DATABASE_FILE))) {
-      const bytes = fs.readFileSync(path.join(fx.dataDir, name));
-      expect(bytes.includes(seed), name).toBe(false);
-      expect(bytes.includes(Buffer.from(seed.toString('base64'))), name).toBe(false);
-      expect(bytes.includes(Buffer.from(seed.toString('hex'))), name).toBe(false);
+    for (const { name, bytes } of filesUnder(fx.dataDir)) {
+      for (const form of encodingsOf(seed)) expect(bytes.includes(form), name).toBe(false);
     }
     const fx2 = fx.reopen();
     const key = await fx2.call('audit.publicKey', {});
@@ -39,16 +37,15 @@ describe('the audit log key', () => {
     expect(JSON.stringify(key)).not.toContain(seed.toString('base64'));
   });
 
-  it('refuses a replaced key file instead of starting a second log, and the critical action with it', async () => {
+  it('refuses a replaced key instead of starting a second log, and the critical action with it', async () => {
     const fx = await auditedFlow();
     const pinned = rawDb(fx).prepare('SELECT value FROM meta WHERE key = ?').pluck().get(PINNED_VERIFIER_KEY_META);
     await fx.kw.close();
-    const file = path.join(fx.dataDir, LOG_KEY_FILE);
-    fs.rmSync(file);
-    fs.writeFileSync(file, Buffer.alloc(32, 5), { mode: 0o600 });
-    const fx2 = fx.reopen();
+    // Someone with the data dir and the passphrase seals another key in its place.
+    await resealSecret(fx.dataDir, LOG_KEY_FILE, Buffer.alloc(32, 5), PASSPHRASE);
+    const fx2 = await unlockFixture(fx.reopen());
     const err = await fx2.fail('audit.checkpoint', {});
-    expect(err).toMatchObject({ code: 'audit_key_unavailable', message: `audit-log.key is not the key this log's checkpoints were signed with (expected ${String(pinned)}); restore the original file` });
+    expect(err).toMatchObject({ code: 'audit_key_unavailable', message: `audit-log.key is not the key this log's checkpoints were signed with (expected ${String(pinned)}); restore the original audit-log.key.sealed` });
     const before = (await fx2.call('app.status', {})).audit_entries;
     expect(await fx2.fail('keys.rotate', { tenant: 'acme', step_up_token: await fx2.stepUp('rotate', 'acme') })).toMatchObject({ code: 'audit_key_unavailable' });
     expect((await fx2.call('keys.versions', { tenant: 'acme' }))[0]?.version).toBe(3);
@@ -58,24 +55,27 @@ describe('the audit log key', () => {
   it('says a missing key file must be restored, and keeps verifying with the pinned public key', async () => {
     const fx = await auditedFlow();
     await fx.kw.close();
-    fs.rmSync(path.join(fx.dataDir, LOG_KEY_FILE));
-    const fx2 = fx.reopen();
-    expect(await fx2.fail('audit.checkpoint', {})).toMatchObject({ code: 'audit_key_unavailable', message: expect.stringMatching(/^audit-log\.key is missing from the data dir: no checkpoint can be signed until it is restored/) });
-    expect(fs.existsSync(path.join(fx.dataDir, LOG_KEY_FILE))).toBe(false);
+    fs.rmSync(path.join(fx.dataDir, `${LOG_KEY_FILE}.sealed`));
+    const fx2 = await unlockFixture(fx.reopen());
+    expect(await fx2.fail('audit.checkpoint', {})).toMatchObject({ code: 'audit_key_unavailable', message: expect.stringMatching(/^audit-log\.key\.sealed is missing from the data dir: no checkpoint can be signed until it is restored/) });
+    expect(fs.existsSync(path.join(fx.dataDir, `${LOG_KEY_FILE}.sealed`))).toBe(false);
     expect(await fx2.call('audit.verify', {})).toMatchObject({ ok: true, entries: 12, checkpoints_checked: 2 });
     // Non-critical actions are still recorded (and enter the tree) without the key.
     await fx2.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'z', value: 'v' });
     expect(fx2.kw.auditLog.tree.size()).toBe(13);
   });
 
-  it('refuses a key file others can read', async () => {
-    if (process.platform === 'win32') return;
-    const fx = await initializedFixture();
-    await fx.call('audit.checkpoint', {});
-    fs.chmodSync(path.join(fx.dataDir, LOG_KEY_FILE), 0o644);
+  it('defers the checkpoint of a critical action made while locked to the next unlock', async () => {
+    const fx = await auditedFlow();
+    await fx.kw.close();
     const fx2 = fx.reopen();
-    await fx2.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'a', value: 'v' });
-    expect(await fx2.fail('audit.checkpoint', {})).toMatchObject({ code: 'forbidden', message: expect.stringContaining('chmod 600') });
+    expect(fx2.kw.secrets.unlocked()).toBe(false);
+    // The engine acting by itself while locked (a seal): recorded, its checkpoint deferred.
+    fx2.kw.ctx.audit.append(fx2.kw.ctx.system, 'byok.kms.seal', null, { reason: 'test' });
+    expect(checkpointSizes(fx2)).toEqual([6, 10]);
+    await unlockFixture(fx2);
+    expect(checkpointSizes(fx2)).toEqual([6, 10, 13]);
+    expect(await fx2.call('audit.verify', {})).toMatchObject({ ok: true, entries: 13 });
   });
 });
 
@@ -113,6 +113,7 @@ describe('checkpoints', () => {
 
   it('of an empty log carry the empty tree hash and verify', async () => {
     const fx = makeFixture();
+    await fx.kw.ctx.stepUp.setPassphrase(PASSPHRASE); // unlocks, without the init's audit entry
     const cp = await fx.call('audit.checkpoint', {});
     expect(cp).toMatchObject({ tree_size: 0, root_hash: Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex').toString('base64') });
     expect(await fx.call('audit.verify', {})).toMatchObject({ ok: true, entries: 0, checkpoints_checked: 1 });

@@ -16,7 +16,7 @@ import { AuditTrail } from '../../core/engine/audit-trail';
 import { openKeywarden } from '../../core/keywarden';
 import { openDatabase } from '../../core/store/database';
 import { SqliteStore } from '../../core/store/sqlite-store';
-import { CALLER, makeFixture, rawDb, tempDir, type Fixture } from '../support/engine-fixture';
+import { CALLER, rawDb, tempDir, unlockedFixture, type Fixture } from '../support/engine-fixture';
 import { rewriteChain } from './support/audit-flow';
 
 /** Appends entries up to `size`, signing a checkpoint at each of `checkpointsAt`. */
@@ -37,7 +37,7 @@ const threads = (over: Partial<ParallelVerifyOptions> = {}): ParallelVerifyOptio
 
 describe('pages proved on worker threads', () => {
   it('give the row-by-row verdict on a good log, checkpoints inside pages and on their edges', async () => {
-    const fx = makeFixture();
+    const fx = await unlockedFixture();
     grow(fx, 700, [1, 63, 64, 65, 128, 300, 699]);
     const input = fx.kw.auditLog.verificationInput();
     const parallel = await verifyInParallel(input, threads());
@@ -46,7 +46,7 @@ describe('pages proved on worker threads', () => {
   });
 
   it('count only the entries there when they started: appends made meanwhile wait for the next verify', async () => {
-    const fx = makeFixture();
+    const fx = await unlockedFixture();
     grow(fx, 300, [200]);
     const running = verifyInParallel(fx.kw.auditLog.verificationInput(), threads());
     grow(fx, 340, [320]);
@@ -64,7 +64,7 @@ describe('pages proved on worker threads', () => {
       rewriteChain(rawDb(fx));
     }],
   ])('leave %s to the row-by-row scan, which names it', async (_, tamper) => {
-    const fx = makeFixture();
+    const fx = await unlockedFixture();
     grow(fx, 260, [100, 250]);
     tamper(fx);
     const input = fx.kw.auditLog.verificationInput();
@@ -79,7 +79,7 @@ describe('pages proved on worker threads', () => {
   });
 
   it('leave a stale prev_hash copy to the row-by-row scan: the chain runs over the stored entry hashes, so the log still verifies', async () => {
-    const fx = makeFixture();
+    const fx = await unlockedFixture();
     grow(fx, 260, [100, 250]);
     rawDb(fx).prepare('UPDATE audit_log SET prev_hash = zeroblob(32) WHERE seq = 70').run();
     const input = fx.kw.auditLog.verificationInput();
@@ -93,7 +93,7 @@ describe('pages proved on worker threads', () => {
   });
 
   it('step aside when no thread can start, and the log is still verified in this thread', async () => {
-    const fx = makeFixture();
+    const fx = await unlockedFixture();
     grow(fx, 200, [100]);
     const input = fx.kw.auditLog.verificationInput();
     expect(await verifyInParallel(input, threads({ worker: { file: '/nonexistent/engine-worker.js' } }))).toBe('not_run');
@@ -118,10 +118,10 @@ describe('pages proved on worker threads', () => {
 });
 
 describe('pages proved in this thread', () => {
-  it('give the row-by-row verdict for any log size, page size and set of checkpoints', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 6 }), fc.uniqueArray(fc.integer({ min: 1, max: 200 }), { maxLength: 5 }), (size, log2Page, cps) => {
-        const fx = makeFixture();
+  it('give the row-by-row verdict for any log size, page size and set of checkpoints', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 6 }), fc.uniqueArray(fc.integer({ min: 1, max: 200 }), { maxLength: 5 }), async (size, log2Page, cps) => {
+        const fx = await unlockedFixture();
         grow(fx, size, cps.filter((c) => c <= size));
         const input = fx.kw.auditLog.verificationInput();
         const paged = verifyPagesInThread(input, 2 ** log2Page);
@@ -132,8 +132,8 @@ describe('pages proved in this thread', () => {
     );
   });
 
-  it('refuse a page that is not aligned to the page size', () => {
-    const fx = makeFixture();
+  it('refuse a page that is not aligned to the page size', async () => {
+    const fx = await unlockedFixture();
     grow(fx, 10);
     expect(() => new PageChecker(rawDb(fx), 48)).toThrow(/power of two/);
     expect(() => new PageChecker(rawDb(fx), 8).check({ lo: 2, hi: 8, cuts: [] })).toThrow(/not an aligned page/);

@@ -4,8 +4,6 @@
  * payload holds key material or a secret (the known ones by value, any other by shape:
  * a base64 or hex run as long as a key).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isCataloguedAction } from '../../core/audit/action-catalogue';
@@ -61,8 +59,8 @@ describe('audit payload rules over a full engine flow', () => {
     expect(rotate?.actor).toBeTruthy();
     expect(rotate?.address).toBeTruthy();
 
-    const localKey = fs.readFileSync(path.join(fx.dataDir, 'local-kms.key'));
-    const logKey = fs.readFileSync(path.join(fx.dataDir, LOG_KEY_FILE));
+    const localKey = fx.kw.secrets.get('local-kms.key');
+    const logKey = fx.kw.secrets.get(LOG_KEY_FILE);
     const secrets = [
       PASSPHRASE,
       SECRET_VALUE,

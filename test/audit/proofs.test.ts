@@ -3,8 +3,6 @@
  * (checkProofDocument: the proof file and the verifier key, nothing else), and every
  * forgery rejected with its reason.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InclusionProofBundleView } from '../../core/api/audit-types';
 import { LOG_KEY_FILE } from '../../core/audit/log-key-file';
@@ -24,7 +22,7 @@ async function inclusion(fx: Fixture, seq: number, checkpoint?: string): Promise
 
 /** Signs any checkpoint body with the installation's own key (an insider who stole the key file). */
 function signWithInstallationKey(fx: Fixture, body: string): string {
-  const seed = fs.readFileSync(path.join(fx.dataDir, LOG_KEY_FILE));
+  const seed = fx.kw.secrets.get(LOG_KEY_FILE);
   const origin = parseCheckpoint(body);
   if (!origin.ok) throw new Error(origin.reason);
   return signNote(body, createNoteSigner(origin.value.origin, privateKeyFromSeed(seed)));

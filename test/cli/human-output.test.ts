@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
 import { allowEndpoints } from '../support/allowed-endpoints';
+// Each command that needs the sealed secrets derives their key once: at production cost the walk would outlast its timeout.
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 const PASS = 'correct horse battery staple';
 const previousTz = process.env.TZ;
@@ -38,7 +40,7 @@ afterAll(async () => {
 async function kw(args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli([...args, '--data-dir', path.join(dir, 'data')], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: fakeAwsEnv({ KEYWARDEN_PASSPHRASE: PASS }) });
+  const code = await runCli([...args, '--data-dir', path.join(dir, 'data')], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: fakeAwsEnv({ KEYWARDEN_PASSPHRASE: PASS }), passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 
@@ -166,8 +168,8 @@ describe('human output of every command', () => {
 
   it('keeps each --json document in the same shape', () => {
     expect(shapes).toMatchSnapshot();
-    // status: the installation's fields as before, the overview and the checks added beside them.
+    // status: the installation's fields as before, the overview the checks, the secrets and the witnesses added beside them.
     expect(shapes['status']).toMatchObject({ initialized: 'boolean', version: 'string', data_dir: 'string', schema_version: 'number', tenants: 'number', sealed_tenants: [], audit_entries: 'number', drill_faults: [] });
-    expect(Object.keys(shapes['status'] as object).sort()).toEqual(['audit_entries', 'checks', 'data_dir', 'drill_faults', 'initialized', 'overview', 'schema_version', 'sealed_tenants', 'tenants', 'version', 'witness']);
+    expect(Object.keys(shapes['status'] as object).sort()).toEqual(['audit_entries', 'checks', 'data_dir', 'drill_faults', 'initialized', 'overview', 'schema_version', 'sealed_tenants', 'secrets', 'tenants', 'version', 'witness']);
   });
 });

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
+// Each command that needs the sealed secrets derives their key: at production cost the suite outlasts its timeout.
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 import { progressBar, progressLine } from '../../main/cli/progress-line';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-cli-progress-'));
@@ -15,7 +17,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function kw(args: string[], tty: boolean) {
   let out = '';
   let err = '';
-  const code = await runCli([...args, '--data-dir', dir], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' }, stderrIsTTY: tty });
+  const code = await runCli([...args, '--data-dir', dir], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple' }, stderrIsTTY: tty, passphrasePolicy: FAST_PASSPHRASE_POLICY });
   return { code, out, err };
 }
 

@@ -6,22 +6,30 @@ import { LOCAL_KEY_FILE } from '../../core/providers/local';
 import { initializedFixture, makeFixture, PASSPHRASE } from '../support/engine-fixture';
 
 describe('local provider', () => {
-  it('keeps a 32-byte key file readable by the owner only', async () => {
+  it('keeps its 32-byte key sealed under the passphrase, owner-only, never as a plain file', async () => {
     const fx = await initializedFixture();
-    const file = path.join(fx.dataDir, LOCAL_KEY_FILE);
-    expect(fs.statSync(file).size).toBe(32);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const sealed = path.join(fx.dataDir, `${LOCAL_KEY_FILE}.sealed`);
+    if (process.platform !== 'win32') expect(fs.statSync(sealed).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(fx.dataDir, LOCAL_KEY_FILE))).toBe(false);
+    const key = fx.kw.secrets.get(LOCAL_KEY_FILE);
+    expect(key.length).toBe(32);
+    expect(fs.readFileSync(sealed).includes(key)).toBe(false);
     const tenant = await fx.call('tenant.show', { tenant: 'acme' });
     expect(tenant).toMatchObject({ wrap_method: 'local', customer_controlled: false });
   });
 
-  it('refuses a key file others can read, saying how to fix it', async () => {
+  it('refuses to wrap or unwrap before the unlock, recording no call and sealing nothing', async () => {
     const fx = await initializedFixture();
-    fs.chmodSync(path.join(fx.dataDir, LOCAL_KEY_FILE), 0o644);
+    await fx.call('record.put', { tenant: 'acme', table: 'integration_configs', name: 'a', value: 'v' });
     await fx.kw.close();
     const again = fx.reopen();
+    const calls = again.kw.ctx.store.listKmsCalls({ limit: 1000 }).length;
     const err = await again.fail('tenant.create', { slug: 'other' });
-    expect(err.message).toMatch(/readable by other users.*chmod 600/);
+    expect(err).toMatchObject({ code: 'secrets_locked', status: 423, message: expect.stringContaining('KEYWARDEN_PASSPHRASE') });
+    expect(await again.fail('record.put', { tenant: 'acme', table: 'integration_configs', name: 'b', value: 'v' })).toMatchObject({ code: 'secrets_locked' });
+    expect(again.kw.ctx.store.listKmsCalls({ limit: 1000 })).toHaveLength(calls);
+    expect((await again.call('tenant.show', { tenant: 'acme' })).sealed_since).toBeNull();
+    expect(await again.call('tenant.list', {})).toHaveLength(1);
   });
 });
 

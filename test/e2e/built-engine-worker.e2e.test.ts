@@ -10,14 +10,14 @@ import { verifyInParallel } from '../../core/audit/parallel-verify';
 import { verifyRowByRow } from '../../core/audit/log-verifier';
 import { openKeywarden } from '../../core/keywarden';
 import { generate } from '../support/crosscheck-data';
-import { CALLER, makeFixture, tempDir } from '../support/engine-fixture';
+import { CALLER, tempDir, unlockedFixture } from '../support/engine-fixture';
 
 const BUILT_WORKER = path.resolve(__dirname, '../../out/main/engine-worker.js');
 
 describe('the built engine worker', () => {
   it('is beside the main bundle and proves a log good', async () => {
     expect(fs.existsSync(BUILT_WORKER)).toBe(true);
-    const fx = makeFixture();
+    const fx = await unlockedFixture(); // the checkpoint is signed with the sealed key
     for (let i = 0; i < 300; i++) {
       fx.kw.ctx.audit.append(CALLER, 'record.updated', null, { name: `config-${i}` });
       if (i === 150) fx.kw.auditLog.checkpoint();

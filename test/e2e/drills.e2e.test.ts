@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../core/api/handlers';
 import { openKeywarden } from '../../core/keywarden';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 import { FAKE_EXTERNAL_ID, FAKE_ROLE_ARN, fakeAwsEnv, startAwsFake, type AwsFake } from '../fakes/aws';
 import { callApi, cliCall, launchBrowser, openSession, stepUpToken, type Session } from './support/browser';
 
@@ -54,7 +55,8 @@ describe('kill-switch drills in the window', () => {
     });
     await ok('record.seedSample', { tenant: 'acme', rows: 60, prefix: 'after-onboard' });
     // Created by another process, so the host has never cached its key: its next session request reaches the KMS.
-    const other = openKeywarden({ dataDir: s.dataDir, env: {} });
+    const other = openKeywarden({ dataDir: s.dataDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY });
+    await other.ctx.stepUp.unlock(PASSPHRASE, { actor: 'e2e', address: 'test' }); // a new process starts locked
     await createHandlers(other)['tenant.create']({ slug: 'payments', wrap: 'local' }, { actor: 'e2e', address: 'test' });
     await other.close();
     // Fault injection and agent sessions are CLI-only (not in the window's subset).

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../core/api/handlers';
 import { openKeywarden } from '../../core/keywarden';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 import { callApi, cliCall, launchBrowser, openSession, type Session } from './support/browser';
 
 const PASSPHRASE = 'correct horse battery staple 42';
@@ -34,7 +35,8 @@ describe('the Overview', () => {
     await ok('record.seedSample', { tenant: 'acme', rows: 50 });
     await ok('audit.verify', {});
     // Created by another process, so the host has never cached its key: the next session request reaches the KMS.
-    const other = openKeywarden({ dataDir: s.dataDir, env: {} });
+    const other = openKeywarden({ dataDir: s.dataDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY });
+    await other.ctx.stepUp.unlock(PASSPHRASE, { actor: 'e2e', address: 'test' }); // a new process starts locked
     await createHandlers(other)['tenant.create']({ slug: 'payments', wrap: 'local' }, { actor: 'e2e', address: 'test' });
     await other.close();
     await ok('fault.set', { tenant: 'payments', mode: 'deny' });

@@ -104,7 +104,7 @@ describe('checkpoint witnesses in the window', () => {
     await strip.getByRole('button', { name: 'Check against witnesses' }).click();
     await expect.poll(() => page.getByTestId('witness-check').textContent()).toMatch(/^2 witnessed checkpoints consistent with the log/);
 
-    rewriteHistory(s.dataDir, 2, (p) => ({ ...p, slug: 'acme-renamed' }));
+    await rewriteHistory(s.dataDir, E2E_PASSPHRASE, 2, (p) => ({ ...p, slug: 'acme-renamed' }));
     await strip.getByRole('button', { name: 'Check against witnesses' }).click();
     const alarm = page.getByTestId('witness-check').getByRole('alert');
     await alarm.waitFor();

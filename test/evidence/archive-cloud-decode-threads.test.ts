@@ -30,6 +30,8 @@ const file = (name: string, text: string) => {
 };
 const unpacked = (r: Awaited<ReturnType<typeof decodeRequest>>) => {
   if (!r.ok) throw new Error(r.message);
+  // Asked without a database to store into, a thread hands the decoded file back.
+  if (!('file' in r)) throw new Error('the thread stored the file instead of returning it');
   const { packedRaw, ...rest } = r.file;
   if (!packedRaw) return rest;
   const text = Buffer.from(packedRaw.bytes).toString('utf8');

@@ -13,6 +13,7 @@ import { ManualClock } from '../../core/clock';
 import { Pacer } from '../../core/evidence/readers/pacer';
 import { pagedRequest } from '../../core/evidence/readers/retry';
 import { ReaderError } from '../../core/evidence/readers/types';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 import { runCli } from '../../main/cli/run';
 import { fakeAwsEnv, startAwsFake, type AwsFake, type FakeKeyInfo } from '../fakes/aws';
 import { tempDir } from '../support/engine-fixture';
@@ -199,7 +200,7 @@ describe('evidence fetch from the CLI', () => {
   async function kw(args: string[]) {
     let out = '';
     let err = '';
-    const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple', ...fakeAwsEnv() } });
+    const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARDEN_PASSPHRASE: 'correct horse battery staple', ...fakeAwsEnv() }, passphrasePolicy: FAST_PASSPHRASE_POLICY });
     return { code, out, err };
   }
 

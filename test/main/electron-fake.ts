@@ -84,6 +84,13 @@ export function createElectronFake() {
       }
     },
     powerMonitor: { isOnBatteryPower: () => false },
+    // Linux without a secret service: the fallback the app must not cache under.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptString: (s: string) => Buffer.from(s, 'utf8'),
+      decryptString: (b: Buffer) => b.toString('utf8'),
+    },
     Menu: {
       buildFromTemplate: (template: unknown[]) => ({ template }),
       setApplicationMenu: (menu: unknown) => void state.menus.push(menu),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../main/web-host/read-body';
 import { startWebHost, type WebHost } from '../../main/web-host/server';
 import { apiCall, rawRequest } from './http-request';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 
 let host: WebHost;
 let dataDir: string;
@@ -18,7 +19,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>kw</title><script type="module" src="./assets/app.js"></script>');
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(dataDir, '..', 'kw-outside-secret.txt'), 'outside');
-  host = await startWebHost({ dataDir, staticDir, env: {}, log: (l) => logged.push(l) });
+  host = await startWebHost({ dataDir, staticDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: (l) => logged.push(l) });
+  // The window's first run: setting the passphrase seals (and opens) the installation secrets.
+  expect((await apiCall(host.port, 'auth.init', { passphrase: 'correct horse battery staple' }, host.token)).status).toBe(200);
 });
 
 afterAll(async () => {

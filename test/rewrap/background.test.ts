@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { startBackgroundRewrap } from '../../core/rewrap/background';
 import type { RewrapRunResult, RewrapTimer } from '../../core/rewrap';
-import { makeFixture } from '../support/engine-fixture';
+import { makeFixture, unlockFixture } from '../support/engine-fixture';
 import { auditActions, expectAllReadable, rotatedFixture, versionCounts } from './support';
 
 /** A timer whose sleeps end only when the test says so (or their signal aborts them). */
@@ -84,7 +84,7 @@ describe('background rewrap runner', () => {
     await fx.kw.close();
 
     // The next start of the host (a new engine on the same file) carries on.
-    const next = makeFixture({ dataDir: fx.dataDir, clock: fx.clock });
+    const next = await unlockFixture(makeFixture({ dataDir: fx.dataDir, clock: fx.clock }));
     const timer = heldTimer();
     const again = startBackgroundRewrap(next.kw.ctx, { timer, job: { batchSize: 10 } });
     await until(() => timer.pending === 1, 'the resumed job');

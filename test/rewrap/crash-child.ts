@@ -4,12 +4,15 @@
  * kill it. Run as: node --import tsx crash-child.ts DATA_DIR BATCH_SIZE PACE_ROWS_S
  */
 import { openKeywarden } from '../../core/keywarden';
+import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
 import { runPendingRewraps } from '../../core/rewrap';
 
 async function main(): Promise<void> {
   const [dataDir, batch, pace] = process.argv.slice(2);
   if (!dataDir) throw new Error('usage: crash-child.ts DATA_DIR [BATCH_SIZE] [PACE_ROWS_S]');
-  const kw = openKeywarden({ dataDir, env: {} });
+  const kw = openKeywarden({ dataDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY });
+  // A new process starts locked: the local tenant's key opens with the passphrase, as the CLI's would.
+  await kw.ctx.stepUp.unlock(process.env.KEYWARDEN_PASSPHRASE ?? '', { actor: 'crash-child@test', address: 'test' });
   const results = await runPendingRewraps(kw.ctx, {
     batchSize: Number(batch ?? 50),
     paceRowsPerSecond: Number(pace ?? 0),

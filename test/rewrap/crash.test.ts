@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
-import { makeFixture } from '../support/engine-fixture';
+import { makeFixture, PASSPHRASE, unlockFixture } from '../support/engine-fixture';
 import { auditActions, expectAllReadable, idDisorder, movesOtherThanOnce, recordMoves, rotatedFixture, scramblePhysicalOrder, versionCounts } from './support';
 
 const CHILD = path.join(__dirname, 'crash-child.ts');
@@ -27,7 +27,7 @@ interface ChildRun {
 
 /** `pace` rows/s: the victims are paced so a parent slowed by a loaded machine still kills them mid-run. */
 function startChild(dataDir: string, pace: number): ChildRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, '50', String(pace)], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, '50', String(pace)], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KEYWARDEN_PASSPHRASE: PASSPHRASE } });
   let out = '';
   let err = '';
   let seen = 0;
@@ -71,7 +71,7 @@ describe('rewrap crash safety', () => {
       else expect.fail(`child ended by itself (code ${code}) before kill ${k + 1}: ${child.output()}`);
 
       clock.set(Date.now());
-      const check = makeFixture({ dataDir, clock });
+      const check = await unlockFixture(makeFixture({ dataDir, clock }));
       const job = check.kw.ctx.store.rewrapJob(leaseId)!;
       const counts = versionCounts(check);
       const onTarget = (counts['secret@v2'] ?? 0) + (counts['integration@v2'] ?? 0);
@@ -94,7 +94,7 @@ describe('rewrap crash safety', () => {
     expect(last.output()).toMatch(/^end done$/m);
 
     clock.set(Date.now());
-    const after = makeFixture({ dataDir, clock });
+    const after = await unlockFixture(makeFixture({ dataDir, clock }));
     expect(after.kw.ctx.store.rewrapJob(leaseId)).toMatchObject({ state: 'done', processed: ROWS, skipped: 0, failed: 0, total: ROWS, lease_owner: null });
     expect(versionCounts(after)).toEqual({ 'secret@v2': ROWS / 2, 'integration@v2': ROWS / 2 });
     expect(await expectAllReadable(after)).toBe(ROWS);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock';
 import { runCli } from '../../main/cli/run';
 import { startWebHost } from '../../main/web-host/server';
-import { makeFixture, tempDir } from '../support/engine-fixture';
+import { makeFixture, tempDir, unlockFixture } from '../support/engine-fixture';
 import { apiCall } from '../main/http-request';
 import { expectAllReadable, rotatedFixture } from './support';
 import { FAST_PASSPHRASE_POLICY } from '../support/fast-passphrase';
@@ -38,7 +38,7 @@ describe('rewrap in the hosts', () => {
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>kw</title>');
     const logged: string[] = [];
     // A poll far beyond the test: only the start and the rotation's wake-up can run jobs.
-    const host = await startWebHost({ dataDir, staticDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: (l) => logged.push(l), rewrap: { pollMs: 3_600_000 } });
+    const host = await startWebHost({ dataDir, staticDir, env: { KEYWARDEN_PASSPHRASE: PASS }, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: (l) => logged.push(l), rewrap: { pollMs: 3_600_000 } });
     try {
       const status = async () => (await apiCall(host.port, 'rewrap.status', {}, host.token)).json().value as { lease_id: number; state: string; processed: number }[];
       const first = await eventually(status, (jobs) => jobs.some((j) => j.lease_id === leaseId && j.state === 'done'), 'the queued job');
@@ -54,7 +54,7 @@ describe('rewrap in the hosts', () => {
     } finally {
       await host.close();
     }
-    const after = makeFixture({ dataDir });
+    const after = await unlockFixture(makeFixture({ dataDir }));
     expect(await expectAllReadable(after)).toBe(200);
   });
 
@@ -65,7 +65,7 @@ describe('rewrap in the hosts', () => {
     const staticDir = tempDir('kw-static-');
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>kw</title>');
     // Paced so the job is surely still running when the host closes.
-    const host = await startWebHost({ dataDir, staticDir, env: {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: () => {}, rewrap: { job: { paceRowsPerSecond: 2000 } } });
+    const host = await startWebHost({ dataDir, staticDir, env: { KEYWARDEN_PASSPHRASE: PASS }, passphrasePolicy: FAST_PASSPHRASE_POLICY, log: () => {}, rewrap: { job: { paceRowsPerSecond: 2000 } } });
     await eventually(async () => (await apiCall(host.port, 'rewrap.status', {}, host.token)).json().value as { processed: number }[], (j) => j[0]!.processed > 0, 'progress');
     await host.close();
     const after = makeFixture({ dataDir });

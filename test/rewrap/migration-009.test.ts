@@ -14,7 +14,7 @@ import { DekCodec } from '../../core/rewrap/dek-codec';
 import { openDatabase } from '../../core/store/database';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../core/store/migrations';
 import type { RecordTable } from '../../core/store/rows';
-import { makeFixture, rawDb, type Fixture } from '../support/engine-fixture';
+import { makeFixture, rawDb, unlockFixture, type Fixture } from '../support/engine-fixture';
 import { expectAllReadable, movesOtherThanOnce, recordMoves, rotatedFixture, versionCounts } from './support';
 
 const TABLES: RecordTable[] = ['secret_environment_configs', 'integration_configs'];
@@ -88,7 +88,7 @@ describe('migration 009: record tables keyed by seq, rewrap walks in physical or
     }
     v7.close();
 
-    const after = makeFixture({ dataDir });
+    const after = await unlockFixture(makeFixture({ dataDir }));
     const db = rawDb(after);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     for (const t of TABLES) {
@@ -122,7 +122,7 @@ describe('migration 009: record tables keyed by seq, rewrap walks in physical or
     const dataDir = fx.dataDir;
     await fx.kw.close();
     rebuildAtVersion7(dataDir);
-    const after = makeFixture({ dataDir });
+    const after = await unlockFixture(makeFixture({ dataDir }));
     recordMoves(after);
     const [run] = await after.call('rewrap.run', { lease_id: leaseId });
     expect(run!.job).toMatchObject({ state: 'done', processed: ROWS, skipped: 0, total: ROWS });

@@ -75,7 +75,12 @@ export function makeFixture(opts: { dataDir?: string; env?: Record<string, strin
         const t = await dispatch(handlers, 'auth.stepUp', { passphrase: PASSPHRASE, purpose, tenant }, CALLER);
         return t.ok ? (t.value as { token: string }).token : null;
       });
-      const out = await dispatch(handlers, method, asked, CALLER);
+      let out = await dispatch(handlers, method, asked, CALLER);
+      // As the CLI does: a reopened installation is unlocked with the passphrase when a call needs its secrets.
+      if (!out.ok && out.error.code === 'secrets_locked' && kw.ctx.stepUp.isInitialized()) {
+        await unlockFixture(fx);
+        out = await dispatch(handlers, method, asked, CALLER);
+      }
       if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
       return out.value as never;
     },
@@ -91,6 +96,20 @@ export function makeFixture(opts: { dataDir?: string; env?: Record<string, strin
       return makeFixture({ dataDir, env: opts.env, kms, clock });
     },
   };
+  return fx;
+}
+
+/** Opens the installation secrets of a fixture (a reopened data dir starts locked, as a new process does). */
+export async function unlockFixture(fx: Fixture): Promise<Fixture> {
+  const out = await dispatch(fx.handlers, 'auth.unlock', { passphrase: PASSPHRASE }, CALLER);
+  if (!out.ok) throw new KeywardenError(out.error.code, out.error.message, out.error.details);
+  return fx;
+}
+
+/** An installation with the passphrase set (secrets unlocked), no tenant and an empty audit log (no init entry). */
+export async function unlockedFixture(opts: Parameters<typeof makeFixture>[0] = {}): Promise<Fixture> {
+  const fx = makeFixture(opts);
+  await fx.kw.ctx.stepUp.setPassphrase(PASSPHRASE);
   return fx;
 }
 

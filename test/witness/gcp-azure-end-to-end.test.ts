@@ -162,7 +162,7 @@ describe('GCP and Azure witnesses through the engine', () => {
     const victim = w.kw.ctx.store.auditRange(1, 1)[0]!; // the log's first entry, long before the first witness
     expect(victim.seq).toBeLessThanOrEqual(first.checkpoint!.tree_size);
     await w.kw.close();
-    rewriteHistory(w.dataDir, victim.seq, (p) => ({ ...p, note: 'rewritten' }));
+    await rewriteHistory(w.dataDir, PASSPHRASE, victim.seq, (p) => ({ ...p, note: 'rewritten' }));
     w.kw = openEngine(w);
 
     expect((await call('audit.verify', {})).ok).toBe(true);

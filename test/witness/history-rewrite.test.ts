@@ -50,7 +50,7 @@ describe('a history rewritten and re-signed with the same key', () => {
     const onboard = fx.kw.ctx.store.auditRange(1, 1000).find((r) => r.action === 'byok.kms.onboard')!;
     expect(onboard.seq).toBeLessThanOrEqual(sizes[0]!);
     await fx.closeEngine();
-    rewriteHistory(fx.dataDir, onboard.seq, (p) => ({ ...p, actor_note: 'nothing to see here', key: '…000000000000' }));
+    await rewriteHistory(fx.dataDir, PASSPHRASE, onboard.seq, (p) => ({ ...p, actor_note: 'nothing to see here', key: '…000000000000' }));
     fx = fx.reopen();
 
     // The ordinary verification cannot tell: chain, tree and signatures all agree.
@@ -99,7 +99,7 @@ describe('a history rewritten and re-signed with the same key', () => {
     db.prepare('DELETE FROM audit_log WHERE seq > ?').run(cp.tree_size - 2);
     db.prepare('DELETE FROM audit_checkpoints WHERE tree_size > ?').run(cp.tree_size - 2);
     db.close();
-    rewriteHistory(fx.dataDir, 1, (p) => p);
+    await rewriteHistory(fx.dataDir, PASSPHRASE, 1, (p) => p);
     fx = fx.reopen();
     const v = await fx.call('audit.verifyWitnesses', {});
     expect(v.ok).toBe(false);

@@ -5,6 +5,7 @@
  * those proofs offline and lists the event ids; the PDF explains the check. Forged or
  * damaged witness documents are refused with the reason.
  */
+import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,7 +122,7 @@ describe('report verify of a witness document', () => {
 
   function reader(doc: unknown): PackageReader {
     const text = Buffer.from(typeof doc === 'string' ? doc : JSON.stringify(doc));
-    return { kind: 'folder', files: () => [WITNESSES_FILE], oddities: () => [], hash: async () => ({ sha256: '', bytes: 0 }), read: async () => text, close: () => {} };
+    return { kind: 'folder', files: () => [WITNESSES_FILE], oddities: () => [], hash: async () => ({ sha256: '', bytes: 0 }), read: async () => text, stream: async () => Readable.from([text]), close: () => {} };
   }
 
   async function check(doc: unknown, note: string) {

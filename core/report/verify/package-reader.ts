@@ -22,6 +22,8 @@ export interface PackageReader {
   oddities(): string[];
   hash(file: string): Promise<{ sha256: string; bytes: number }>;
   read(file: string): Promise<Buffer>;
+  /** The file's bytes as a stream (a backup restore extracts them). */
+  stream(file: string): Promise<Readable>;
   close(): void;
 }
 
@@ -69,6 +71,7 @@ export function folderReader(root: string): PackageReader {
     oddities: () => odd,
     hash: (f) => hashStream(fs.createReadStream(abs(f))),
     read: (f) => readStream(fs.createReadStream(abs(f)), MAX_READ_BYTES, f),
+    stream: (f) => Promise.resolve(fs.createReadStream(abs(f))),
     close: () => {},
   };
 }
@@ -111,6 +114,7 @@ export async function zipReader(file: string): Promise<PackageReader> {
     oddities: () => odd,
     hash: async (f) => hashStream(await stream(f)),
     read: async (f) => readStream(await stream(f), MAX_READ_BYTES, f),
+    stream,
     close: () => zip.close(),
   };
 }

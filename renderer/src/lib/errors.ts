@@ -34,6 +34,11 @@ const TITLES: Record<ErrorCode, string> = {
   audit_key_unavailable: 'Audit log key unavailable',
   checkpoint_rejected: 'Checkpoint rejected',
   database_from_future: 'Database from a newer Keywarden',
+  secrets_locked: 'Installation secrets locked',
+  secret_file_invalid: 'Sealed secret file refused',
+  secret_file_conflict: 'Secret files disagree',
+  backup_invalid: 'Backup archive refused',
+  target_not_empty: 'Restore target not empty',
   internal: 'Internal error',
 };
 

@@ -54,8 +54,9 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv; rewrap?: WebHostOptions['rewrap']; checks?: WebHostOptions['checks'] } = {}): Promise<Session> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
+export async function openSession(browser: Browser, options: { env?: NodeJS.ProcessEnv; rewrap?: WebHostOptions['rewrap']; checks?: WebHostOptions['checks']; dataDir?: string } = {}): Promise<Session> {
+  // An existing data dir (prepared by the suite) is served as it is, and removed with the session.
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kw-e2e-'));
   const staticDir = path.resolve(__dirname, '../../../out/renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm test does).');
   const host = await startWebHost({ dataDir, staticDir, env: options.env ?? {}, log: () => {}, passphrasePolicy: FAST_PASSPHRASE_POLICY, ...(options.rewrap !== undefined ? { rewrap: options.rewrap } : {}), ...(options.checks !== undefined ? { checks: options.checks } : {}) });
@@ -140,7 +141,12 @@ export async function cliCall(dataDir: string, method: MethodName, input: Record
       if (!t.ok) throw new Error(`auth.stepUp: ${JSON.stringify(t.error)}`);
       token = t.value.token;
     }
-    return await dispatch(handlers, method, token ? { ...input, step_up_token: token } : input, caller);
+    const run = () => dispatch(handlers, method, token ? { ...input, step_up_token: token } : input, caller);
+    const out = await run();
+    // As the CLI does: a new process starts locked, and opens the secrets with the passphrase when a call needs them.
+    if (out.ok || out.error.code !== 'secrets_locked') return out;
+    const unlocked = await dispatch(handlers, 'auth.unlock', { passphrase: stepUp?.passphrase ?? E2E_PASSPHRASE }, caller);
+    return unlocked.ok ? await run() : unlocked;
   } finally {
     await kw.close();
   }

@@ -1,20 +1,20 @@
 import { useApp, useServices } from '../../app/services-context';
-import { Badge } from '../../components/badge';
 import { PageHeader } from '../../components/page-header';
 import { formatCount } from '../../lib/format';
 import { ChecksPanel } from '../overview/checks-panel';
 import { WitnessPanel } from '../audit-trail/witness-panel';
+import { SecretsPanel } from '../settings/secrets-panel';
 import '../overview/overview.css';
 // The grid's gaps: coming-soon.tsx, which used to pull this in, is no longer rendered.
 import './coming-soon.css';
 
-/** Settings: the installation facts known today, and what the screen will hold. */
+/** Settings: the continuous checks, the installation, and how its secrets are kept. */
 export function SettingsScreen() {
   const status = useApp((s) => s.status);
   const { client } = useServices();
   return (
     <div className="screen">
-      <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." actions={<Badge tone="indigo">More coming</Badge>} />
+      <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." />
       <div className="settings-grid">
         <ChecksPanel />
         <WitnessPanel />
@@ -43,17 +43,7 @@ export function SettingsScreen() {
             )}
           </div>
         </section>
-        <section className="card">
-          <div className="card-header">
-            <div className="card-title">Coming here</div>
-          </div>
-          <div className="card-body">
-            <p className="muted">
-              The rewrap pace, session and master-key cache TTLs, and how installation secrets (the local KMS key, the audit signing key) are protected: sealed by the OS keyring
-              through Electron&rsquo;s safeStorage, with a clear warning when Linux falls back to a fixed password.
-            </p>
-          </div>
-        </section>
+        <SecretsPanel />
       </div>
     </div>
   );
