@@ -186,7 +186,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const unlocked = await dispatch(handlers, 'auth.unlock', { passphrase }, caller);
       if (!unlocked.ok) return fail(io, json, unlocked.error);
       const again = method === 'rewrap.run' ? followRewrapProgress(io.stderr, Date.now, tty) : method === 'report.export' ? followReportProgress(io.stderr, Date.now, tty) : undefined;
-      outcome = await dispatch(handlers, method, input, caller).finally(() => again?.());
+      // A fresh bar for the second run: the first one was ended when the locked call returned.
+      if (operation) operation = followOperationProgress(io.stderr, tty);
+      outcome = await dispatch(handlers, method, input, caller).finally(() => {
+        again?.();
+        operation?.stop();
+      });
     }
     if (!outcome.ok) return fail(io, json, outcome.error);
     let value: unknown = outcome.value;

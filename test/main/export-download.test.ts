@@ -142,6 +142,8 @@ describe('report.reveal with a host that can show folders', () => {
     try {
       const handlers = createHandlers(kw, { revealInFolder: (f) => shown.push(f) });
       const caller = { actor: 'tester', address: 'test' };
+      // The passphrase set: the audit signing key (the export signs a checkpoint) opens with it.
+      await dispatch(handlers, 'auth.init', { passphrase: 'correct horse battery staple 42' }, caller);
       await dispatch(handlers, 'tenant.create', { slug: 'acme' }, caller);
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kw-reveal-out-'));
       const today = new Date().toISOString().slice(0, 10);
