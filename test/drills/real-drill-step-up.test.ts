@@ -56,7 +56,12 @@ describe('real drill safeguards', () => {
     const ran = await run(['drill', 'run', '--tenant', 'acme', '--scenario', 'deny', '--real', '--duration', '1', '--poll-interval', '1']);
     expect(ran.code).toBe(0);
     expect(JSON.parse(ran.out)).toMatchObject({ kind: 'real', state: 'done' });
-    const simulated = await run(['drill', 'run', '--tenant', 'acme', '--scenario', 'deny', '--agents', '2'], {});
+    // A simulated drill asks no step-up; on a local tenant it still opens the sealed local
+    // key, so without the passphrase it says how to unlock, and with it it runs.
+    const locked = await run(['drill', 'run', '--tenant', 'acme', '--scenario', 'deny', '--agents', '2'], {});
+    expect(locked.code).not.toBe(0);
+    expect(locked.out + locked.err).toMatch(/secrets_locked/);
+    const simulated = await run(['drill', 'run', '--tenant', 'acme', '--scenario', 'deny', '--agents', '2']);
     expect(simulated.code).toBe(0);
   });
 });

@@ -83,8 +83,9 @@ export function ImportPanel() {
           placeholder="s3://bucket/prefix, gs://bucket, azblob://account/container or /path/to/copy"
           hint="A CloudTrail trail’s bucket, a Cloud Logging sink’s bucket, a Key Vault diagnostic-settings container, or a local copy of one."
         />
-        <Field label="From" type="date" value={form.from} onChange={(v) => set({ from: v })} disabled={running} required />
-        <Field label="To (included)" type="date" value={form.to} onChange={(v) => set({ to: v })} disabled={running} required />
+        {/* ISO dates typed, like every other date in the app: a date picker shows the browser's locale. */}
+        <Field label="From" value={form.from} onChange={(v) => set({ from: v })} disabled={running} required mono inputMode="numeric" placeholder="YYYY-MM-DD" hint="UTC day" />
+        <Field label="To (included)" value={form.to} onChange={(v) => set({ to: v })} disabled={running} required mono inputMode="numeric" placeholder="YYYY-MM-DD" hint="UTC day" />
         <label className="checkbox ev-import-validate">
           <input type="checkbox" checked={form.validate} disabled={running} onChange={(e) => set({ validate: e.target.checked })} />
           <span>Validate integrity (CloudTrail’s signed digests; Cloud Logging and Azure do not sign their archives)</span>
