@@ -8,7 +8,7 @@ import '../overview/overview.css';
 // The grid's gaps: coming-soon.tsx, which used to pull this in, is no longer rendered.
 import './coming-soon.css';
 
-/** Settings: the continuous checks, the installation, and how its secrets are kept. */
+/** Settings: the continuous checks, the installation, how its secrets are kept, and who witnesses its log. */
 export function SettingsScreen() {
   const status = useApp((s) => s.status);
   const { client } = useServices();
@@ -17,7 +17,6 @@ export function SettingsScreen() {
       <PageHeader title="Settings" description="Where this installation keeps its data and how it protects its own secrets." />
       <div className="settings-grid">
         <ChecksPanel />
-        <WitnessPanel />
         <section className="card">
           <div className="card-header">
             <div className="card-title">Installation</div>
@@ -44,6 +43,8 @@ export function SettingsScreen() {
           </div>
         </section>
         <SecretsPanel />
+        {/* Full width below: the witnesses answer what the secrets alone cannot (a rewrite by someone holding them). */}
+        <WitnessPanel />
       </div>
     </div>
   );
