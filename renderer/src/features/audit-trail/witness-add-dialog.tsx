@@ -4,7 +4,7 @@
  * `witness`). The engine validates the target; its error lands next to the field it
  * names and the form keeps everything typed.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useServices } from '../../app/services-context';
 import { Dialog } from '../../components/dialog';
 import { DialogActions } from '../../components/dialog-actions';
@@ -47,8 +47,11 @@ const TARGET_FIELDS: Record<WitnessKind, { main: string; mainHint: string; extra
 };
 
 export function AddWitnessDialog({ onClose }: { onClose: () => void }) {
-  const { witness } = useServices();
+  const { witness, tenants: tenantsStore } = useServices();
   const tenants = useTenants((s) => s.tenants);
+  const tenantsLoaded = useTenants((s) => s.loaded);
+  // Settings does not load the tenants itself; the select needs them fresh (one may just have been onboarded).
+  useEffect(() => void tenantsStore.getState().load(), [tenantsStore]);
   const [draft, setDraft] = useState<Draft>({ kind: 'aws_kms', tenant: '', main: '', extra: '' });
   const kind = KINDS.find((k) => k.kind === draft.kind)!;
   const eligible = tenants.filter((t) => t.wrap_method === 'customer_kms' && t.provider === kind.provider);
@@ -93,7 +96,7 @@ export function AddWitnessDialog({ onClose }: { onClose: () => void }) {
           Credentials of
         </label>
         <select id={tenantId} className="select mono" value={tenant} onChange={(e) => edit({ tenant: e.target.value })} disabled={busy || eligible.length === 0} aria-invalid={tenantError ? true : undefined}>
-          {eligible.length === 0 ? <option value="">no {providerLabel(kind.provider)} tenant onboarded</option> : null}
+          {eligible.length === 0 ? <option value="">{tenantsLoaded ? `no ${providerLabel(kind.provider)} tenant onboarded` : 'loading tenants…'}</option> : null}
           {eligible.map((t) => (
             <option key={t.slug} value={t.slug}>
               {t.slug}
