@@ -133,6 +133,24 @@ describe('checkpoint witnesses from Settings', () => {
     expect((await api<WitnessListView>('witness.list', {})).witnesses).toEqual([]);
   });
 
+  it('sets the interval behind the step-up; an out-of-range value shows the engine’s rule in place', async () => {
+    const { page } = s;
+    const panel = await openSettings();
+    await panel.getByRole('button', { name: 'Interval…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Witness interval' });
+    await dialog.getByLabel('Minutes').fill('0');
+    await dialog.getByLabel('Operator passphrase').fill(E2E_PASSPHRASE);
+    await dialog.getByRole('button', { name: 'Save interval' }).click();
+    await expect.poll(() => dialog.locator('.field-invalid .field-error').textContent()).toBe('must be 1 or more');
+    expect(await dialog.getByLabel('Minutes').inputValue()).toBe('0');
+    dropExpected('status of 400');
+    await dialog.getByLabel('Minutes').fill('30');
+    await dialog.getByRole('button', { name: 'Save interval' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await api<WitnessListView>('witness.list', {})).status.interval_minutes).toBe(30);
+    await expect.poll(() => panel.textContent()).toContain('every 30 min');
+  });
+
   it('logged no console error along the way', () => {
     expect(s.problems).toEqual([]);
   });
