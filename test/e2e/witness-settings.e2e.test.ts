@@ -151,6 +151,16 @@ describe('checkpoint witnesses from Settings', () => {
     await expect.poll(() => panel.textContent()).toContain('every 30 min');
   });
 
+  it('refuses a witness’s own config from the window (it may only borrow a tenant’s)', async () => {
+    const token = await stepUpToken(s.host, E2E_PASSPHRASE, 'witness', WITNESS_STEP_UP_SCOPE);
+    const refused = await api('witness.add', { kind: 'aws_kms', target_ref: witnessKey.arn, config: { region: aws.region, endpoint: aws.endpoint }, step_up_token: token }).then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
+    expect(refused).toMatch(/"code":"invalid_input".*config: the window does not choose this/);
+    expect((await api<WitnessListView>('witness.list', {})).witnesses).toEqual([]);
+  });
+
   it('logged no console error along the way', () => {
     expect(s.problems).toEqual([]);
   });
