@@ -15,30 +15,13 @@ import { useStepUp } from '../../components/use-step-up';
 import { useTenants } from '../../features/tenants/tenants-store';
 import { providerLabel } from '../../lib/format';
 import type { WitnessKind } from './witness-store';
+import { targetRefOf, type WitnessDraft as Draft } from './witness-target-ref';
 
 const KINDS: { kind: WitnessKind; provider: string; label: string }[] = [
   { kind: 'aws_kms', provider: 'aws', label: 'AWS KMS (Encrypt, recorded by CloudTrail)' },
   { kind: 'gcp_logging', provider: 'gcp', label: 'GCP Cloud Logging entry' },
   { kind: 'azure_secret', provider: 'azure', label: 'Azure Key Vault secret version' },
 ];
-
-interface Draft {
-  kind: WitnessKind;
-  tenant: string;
-  /** AWS key ARN, GCP project, or Azure vault URL. */
-  main: string;
-  /** GCP log name or Azure secret name (optional). */
-  extra: string;
-}
-
-/** The target_ref the engine parses (core/witness/<kind>/target.ts). */
-export function targetRefOf(d: Draft): string {
-  const main = d.main.trim();
-  const extra = d.extra.trim();
-  if (d.kind === 'gcp_logging') return extra ? `projects/${main}/logs/${extra}` : `projects/${main}`;
-  if (d.kind === 'azure_secret') return extra ? `${main.replace(/\/+$/, '')}/secrets/${extra}` : main;
-  return main;
-}
 
 const TARGET_FIELDS: Record<WitnessKind, { main: string; mainHint: string; extra?: string; extraHint?: string }> = {
   aws_kms: { main: 'KMS key ARN', mainHint: 'arn:aws:kms:<region>:<account>:key/<id>, in the tenant config’s region; needs kms:Encrypt.' },
