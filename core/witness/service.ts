@@ -8,6 +8,7 @@
  * (retried at the next run); the log and the engine carry on.
  */
 import type { Database } from 'better-sqlite3';
+import { WITNESS_STEP_UP_SCOPE } from '../api/witness-contract';
 import type { WitnessListView, WitnessNowView, WitnessRunView, WitnessStatusView, WitnessVerificationView, WitnessView } from '../api/witness-types';
 import type { AuditLedger } from '../audit/audit-ledger';
 import { isoAt } from '../clock';
@@ -32,8 +33,8 @@ export const INTERVAL_META = 'witness_interval_minutes';
 export const DELIVERY_GRACE_MS = 30 * 60_000;
 /** How far back a read-back goes at most (CloudTrail LookupEvents keeps 90 days). */
 export const READ_BACK_MS = 90 * 24 * 3_600_000;
-/** The scope of the witness step-up token: the witnesses are the installation's, not a tenant's. */
-export const WITNESS_STEP_UP_SCOPE = 'installation';
+// Declared with the contract so the window asks for the same scope.
+export { WITNESS_STEP_UP_SCOPE };
 
 export interface WitnessServiceDeps {
   db: Database;

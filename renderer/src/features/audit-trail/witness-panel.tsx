@@ -1,10 +1,18 @@
-/** Settings → Checkpoint witnesses: each witness, its state, last run and last failure; the interval. */
-import { useEffect } from 'react';
+/**
+ * Settings → Checkpoint witnesses: each witness, its state, last run and last failure; the
+ * interval; and adding, removing and the interval behind the `witness` step-up.
+ */
+import { useEffect, useState } from 'react';
+import type { WitnessView } from '../../../../core/api/witness-types';
 import { useServices } from '../../app/services-context';
 import { Badge } from '../../components/badge';
+import { Button } from '../../components/button';
 import { ErrorNotice } from '../../components/error-notice';
 import { formatUtc } from '../../lib/format';
+import { AddWitnessDialog } from './witness-add-dialog';
+import { RemoveWitnessDialog, WitnessIntervalDialog } from './witness-change-dialogs';
 import { useWitness } from './witness-store';
+import './audit.css';
 
 const STATE_TONE = { never_run: 'grey', ok: 'green', failing: 'red' } as const;
 
@@ -12,6 +20,8 @@ export function WitnessPanel() {
   const { witness } = useServices();
   const list = useWitness((s) => s.list);
   const error = useWitness((s) => s.error);
+  const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'interval' } | { kind: 'remove'; witness: WitnessView } | null>(null);
+  const close = () => setDialog(null);
   useEffect(() => void witness.getState().load(), [witness]);
   return (
     <section className="card" aria-label="Checkpoint witnesses" data-testid="witness-panel">
@@ -19,9 +29,17 @@ export function WitnessPanel() {
         <div>
           <div className="card-title">Checkpoint witnesses</div>
           <div className="card-subtitle">
-            The log’s checkpoints recorded in your own cloud account{list ? `, every ${list.status.interval_minutes} min when the log grows, and at every report export` : ''}. Add or remove
-            one with <code>keywarden witness add</code> / <code>remove</code>.
+            The log’s checkpoints recorded in your own cloud account{list ? `, every ${list.status.interval_minutes} min when the log grows, and at every report export` : ''}. Changes
+            ask for the operator passphrase (or use <code>keywarden witness add</code> / <code>remove</code>).
           </div>
+        </div>
+        <div className="witness-actions">
+          <Button size="sm" icon="settings" onClick={() => setDialog({ kind: 'interval' })} disabled={!list}>
+            Interval…
+          </Button>
+          <Button size="sm" variant="primary" icon="plus" onClick={() => setDialog({ kind: 'add' })}>
+            Add witness
+          </Button>
         </div>
       </div>
       <div className="card-body">
@@ -37,6 +55,9 @@ export function WitnessPanel() {
                 <th scope="col">State</th>
                 <th scope="col">Last run</th>
                 <th scope="col">Last failure</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -63,12 +84,20 @@ export function WitnessPanel() {
                       <span className="muted">none</span>
                     )}
                   </td>
+                  <td>
+                    <Button size="sm" variant="ghost" icon="trash" onClick={() => setDialog({ kind: 'remove', witness: w })} aria-label={`Remove witness ${w.id}`}>
+                      Remove
+                    </Button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </div>
+      {dialog?.kind === 'add' ? <AddWitnessDialog onClose={close} /> : null}
+      {dialog?.kind === 'remove' ? <RemoveWitnessDialog witness={dialog.witness} onClose={close} /> : null}
+      {dialog?.kind === 'interval' && list ? <WitnessIntervalDialog current={list.status.interval_minutes} onClose={close} /> : null}
     </section>
   );
 }
