@@ -5,79 +5,41 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { existingFolder, fileObject, openFile, sortedEntries } from './local-folder';
 import type { ListedObject, PrefixStore } from './prefix-store';
-import { ArchiveError, type OpenedObject } from './types';
-
-function fsError(e: unknown, what: string): ArchiveError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new ArchiveError(`${what} does not exist`, 'not_found');
-  if (code === 'EACCES' || code === 'EPERM') return new ArchiveError(`${what} cannot be read (permission denied)`, 'access_denied');
-  return new ArchiveError(`${what} cannot be read (${code ?? (e as Error)?.message ?? 'error'})`, 'read_failed');
-}
-
-const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+import type { OpenedObject } from './types';
 
 export class LocalTreeStore implements PrefixStore {
   readonly kind = 'folder' as const;
   readonly location: string;
 
   constructor(dir: string) {
-    this.location = path.resolve(dir);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(this.location);
-    } catch (e) {
-      throw fsError(e, `the folder ${this.location}`);
-    }
-    if (!st.isDirectory()) throw new ArchiveError(`${this.location} is not a folder`, 'invalid');
+    this.location = existingFolder(dir);
   }
 
   localPath(key: string): string {
     return path.join(this.location, ...key.split('/').filter(Boolean));
   }
 
-  #entries(prefix: string): fs.Dirent[] {
-    try {
-      return fs.readdirSync(this.localPath(prefix), { withFileTypes: true }).sort(byName);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException)?.code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-      throw fsError(e, `the folder ${this.localPath(prefix)}`);
-    }
-  }
-
   async folders(prefix: string, _signal?: AbortSignal): Promise<string[]> {
-    return this.#entries(prefix)
+    return sortedEntries(this.localPath(prefix))
       .filter((d) => d.isDirectory())
       .map((d) => `${prefix}${d.name}/`);
   }
 
   async *deep(prefix: string, _signal?: AbortSignal): AsyncIterable<ListedObject> {
-    for (const d of this.#entries(prefix)) {
+    for (const d of sortedEntries(this.localPath(prefix))) {
       const key = `${prefix}${d.name}`;
       if (d.isDirectory()) {
         yield* this.deep(`${key}/`);
         continue;
       }
-      if (!d.isFile()) continue;
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(this.localPath(key));
-      } catch (e) {
-        throw fsError(e, key);
-      }
-      yield { key, size: st.size, etag: `mtime:${Math.round(st.mtimeMs)}`, modified: st.mtime.toISOString() };
+      if (d.isFile()) yield fileObject(this.localPath(key), key);
     }
   }
 
   async open(object: ListedObject, _signal?: AbortSignal): Promise<OpenedObject> {
-    const file = this.localPath(object.key);
-    try {
-      fs.accessSync(file, fs.constants.R_OK);
-    } catch (e) {
-      throw fsError(e, object.key);
-    }
-    return { stream: fs.createReadStream(file, { highWaterMark: 256 * 1024 }), metadata: null };
+    return openFile(this.localPath(object.key), object.key);
   }
 
   /** The first bytes of a file (to tell an export's JSON array from JSON lines). */
